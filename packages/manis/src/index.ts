@@ -1,0 +1,8 @@
+/**
+ * This file was auto-generated from specs/manis.yaml by `pnpm generate`.
+ * Do not make direct changes to the file: edit the spec and regenerate.
+ */
+
+export { provider } from "./provider.gen.js";
+export type { TokenResponse, TokenErrorResponses } from "./provider.gen.js";
+export type { paths, components, operations } from "./schema.gen.js";

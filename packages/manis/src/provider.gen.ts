@@ -1,0 +1,55 @@
+/**
+ * This file was auto-generated from specs/manis.yaml by `pnpm generate`.
+ * Do not make direct changes to the file: edit the spec and regenerate.
+ */
+
+import type { TokenExchange } from "@auth/core";
+import type { operations } from "./schema.gen.js";
+
+/** How Manis Unified API token endpoint exchanges credentials for a token (from `x-token-exchange` in specs/manis.yaml). */
+export const provider = {
+  provider: "manis",
+  tokenPath: "/api/v1/auth/token",
+  credentials: [
+    {
+      name: "merchantId",
+      secret: false,
+      required: true,
+      in: "header",
+      header: "x-merchant-id",
+    },
+    {
+      name: "secret",
+      secret: true,
+      required: true,
+      in: "header",
+      header: "x-secret",
+    },
+  ],
+  response: {
+    accessToken: "token",
+    tokenType: "tokenType",
+  },
+  expiry: {
+    kind: "absolute-auto",
+    jwtExp: false,
+    field: "expiresAt",
+  },
+} as const satisfies TokenExchange;
+
+/** Body of a successful token response, as the spec's 200 response describes it. */
+export type TokenResponse = operations["getToken"]["responses"][200]["content"]["application/json"];
+
+/** Error bodies the spec documents for the token operation, by status. */
+export interface TokenErrorResponses {
+  400: operations["getToken"]["responses"][400] extends {
+    content: { "application/json": infer Body };
+  }
+    ? Body
+    : unknown;
+  401: operations["getToken"]["responses"][401] extends {
+    content: { "application/json": infer Body };
+  }
+    ? Body
+    : unknown;
+}

@@ -1,0 +1,195 @@
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as prettier from "prettier";
+import { loadSpec } from "./load-spec.ts";
+import { buildModel, type ProviderModel } from "./model.ts";
+import { formatProblem, ProblemsError, type Problem } from "./problems.ts";
+import { renderPackageJson, renderTsconfig } from "./render-package.ts";
+import { renderReadme } from "./render-readme.ts";
+import { renderIndex, renderProvider, renderSchemaTypes } from "./render-source.ts";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** Hand-written workspace packages a spec must not overwrite. */
+const RESERVED_PACKAGES = new Set(["core", "sandbox", "scripts", "examples"]);
+
+export interface GenerateOptions {
+  /** Folder holding `<provider>.yaml` files. */
+  specsDir?: string;
+  /** Repo-like root: packages go to `<outRoot>/packages/<provider>`, changesets to `<outRoot>/.changeset`. */
+  outRoot?: string;
+  /** Compare with disk and report drift; write nothing. */
+  check?: boolean;
+  /** Write a changeset for every package whose output changed (default: true unless check). */
+  changesets?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface PackageResult {
+  readonly id: string;
+  readonly changed: readonly string[];
+  readonly created: boolean;
+  readonly ms: number;
+}
+
+/** Generates every provider package; throws ProblemsError (having written nothing) on bad input. */
+export async function generate(options: GenerateOptions = {}): Promise<PackageResult[]> {
+  const specsDir = options.specsDir ?? path.join(REPO_ROOT, "specs");
+  const outRoot = options.outRoot ?? REPO_ROOT;
+  const log = options.log ?? (() => {});
+  const relative = (file: string) => path.relative(REPO_ROOT, file) || file;
+
+  let entries: string[];
+  try {
+    entries = (await readdir(specsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    throw new ProblemsError([{ file: relative(specsDir), pointer: "", message: "specs folder not found; create it and add a spec" }]);
+  }
+  if (entries.length === 0) {
+    throw new ProblemsError([{ file: relative(specsDir), pointer: "", message: "no *.yaml specs found; add one" }]);
+  }
+
+  const problems: Problem[] = [];
+  const models: ProviderModel[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of entries) {
+    const file = relative(path.join(specsDir, entry));
+    const id = entry.replace(/\.ya?ml$/, "");
+    const lowered = id.toLowerCase();
+    if (seen.has(lowered)) {
+      problems.push({ file, pointer: "", message: `package name @auth/${lowered} is also generated from ${seen.get(lowered)}; rename one spec` });
+      continue;
+    }
+    seen.set(lowered, file);
+    if (RESERVED_PACKAGES.has(lowered)) {
+      problems.push({ file, pointer: "", message: `package name @auth/${lowered} belongs to a hand-written package; rename the spec` });
+      continue;
+    }
+    const loaded = await loadSpec(path.join(specsDir, entry), file);
+    problems.push(...loaded.problems);
+    if (!loaded.spec) continue;
+    const built = buildModel(loaded.spec, id);
+    problems.push(...built.problems);
+    if (built.model) models.push(built.model);
+  }
+  if (problems.length > 0) throw new ProblemsError(problems);
+
+  // Render everything in memory first: a failure below leaves every package untouched.
+  const prettierConfig = (await prettier.resolveConfig(path.join(REPO_ROOT, "package.json"))) ?? {};
+  const format = (source: string, parser: string) => prettier.format(source, { ...prettierConfig, parser });
+  const planned: { model: ProviderModel; dir: string; files: Map<string, string>; ms: number }[] = [];
+  for (const model of models) {
+    const started = performance.now();
+    const dir = path.join(outRoot, "packages", model.id);
+    const version = await currentVersion(path.join(dir, "package.json"));
+    const files = new Map<string, string>();
+    files.set("package.json", await format(renderPackageJson(model, version), "json"));
+    files.set("tsconfig.json", await format(renderTsconfig(model), "json"));
+    files.set("README.md", await format(renderReadme(model), "markdown"));
+    files.set("src/index.ts", await format(renderIndex(model), "typescript"));
+    files.set("src/provider.gen.ts", await format(renderProvider(model), "typescript"));
+    files.set("src/schema.gen.ts", await format(await renderSchemaTypes(model), "typescript"));
+    planned.push({ model, dir, files, ms: performance.now() - started });
+  }
+
+  const results: PackageResult[] = [];
+  const drift: Problem[] = [];
+  for (const { model, dir, files, ms } of planned) {
+    const changed: string[] = [];
+    for (const [name, content] of files) {
+      const existing = await readFile(path.join(dir, name), "utf8").catch(() => undefined);
+      if (existing !== content) changed.push(name);
+    }
+    const stale = await staleGeneratedFiles(dir, files);
+    changed.push(...stale.map((f) => `${f} (removed)`));
+    const created = !(await exists(path.join(dir, "package.json")));
+    if (options.check) {
+      for (const name of changed) {
+        drift.push({ file: relative(path.join(dir, name.replace(/ \(removed\)$/, ""))), pointer: "", message: "out of date with its spec; run `pnpm generate` and commit the result" });
+      }
+    } else if (changed.length > 0) {
+      await writeAtomically(dir, files, stale);
+      if (options.changesets !== false) await writeChangeset(outRoot, model, changed, created);
+    }
+    results.push({ id: model.id, changed, created, ms });
+    log(`${model.packageName.padEnd(28)} ${changed.length === 0 ? "unchanged" : (created ? "created: " : "updated: ") + changed.join(", ")} (${ms.toFixed(0)} ms)`);
+  }
+  if (drift.length > 0) throw new ProblemsError(drift);
+  return results;
+}
+
+async function currentVersion(manifestPath: string): Promise<string> {
+  try {
+    const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as { version?: unknown };
+    return typeof manifest.version === "string" ? manifest.version : "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return readFile(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** `src/*.gen.ts` files left over from an earlier generation. */
+async function staleGeneratedFiles(dir: string, files: Map<string, string>): Promise<string[]> {
+  const names = await readdir(path.join(dir, "src")).catch(() => [] as string[]);
+  return names.map((n) => `src/${n}`).filter((n) => n.endsWith(".gen.ts") && !files.has(n));
+}
+
+/** Writes every file to a temporary sibling first, then renames them all into place. */
+async function writeAtomically(dir: string, files: Map<string, string>, stale: readonly string[]): Promise<void> {
+  const suffix = `.tmp-${process.pid}-${Date.now()}`;
+  const written: string[] = [];
+  try {
+    for (const [name, content] of files) {
+      const target = path.join(dir, name);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target + suffix, content);
+      written.push(target);
+    }
+  } catch (error) {
+    await Promise.all(written.map((target) => rm(target + suffix, { force: true })));
+    throw error;
+  }
+  for (const target of written) await rename(target + suffix, target);
+  for (const name of stale) await rm(path.join(dir, name), { force: true });
+}
+
+async function writeChangeset(outRoot: string, model: ProviderModel, changed: readonly string[], created: boolean): Promise<void> {
+  const body = `---\n"${model.packageName}": ${created ? "minor" : "patch"}\n---\n\n${
+    created ? `Generate ${model.packageName} from ${model.specFile}.` : `Regenerate from ${model.specFile} (changed: ${changed.join(", ")}).`
+  }\n`;
+  const hash = createHash("sha256").update(body).digest("hex").slice(0, 8);
+  const dir = path.join(outRoot, ".changeset");
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, `generated-${model.id}-${hash}.md`), body);
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes("--check");
+  const started = performance.now();
+  try {
+    const results = await generate({ check, log: (line) => console.log(line) });
+    const changed = results.filter((r) => r.changed.length > 0).length;
+    console.log(
+      `${check ? "checked" : "generated"} ${results.length} package(s), ${changed} changed, in ${(performance.now() - started).toFixed(0)} ms`,
+    );
+  } catch (error) {
+    if (error instanceof ProblemsError) {
+      for (const problem of error.problems) console.error(formatProblem(problem));
+      console.error(`${check ? "drift check" : "generate"} failed: ${error.problems.length} problem(s); nothing was written`);
+    } else {
+      console.error(`generate failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}

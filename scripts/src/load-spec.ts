@@ -1,0 +1,48 @@
+import { readFile } from "node:fs/promises";
+import { parseDocument } from "yaml";
+import type { Problem } from "./problems.ts";
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface LoadedSpec {
+  /** Path relative to the repo root, for messages. */
+  readonly file: string;
+  readonly document: JsonObject;
+}
+
+/** Reads and parses one spec; YAML errors become problems with the line and column. */
+export async function loadSpec(
+  absolutePath: string,
+  file: string,
+): Promise<{ spec?: LoadedSpec; problems: Problem[] }> {
+  let text: string;
+  try {
+    text = await readFile(absolutePath, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+    return { problems: [{ file, pointer: "", message: `cannot read the file (${code})` }] };
+  }
+  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (parsed.errors.length > 0) {
+    return {
+      problems: parsed.errors.map((error) => ({
+        file,
+        pointer: "",
+        message: `invalid YAML at line ${error.linePos?.[0]?.line ?? "?"}, column ${
+          error.linePos?.[0]?.col ?? "?"
+        }: ${error.message.split("\n")[0]}; fix the syntax`,
+      })),
+    };
+  }
+  const document: unknown = parsed.toJS();
+  if (!isObject(document)) {
+    return {
+      problems: [{ file, pointer: "", message: "the document is not a YAML mapping; write an OpenAPI 3.1 document" }],
+    };
+  }
+  return { spec: { file, document }, problems: [] };
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,105 @@
+import { generatedMarkdownHeader } from "./header.ts";
+import type { ProviderModel } from "./model.ts";
+
+/** `clientId` of `enkash` → `process.env.ENKASH_CLIENT_ID!` */
+function placeholder(name: string, id: string): string {
+  const variable = `${id}_${name.replace(/[A-Z]/g, (c) => "_" + c)}`.toUpperCase().replaceAll("-", "_");
+  return `process.env.${variable}!`;
+}
+
+/** The provider package's README: install, usage, options, errors — built from the same model as the code. */
+export function renderReadme(model: ProviderModel): string {
+  const environments = Object.keys(model.environments);
+  const needsBaseUrl = environments.length === 0;
+  const credentialLines = model.credentials.map((c) => `  ${c.name}: ${placeholder(c.name, model.id)},`);
+  const optionLines = needsBaseUrl
+    ? ['  baseUrl: "https://your-host.example", // required: the host is not published']
+    : [`  environment: "${environments.includes("sandbox") ? "sandbox" : environments[0]}", // ${environments.map((e) => `"${e}"`).join(" | ")}`];
+  const placement = (c: ProviderModel["credentials"][number]) =>
+    c.in === "basic"
+      ? `HTTP Basic ${c.part}`
+      : c.in === "header"
+        ? `\`${c.header}\` header`
+        : `\`${c.field}\` form field`;
+  const expiry = model.expiry;
+  const expiryText =
+    expiry === undefined
+      ? "The response carries no expiry; the token's JWT `exp` claim is used if present, otherwise a 5-minute lifetime."
+      : expiry.kind === "relative-seconds"
+        ? `Expiry is read from \`${expiry.field}\` (seconds, counted from when the request started)${expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : ""}; if neither is present, a 5-minute lifetime is assumed.`
+        : `Expiry is read from \`${expiry.field}\`, an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}, corrected for the server's clock with the response \`Date\` header.`;
+  return `${generatedMarkdownHeader(model.specFile)}# ${model.packageName}
+
+${model.summary}
+
+A typed token manager for **${model.title}**, generated from [\`${model.specFile}\`](../../${model.specFile}).
+You hand it your credentials once; \`getToken()\` returns a cached token, renews it in the background
+before it expires, shares one request between concurrent callers, and never retries a credentials
+failure.
+
+## Install
+
+\`\`\`sh
+npm install ${model.packageName}
+\`\`\`
+
+Node 20+, Deno, Bun, edge runtimes: anything with \`fetch\`.
+
+## Usage
+
+\`\`\`ts
+import { createAuth } from "${model.packageName}";
+
+const auth = createAuth({
+${credentialLines.join("\n")}
+${optionLines.join("\n")}
+});
+
+const token = await auth.getToken(); // cached until shortly before expiry
+const header = await auth.getAuthorizationHeader(); // "Bearer …"
+\`\`\`
+
+With [openapi-fetch](https://openapi-ts.dev/openapi-fetch/), let the middleware add the header and
+replay a request once after a 401:
+
+\`\`\`ts
+import createClient from "openapi-fetch";
+
+const client = createClient<YourApiPaths>({ baseUrl: "https://api.example" });
+client.use(auth.middleware());
+\`\`\`
+
+## Credentials
+
+| option | sent as | required | secret |
+| --- | --- | --- | --- |
+${model.credentials.map((c) => `| \`${c.name}\` | ${placement(c)} | ${c.required ? "yes" : "no"} | ${c.secret ? "yes" : "no"} |`).join("\n")}
+
+${model.credentials.filter((c) => c.description).map((c) => `- \`${c.name}\`: ${c.description.replace(/\s+/g, " ")}`).join("\n")}
+
+Secrets never appear in errors, events, \`JSON.stringify\` or \`util.inspect\` output. Keep them on
+the server: a browser should receive only what your backend chooses to give it.
+
+## Environments
+
+${needsBaseUrl ? "The provider's host is not published: `baseUrl` is required (https, or http on a loopback address)." : `| environment | base URL |\n| --- | --- |\n${environments.map((e) => `| \`${e}\` | ${model.environments[e]} |`).join("\n")}\n\nPass \`baseUrl\` instead of \`environment\` to use another host (https, or http on a loopback address).`}
+
+## Token lifetime
+
+${expiryText}${model.refreshGrant ? `\n\nThe provider issues a refresh token: the manager renews with the \`${model.refreshGrant}\` grant, keeps the old refresh token when the response omits one, and falls back to the \`${model.grant}\` grant when the refresh is rejected.` : ""}
+
+## Errors
+
+Every failure is an \`AuthError\` from \`@auth/core\` with a stable \`code\`
+(\`invalid_credentials\`, \`rate_limited\`, \`endpoint_error\`, \`invalid_token_response\`,
+\`network_error\`, \`timeout\`, \`aborted\`, \`insecure_url\`, \`invalid_options\`). Use
+\`AuthError.isInstance(error)\` to check it. Documented error statuses of this endpoint:
+${model.errorStatuses.map((s) => `\`${s}\``).join(", ") || "none"}.
+Credentials failures are never retried automatically.
+
+## Types
+
+\`TokenResponse\`${model.hasRequestBody ? ", `TokenRequestBody`" : ""} and the openapi-typescript \`paths\`, \`components\` and \`operations\`
+types are exported for your frontend and backend code.
+`;
+}
