@@ -44,10 +44,18 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
   try {
     entries = (await readdir(specsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   } catch {
-    throw new ProblemsError([{ file: relative(specsDir), pointer: "", message: "specs folder not found; create it and add a spec" }]);
+    throw new ProblemsError([
+      {
+        file: relative(specsDir),
+        pointer: "",
+        message: "specs folder not found; create it and add a spec",
+      },
+    ]);
   }
   if (entries.length === 0) {
-    throw new ProblemsError([{ file: relative(specsDir), pointer: "", message: "no *.yaml specs found; add one" }]);
+    throw new ProblemsError([
+      { file: relative(specsDir), pointer: "", message: "no *.yaml specs found; add one" },
+    ]);
   }
 
   const problems: Problem[] = [];
@@ -58,12 +66,20 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     const id = entry.replace(/\.ya?ml$/, "");
     const lowered = id.toLowerCase();
     if (seen.has(lowered)) {
-      problems.push({ file, pointer: "", message: `package name @auth/${lowered} is also generated from ${seen.get(lowered)}; rename one spec` });
+      problems.push({
+        file,
+        pointer: "",
+        message: `package name @auth/${lowered} is also generated from ${seen.get(lowered)}; rename one spec`,
+      });
       continue;
     }
     seen.set(lowered, file);
     if (RESERVED_PACKAGES.has(lowered)) {
-      problems.push({ file, pointer: "", message: `package name @auth/${lowered} belongs to a hand-written package; rename the spec` });
+      problems.push({
+        file,
+        pointer: "",
+        message: `package name @auth/${lowered} belongs to a hand-written package; rename the spec`,
+      });
       continue;
     }
     const loaded = await loadSpec(path.join(specsDir, entry), file);
@@ -77,8 +93,10 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
 
   // Render everything in memory first: a failure below leaves every package untouched.
   const prettierConfig = (await prettier.resolveConfig(path.join(REPO_ROOT, "package.json"))) ?? {};
-  const format = (source: string, parser: string) => prettier.format(source, { ...prettierConfig, parser });
-  const planned: { model: ProviderModel; dir: string; files: Map<string, string>; ms: number }[] = [];
+  const format = (source: string, parser: string) =>
+    prettier.format(source, { ...prettierConfig, parser });
+  const planned: { model: ProviderModel; dir: string; files: Map<string, string>; ms: number }[] =
+    [];
   for (const model of models) {
     const started = performance.now();
     const dir = path.join(outRoot, "packages", model.id);
@@ -106,14 +124,20 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     const created = !(await exists(path.join(dir, "package.json")));
     if (options.check) {
       for (const name of changed) {
-        drift.push({ file: relative(path.join(dir, name.replace(/ \(removed\)$/, ""))), pointer: "", message: "out of date with its spec; run `pnpm generate` and commit the result" });
+        drift.push({
+          file: relative(path.join(dir, name.replace(/ \(removed\)$/, ""))),
+          pointer: "",
+          message: "out of date with its spec; run `pnpm generate` and commit the result",
+        });
       }
     } else if (changed.length > 0) {
       await writeAtomically(dir, files, stale);
       if (options.changesets !== false) await writeChangeset(outRoot, model, changed, created);
     }
     results.push({ id: model.id, changed, created, ms });
-    log(`${model.packageName.padEnd(28)} ${changed.length === 0 ? "unchanged" : (created ? "created: " : "updated: ") + changed.join(", ")} (${ms.toFixed(0)} ms)`);
+    log(
+      `${model.packageName.padEnd(28)} ${changed.length === 0 ? "unchanged" : (created ? "created: " : "updated: ") + changed.join(", ")} (${ms.toFixed(0)} ms)`,
+    );
   }
   if (drift.length > 0) throw new ProblemsError(drift);
   return results;
@@ -142,7 +166,11 @@ async function staleGeneratedFiles(dir: string, files: Map<string, string>): Pro
 }
 
 /** Writes every file to a temporary sibling first, then renames them all into place. */
-async function writeAtomically(dir: string, files: Map<string, string>, stale: readonly string[]): Promise<void> {
+async function writeAtomically(
+  dir: string,
+  files: Map<string, string>,
+  stale: readonly string[],
+): Promise<void> {
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
   const written: string[] = [];
   try {
@@ -160,9 +188,16 @@ async function writeAtomically(dir: string, files: Map<string, string>, stale: r
   for (const name of stale) await rm(path.join(dir, name), { force: true });
 }
 
-async function writeChangeset(outRoot: string, model: ProviderModel, changed: readonly string[], created: boolean): Promise<void> {
+async function writeChangeset(
+  outRoot: string,
+  model: ProviderModel,
+  changed: readonly string[],
+  created: boolean,
+): Promise<void> {
   const body = `---\n"${model.packageName}": ${created ? "minor" : "patch"}\n---\n\n${
-    created ? `Generate ${model.packageName} from ${model.specFile}.` : `Regenerate from ${model.specFile} (changed: ${changed.join(", ")}).`
+    created
+      ? `Generate ${model.packageName} from ${model.specFile}.`
+      : `Regenerate from ${model.specFile} (changed: ${changed.join(", ")}).`
   }\n`;
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 8);
   const dir = path.join(outRoot, ".changeset");
@@ -182,7 +217,9 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ProblemsError) {
       for (const problem of error.problems) console.error(formatProblem(problem));
-      console.error(`${check ? "drift check" : "generate"} failed: ${error.problems.length} problem(s); nothing was written`);
+      console.error(
+        `${check ? "drift check" : "generate"} failed: ${error.problems.length} problem(s); nothing was written`,
+      );
     } else {
       console.error(`generate failed: ${error instanceof Error ? error.message : String(error)}`);
     }

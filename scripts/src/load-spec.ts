@@ -37,7 +37,13 @@ export async function loadSpec(
   const document: unknown = parsed.toJS();
   if (!isObject(document)) {
     return {
-      problems: [{ file, pointer: "", message: "the document is not a YAML mapping; write an OpenAPI 3.1 document" }],
+      problems: [
+        {
+          file,
+          pointer: "",
+          message: "the document is not a YAML mapping; write an OpenAPI 3.1 document",
+        },
+      ],
     };
   }
   return { spec: { file, document }, problems: [] };

@@ -3,7 +3,9 @@ import type { ProviderModel } from "./model.ts";
 
 /** `clientId` of `enkash` → `process.env.ENKASH_CLIENT_ID!` */
 function placeholder(name: string, id: string): string {
-  const variable = `${id}_${name.replace(/[A-Z]/g, (c) => "_" + c)}`.toUpperCase().replaceAll("-", "_");
+  const variable = `${id}_${name.replace(/[A-Z]/g, (c) => "_" + c)}`
+    .toUpperCase()
+    .replaceAll("-", "_");
   return `process.env.${variable}!`;
 }
 
@@ -11,10 +13,14 @@ function placeholder(name: string, id: string): string {
 export function renderReadme(model: ProviderModel): string {
   const environments = Object.keys(model.environments);
   const needsBaseUrl = environments.length === 0;
-  const credentialLines = model.credentials.map((c) => `  ${c.name}: ${placeholder(c.name, model.id)},`);
+  const credentialLines = model.credentials.map(
+    (c) => `  ${c.name}: ${placeholder(c.name, model.id)},`,
+  );
   const optionLines = needsBaseUrl
     ? ['  baseUrl: "https://your-host.example", // required: the host is not published']
-    : [`  environment: "${environments.includes("sandbox") ? "sandbox" : environments[0]}", // ${environments.map((e) => `"${e}"`).join(" | ")}`];
+    : [
+        `  environment: "${environments.includes("sandbox") ? "sandbox" : environments[0]}", // ${environments.map((e) => `"${e}"`).join(" | ")}`,
+      ];
   const placement = (c: ProviderModel["credentials"][number]) =>
     c.in === "basic"
       ? `HTTP Basic ${c.part}`
@@ -75,7 +81,10 @@ client.use(auth.middleware());
 | --- | --- | --- | --- |
 ${model.credentials.map((c) => `| \`${c.name}\` | ${placement(c)} | ${c.required ? "yes" : "no"} | ${c.secret ? "yes" : "no"} |`).join("\n")}
 
-${model.credentials.filter((c) => c.description).map((c) => `- \`${c.name}\`: ${c.description.replace(/\s+/g, " ")}`).join("\n")}
+${model.credentials
+  .filter((c) => c.description)
+  .map((c) => `- \`${c.name}\`: ${c.description.replace(/\s+/g, " ")}`)
+  .join("\n")}
 
 Secrets never appear in errors, events, \`JSON.stringify\` or \`util.inspect\` output. Keep them on
 the server: a browser should receive only what your backend chooses to give it.

@@ -4,7 +4,10 @@ import type { ProviderModel } from "./model.ts";
 
 /** openapi-typescript types (`paths`, `components`, `operations`) for the whole spec. */
 export async function renderSchemaTypes(model: ProviderModel): Promise<string> {
-  const ast = await openapiTS(structuredClone(model.document), { exportType: false, alphabetize: false });
+  const ast = await openapiTS(structuredClone(model.document), {
+    exportType: false,
+    alphabetize: false,
+  });
   return generatedHeader(model.specFile) + astToString(ast);
 }
 
@@ -46,7 +49,10 @@ export function renderProvider(model: ProviderModel): string {
     lines.push(
       "/** Error bodies the spec documents for the token operation, by status. */",
       "export interface TokenErrorResponses {",
-      ...errorStatuses.map((status) => `  ${status}: ${operation}["responses"][${status}] extends { content: { "application/json": infer Body } } ? Body : unknown;`),
+      ...errorStatuses.map(
+        (status) =>
+          `  ${status}: ${operation}["responses"][${status}] extends { content: { "application/json": infer Body } } ? Body : unknown;`,
+      ),
       "}",
       "",
     );
@@ -55,7 +61,11 @@ export function renderProvider(model: ProviderModel): string {
 }
 
 export function renderIndex(model: ProviderModel): string {
-  const types = ["TokenResponse", ...(model.hasRequestBody ? ["TokenRequestBody"] : []), ...(model.errorStatuses.length > 0 ? ["TokenErrorResponses"] : [])];
+  const types = [
+    "TokenResponse",
+    ...(model.hasRequestBody ? ["TokenRequestBody"] : []),
+    ...(model.errorStatuses.length > 0 ? ["TokenErrorResponses"] : []),
+  ];
   return [
     generatedHeader(model.specFile),
     `export { provider } from "./provider.gen.js";`,

@@ -26,10 +26,7 @@ export type CredentialDefinition = CredentialPlacement & {
  * - `absolute-auto`: a Unix timestamp; below 10^11 it is seconds, otherwise milliseconds.
  */
 export type ExpiryKind =
-  | "relative-seconds"
-  | "absolute-seconds"
-  | "absolute-milliseconds"
-  | "absolute-auto";
+  "relative-seconds" | "absolute-seconds" | "absolute-milliseconds" | "absolute-auto";
 
 /** Field names in the token response's JSON body. */
 export interface TokenResponseMapping {

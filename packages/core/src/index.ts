@@ -1,0 +1,25 @@
+export { AuthError, AuthErrorCode, type AuthErrorDetails } from "./errors.js";
+export type { TokenEvent, TokenEventListener, GrantKind } from "./events.js";
+export type {
+  CredentialDefinition,
+  CredentialPlacement,
+  ExpiryKind,
+  TokenExchange,
+  TokenResponseMapping,
+} from "./exchange.js";
+export { computeExpiry, jwtExpiry, SECONDS_MILLISECONDS_BOUNDARY } from "./expiry.js";
+export { basicAuthorization } from "./encoding.js";
+export {
+  createTokenManager,
+  type GetTokenOptions,
+  type TokenManager,
+  type TokenManagerOptions,
+} from "./manager.js";
+export { createAuthMiddleware } from "./middleware.js";
+export { defineProviderAuth, resolveBaseUrl, type ProviderAuthOptions } from "./provider-auth.js";
+export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
+export { MemoryTokenStore, type ReleaseLock, type TokenStore } from "./store.js";
+export { DEFAULT_TIMING, schedule, type TimingPolicy } from "./timing.js";
+export type { StoredToken, TokenSet } from "./token.js";
+export { defaultSender, type TokenHttpRequest, type TokenRequestSender } from "./token-request.js";
+export { isLoopbackHost, requireSecureUrl } from "./url.js";

@@ -1,0 +1,52 @@
+import type { Middleware } from "openapi-fetch";
+import type { TokenManager } from "./manager.js";
+
+interface Sent {
+  readonly accessToken: string;
+  /** A copy taken before sending, so a request with a body can be replayed. */
+  readonly replay: Request | undefined;
+}
+
+/**
+ * openapi-fetch middleware: sets `Authorization` on every request; after a 401, invalidates the
+ * token only if it is still the one that was rejected (N concurrent 401s → one new token) and
+ * replays the request once with the new token. A second 401 goes back to the caller untouched.
+ *
+ * @example
+ * const client = createClient<paths>({ baseUrl });
+ * client.use(auth.middleware());
+ */
+export function createAuthMiddleware(
+  manager: Pick<TokenManager<unknown>, "getToken" | "invalidate">,
+): Middleware {
+  const sent = new WeakMap<Request, Sent>();
+  return {
+    async onRequest({ request }) {
+      const token = await manager.getToken({ signal: request.signal });
+      // Cloning tees the body; skip it when there is nothing to replay.
+      const replay = request.body === null ? undefined : request.clone();
+      request.headers.set("authorization", `${token.tokenType} ${token.accessToken}`);
+      sent.set(request, { accessToken: token.accessToken, replay });
+      return request;
+    },
+    async onResponse({ request, response, options }) {
+      if (response.status !== 401) return undefined;
+      const state = sent.get(request);
+      if (state === undefined) return undefined;
+      sent.delete(request);
+      await manager.invalidate(state.accessToken);
+      const fresh = await manager.getToken({ signal: request.signal });
+      if (fresh.accessToken === state.accessToken) return undefined;
+      const source = state.replay ?? (request.bodyUsed ? undefined : request);
+      if (source === undefined) return undefined;
+      const replay = new Request(source, {
+        headers: new Headers(source.headers),
+        signal: request.signal,
+      });
+      replay.headers.set("authorization", `${fresh.tokenType} ${fresh.accessToken}`);
+      // Drain the first 401 so its connection can be reused.
+      await response.body?.cancel().catch(() => undefined);
+      return options.fetch(replay);
+    },
+  };
+}

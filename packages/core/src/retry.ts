@@ -1,0 +1,44 @@
+/** How failed token requests are retried. Configurable through `createTokenManager({ retry })`. */
+export interface RetryPolicy {
+  /** Attempts per token request, the first included (default 4). */
+  readonly maxAttempts: number;
+  /** Timeout of one attempt, body included (default 10 s). */
+  readonly attemptTimeoutMs: number;
+  /** Total time budget for all attempts and waits (default 30 s). */
+  readonly maxElapsedMs: number;
+  /** Exponential backoff with full jitter: random(0, min(max, base × 2^n)) (defaults 250 ms, 4 s). */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  attemptTimeoutMs: 10_000,
+  maxElapsedMs: 30_000,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+};
+
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  return random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+}
+
+/** Delay before retrying a background refresh after `failures` failed rounds: 1 s, 2 s, 4 s… up to 60 s, jittered. */
+export function backgroundBackoff(failures: number, random: () => number): number {
+  return Math.min(60_000, 1_000 * 2 ** Math.max(0, failures - 1)) * (0.5 + random() / 2);
+}
+
+/**
+ * Waits without keeping the process alive unless a caller is waiting on the result. Background
+ * work must never hold a process open; a caller's own retry wait may (it is bounded by the budget).
+ */
+export function defaultSleep(ms: number, keepAlive: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    if (!keepAlive) unrefTimer(timer);
+  });
+}
+
+export function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}
