@@ -8,6 +8,7 @@ import { buildModel, type ProviderModel } from "./model.ts";
 import { formatProblem, ProblemsError, type Problem } from "./problems.ts";
 import { renderPackageJson, renderTsconfig } from "./render-package.ts";
 import { renderReadme } from "./render-readme.ts";
+import { renderCreateAuth } from "./render-create-auth.ts";
 import { renderIndex, renderProvider, renderSchemaTypes } from "./render-source.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -93,8 +94,9 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
 
   // Render everything in memory first: a failure below leaves every package untouched.
   const prettierConfig = (await prettier.resolveConfig(path.join(REPO_ROOT, "package.json"))) ?? {};
-  const format = (source: string, parser: string) =>
-    prettier.format(source, { ...prettierConfig, parser });
+  // The file path lets prettier pick the parser exactly as its CLI does (json-stringify for package.json).
+  const format = (source: string, filepath: string) =>
+    prettier.format(source, { ...prettierConfig, filepath });
   const planned: { model: ProviderModel; dir: string; files: Map<string, string>; ms: number }[] =
     [];
   for (const model of models) {
@@ -102,12 +104,16 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     const dir = path.join(outRoot, "packages", model.id);
     const version = await currentVersion(path.join(dir, "package.json"));
     const files = new Map<string, string>();
-    files.set("package.json", await format(renderPackageJson(model, version), "json"));
-    files.set("tsconfig.json", await format(renderTsconfig(model), "json"));
-    files.set("README.md", await format(renderReadme(model), "markdown"));
-    files.set("src/index.ts", await format(renderIndex(model), "typescript"));
-    files.set("src/provider.gen.ts", await format(renderProvider(model), "typescript"));
-    files.set("src/schema.gen.ts", await format(await renderSchemaTypes(model), "typescript"));
+    files.set("package.json", await format(renderPackageJson(model, version), "package.json"));
+    files.set("tsconfig.json", await format(renderTsconfig(model), "tsconfig.json"));
+    files.set("README.md", await format(renderReadme(model), "README.md"));
+    files.set("src/index.ts", await format(renderIndex(model), "index.ts"));
+    files.set("src/provider.gen.ts", await format(renderProvider(model), "provider.gen.ts"));
+    files.set("src/schema.gen.ts", await format(await renderSchemaTypes(model), "schema.gen.ts"));
+    files.set(
+      "src/create-auth.gen.ts",
+      await format(renderCreateAuth(model), "create-auth.gen.ts"),
+    );
     planned.push({ model, dir, files, ms: performance.now() - started });
   }
 

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { Problem } from "./problems.ts";
 
 export type JsonObject = { [key: string]: unknown };
@@ -22,16 +22,18 @@ export async function loadSpec(
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
     return { problems: [{ file, pointer: "", message: `cannot read the file (${code})` }] };
   }
-  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lines = new LineCounter();
+  const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (parsed.errors.length > 0) {
     return {
-      problems: parsed.errors.map((error) => ({
-        file,
-        pointer: "",
-        message: `invalid YAML at line ${error.linePos?.[0]?.line ?? "?"}, column ${
-          error.linePos?.[0]?.col ?? "?"
-        }: ${error.message.split("\n")[0]}; fix the syntax`,
-      })),
+      problems: parsed.errors.map((error) => {
+        const { line, col } = lines.linePos(error.pos[0]);
+        return {
+          file,
+          pointer: "",
+          message: `invalid YAML at line ${line}, column ${col}: ${error.message.split("\n")[0]}; fix the syntax`,
+        };
+      }),
     };
   }
   const document: unknown = parsed.toJS();

@@ -4,10 +4,13 @@ import type { ProviderModel } from "./model.ts";
 
 /** openapi-typescript types (`paths`, `components`, `operations`) for the whole spec. */
 export async function renderSchemaTypes(model: ProviderModel): Promise<string> {
-  const ast = await openapiTS(structuredClone(model.document), {
-    exportType: false,
-    alphabetize: false,
-  });
+  const ast = await openapiTS(
+    structuredClone(model.document) as unknown as Parameters<typeof openapiTS>[0],
+    {
+      exportType: false,
+      alphabetize: false,
+    },
+  );
   return generatedHeader(model.specFile) + astToString(ast);
 }
 
@@ -68,9 +71,15 @@ export function renderIndex(model: ProviderModel): string {
   ];
   return [
     generatedHeader(model.specFile),
+    `export { createAuth } from "./create-auth.gen.js";`,
+    `export type { CreateAuthOptions, ${pascalName(model.id)}Credentials${Object.keys(model.environments).length > 0 ? `, ${pascalName(model.id)}Environment` : ""} } from "./create-auth.gen.js";`,
     `export { provider } from "./provider.gen.js";`,
     `export type { ${types.join(", ")} } from "./provider.gen.js";`,
     `export type { paths, components, operations } from "./schema.gen.js";`,
     "",
   ].join("\n");
+}
+
+function pascalName(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
 }

@@ -5,9 +5,9 @@ import { resolve } from "./model.ts";
 import { pointer, type Problem } from "./problems.ts";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
-const addFormats =
-  (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule;
+type AddFormats = (ajv: Ajv2020) => unknown;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as unknown as AddFormats;
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 

@@ -35,12 +35,9 @@ describe("types", () => {
   it("rejects wrong options", () => {
     // @ts-expect-error baseUrl is required
     createTokenManager({ exchange: oauthExchange, credentials: {} });
+    const url = "https://x.test";
     // @ts-expect-error credentials are strings
-    createTokenManager({
-      exchange: oauthExchange,
-      credentials: { clientId: 1 },
-      baseUrl: "https://x.test",
-    });
+    createTokenManager({ exchange: oauthExchange, credentials: { clientId: 1 }, baseUrl: url });
     // @ts-expect-error unknown getToken option
     void manager.getToken({ force: true });
   });

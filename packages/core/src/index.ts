@@ -16,7 +16,13 @@ export {
   type TokenManagerOptions,
 } from "./manager.js";
 export { createAuthMiddleware } from "./middleware.js";
-export { defineProviderAuth, resolveBaseUrl, type ProviderAuthOptions } from "./provider-auth.js";
+export {
+  defineProviderAuth,
+  resolveBaseUrl,
+  type Expect,
+  type KeysOfUnion,
+  type ProviderAuthOptions,
+} from "./provider-auth.js";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export { MemoryTokenStore, type ReleaseLock, type TokenStore } from "./store.js";
 export { DEFAULT_TIMING, schedule, type TimingPolicy } from "./timing.js";

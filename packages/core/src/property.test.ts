@@ -58,52 +58,56 @@ describe("property: any token response ends as a valid token or a typed error", 
   it.each([
     ["relative", oauthExchange],
     ["absolute", absolute],
-  ] as const)("%s expiry", async (_name, exchange) => {
-    await fc.assert(
-      fc.asyncProperty(
-        status,
-        bodyText,
-        fc.option(fc.string(), { nil: undefined }),
-        async (code, text, date) => {
-          const now = 1_700_000_000_000;
-          const headers = new Headers({ "content-type": "application/json" });
-          if (date !== undefined) headers.set("date", date);
-          let calls = 0;
-          const manager = createTokenManager({
-            exchange,
-            credentials: { clientId: "c", clientSecret: "s" },
-            baseUrl: "https://auth.example.test",
-            fetch: async () => {
-              calls += 1;
-              return new Response(code === 204 || code === 301 ? null : text, {
-                status: code,
-                headers,
-              });
-            },
-            clock: () => now,
-            sleep: async () => {},
-            retry: { maxAttempts: 2 },
-          });
-          let token;
-          try {
-            token = await manager.getToken();
-          } catch (error) {
-            expect(AuthError.isInstance(error)).toBe(true);
-            // A failure is never cached: the next call asks again (or a remembered credentials failure answers).
-            const before = calls;
-            await manager.getToken().catch(() => undefined);
-            if ((error as AuthError).code !== "invalid_credentials")
-              expect(calls).toBeGreaterThan(before);
-            return;
-          }
-          expect(typeof token.accessToken).toBe("string");
-          expect(token.accessToken).toMatch(/^[\x21-\x7e]+$/);
-          expect(Number.isFinite(token.expiresAt)).toBe(true);
-          expect(token.expiresAt).toBeGreaterThan(now);
-          expect(token.tokenType).not.toMatch(/^bearer$/);
-        },
-      ),
-      { numRuns: 2500 },
-    );
-  });
+  ] as const)(
+    "%s expiry",
+    async (_name, exchange) => {
+      await fc.assert(
+        fc.asyncProperty(
+          status,
+          bodyText,
+          fc.option(fc.string(), { nil: undefined }),
+          async (code, text, date) => {
+            const now = 1_700_000_000_000;
+            const headers = new Headers({ "content-type": "application/json" });
+            if (date !== undefined) headers.set("date", date);
+            let calls = 0;
+            const manager = createTokenManager({
+              exchange,
+              credentials: { clientId: "c", clientSecret: "s" },
+              baseUrl: "https://auth.example.test",
+              fetch: async () => {
+                calls += 1;
+                return new Response(code === 204 || code === 301 ? null : text, {
+                  status: code,
+                  headers,
+                });
+              },
+              clock: () => now,
+              sleep: async () => {},
+              retry: { maxAttempts: 2 },
+            });
+            let token;
+            try {
+              token = await manager.getToken();
+            } catch (error) {
+              expect(AuthError.isInstance(error)).toBe(true);
+              // A failure is never cached: the next call asks again (or a remembered credentials failure answers).
+              const before = calls;
+              await manager.getToken().catch(() => undefined);
+              if ((error as AuthError).code !== "invalid_credentials")
+                expect(calls).toBeGreaterThan(before);
+              return;
+            }
+            expect(typeof token.accessToken).toBe("string");
+            expect(token.accessToken).toMatch(/^[\x21-\x7e]+$/);
+            expect(Number.isFinite(token.expiresAt)).toBe(true);
+            expect(token.expiresAt).toBeGreaterThan(now);
+            expect(token.tokenType).not.toMatch(/^bearer$/);
+          },
+        ),
+        { numRuns: 2500 },
+      );
+    },
+    120_000,
+  );
 });

@@ -67,3 +67,8 @@ export function defineProviderAuth<Options extends object, Raw>(
     });
   };
 }
+
+/** Compile-time assertion used by generated packages: `Expect<X>` fails to type-check unless X is `true`. */
+export type Expect<T extends true> = T;
+/** Every key of every member of a union. */
+export type KeysOfUnion<T> = T extends unknown ? keyof T : never;

@@ -3,6 +3,8 @@
  * Do not make direct changes to the file: edit the spec and regenerate.
  */
 
+export { createAuth } from "./create-auth.gen.js";
+export type { CreateAuthOptions, EnkashCredentials, EnkashEnvironment } from "./create-auth.gen.js";
 export { provider } from "./provider.gen.js";
 export type { TokenResponse, TokenRequestBody, TokenErrorResponses } from "./provider.gen.js";
 export type { paths, components, operations } from "./schema.gen.js";

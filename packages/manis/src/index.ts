@@ -3,6 +3,8 @@
  * Do not make direct changes to the file: edit the spec and regenerate.
  */
 
+export { createAuth } from "./create-auth.gen.js";
+export type { CreateAuthOptions, ManisCredentials } from "./create-auth.gen.js";
 export { provider } from "./provider.gen.js";
 export type { TokenResponse, TokenErrorResponses } from "./provider.gen.js";
 export type { paths, components, operations } from "./schema.gen.js";

@@ -1,0 +1,81 @@
+/**
+ * This file was auto-generated from specs/alternative-payments.yaml by `pnpm generate`.
+ * Do not make direct changes to the file: edit the spec and regenerate.
+ */
+
+import {
+  defineProviderAuth,
+  type Expect,
+  type KeysOfUnion,
+  type ProviderAuthOptions,
+  type TokenManager,
+  type TokenRequestSender,
+} from "@auth/core";
+import createClient from "openapi-fetch";
+import { provider, type TokenResponse, type TokenRequestBody } from "./provider.gen.js";
+import type { paths } from "./schema.gen.js";
+
+/** Credentials for Alternative Payments token API. */
+export interface AlternativePaymentsCredentials {
+  /** OAuth client id. */
+  clientId: string;
+  /** OAuth client secret. Secret: never logged. */
+  clientSecret: string;
+}
+
+/** Servers named in specs/alternative-payments.yaml. */
+export type AlternativePaymentsEnvironment = "production" | "sandbox";
+
+/** Options of `createAuth`: credentials, where the provider is, and every `@auth/core` option. */
+export type CreateAuthOptions = AlternativePaymentsCredentials &
+  ProviderAuthOptions & {
+    /** Which server of the spec to use (default `production`). */
+    environment?: AlternativePaymentsEnvironment;
+    /** Overrides `environment` with another base URL. https, or http on loopback. */
+    baseUrl?: string;
+  };
+
+// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.
+type _ResponseFieldsExist = Expect<
+  Exclude<"access_token" | "token_type" | "expires_in", KeysOfUnion<TokenResponse>> extends never
+    ? true
+    : false
+>;
+type _FormFieldsExist = Expect<
+  Exclude<"grant_type", KeysOfUnion<TokenRequestBody>> extends never ? true : false
+>;
+type _GrantClientCredentialsAllowed = Expect<
+  "client_credentials" extends TokenRequestBody["grant_type"] ? true : false
+>;
+
+/** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
+const send: TokenRequestSender = async (request, fetch) => {
+  let raw: Response | undefined;
+  const client = createClient<paths>({
+    baseUrl: request.baseUrl,
+    fetch: async (input) => {
+      raw = await fetch(input);
+      return raw.clone();
+    },
+  });
+  await client.POST("/oauth/token", {
+    body: request.form as TokenRequestBody,
+    bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
+    headers: request.headers,
+    signal: request.signal,
+    parseAs: "stream",
+  });
+  return raw!;
+};
+
+/**
+ * Creates a token manager for Alternative Payments token API: cached tokens, renewed ahead of expiry, one request for
+ * concurrent callers, credentials failures never retried.
+ *
+ * @example
+ * import { createAuth } from "@auth/alternative-payments";
+ * const auth = createAuth({ clientId: process.env.ALTERNATIVE_PAYMENTS_CLIENT_ID!, clientSecret: process.env.ALTERNATIVE_PAYMENTS_CLIENT_SECRET!, environment: "sandbox" });
+ * const header = await auth.getAuthorizationHeader();
+ */
+export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> =
+  defineProviderAuth<CreateAuthOptions, TokenResponse>(provider, send);

@@ -1,0 +1,68 @@
+/**
+ * This file was auto-generated from specs/manis.yaml by `pnpm generate`.
+ * Do not make direct changes to the file: edit the spec and regenerate.
+ */
+
+import {
+  defineProviderAuth,
+  type Expect,
+  type KeysOfUnion,
+  type ProviderAuthOptions,
+  type TokenManager,
+  type TokenRequestSender,
+} from "@auth/core";
+import createClient from "openapi-fetch";
+import { provider, type TokenResponse } from "./provider.gen.js";
+import type { paths } from "./schema.gen.js";
+
+/** Credentials for Manis Unified API token endpoint. */
+export interface ManisCredentials {
+  /** The merchant's id. */
+  merchantId: string;
+  /** The merchant's secret. Secret: never logged. */
+  secret: string;
+}
+
+/** Options of `createAuth`: credentials, where the provider is, and every `@auth/core` option. */
+export type CreateAuthOptions = ManisCredentials &
+  ProviderAuthOptions & {
+    /** Base URL of the provider's API (required: the host is not published). https, or http on loopback. */
+    baseUrl: string;
+  };
+
+// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.
+type _ResponseFieldsExist = Expect<
+  Exclude<"token" | "tokenType" | "expiresAt", KeysOfUnion<TokenResponse>> extends never
+    ? true
+    : false
+>;
+
+/** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
+const send: TokenRequestSender = async (request, fetch) => {
+  let raw: Response | undefined;
+  const client = createClient<paths>({
+    baseUrl: request.baseUrl,
+    fetch: async (input) => {
+      raw = await fetch(input);
+      return raw.clone();
+    },
+  });
+  await client.POST("/api/v1/auth/token", {
+    headers: request.headers,
+    signal: request.signal,
+    parseAs: "stream",
+  });
+  return raw!;
+};
+
+/**
+ * Creates a token manager for Manis Unified API token endpoint: cached tokens, renewed ahead of expiry, one request for
+ * concurrent callers, credentials failures never retried.
+ *
+ * @example
+ * import { createAuth } from "@auth/manis";
+ * const auth = createAuth({ merchantId: process.env.MANIS_MERCHANT_ID!, secret: process.env.MANIS_SECRET!, baseUrl: "https://your-host.example" });
+ * const header = await auth.getAuthorizationHeader();
+ */
+export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> =
+  defineProviderAuth<CreateAuthOptions, TokenResponse>(provider, send);

@@ -1,0 +1,181 @@
+import { execFileSync } from "node:child_process";
+import { cp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { generate } from "../src/generate.ts";
+import { ProblemsError } from "../src/problems.ts";
+import { FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
+
+const roots: string[] = [];
+afterEach(async () => {
+  await Promise.all(roots.splice(0).map((r) => rm(r, { recursive: true, force: true })));
+});
+
+async function scratch() {
+  const made = await scratchRoot();
+  roots.push(made.root);
+  return made;
+}
+
+async function problemsOf(run: Promise<unknown>): Promise<string[]> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProblemsError);
+  return (error as ProblemsError).problems.map((p) => `${p.pointer} ${p.message}`);
+}
+
+const acme = () => readFile(path.join(FIXTURES, "acme.yaml"), "utf8");
+
+describe("a new provider needs only a spec", () => {
+  it("generates a complete package from the fixture and it type-checks", async () => {
+    const { root, specs } = await scratch();
+    await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "acme.yaml"));
+    const results = await generate({ specsDir: specs, outRoot: root });
+    expect(results).toEqual([expect.objectContaining({ id: "acme", created: true })]);
+    const dir = path.join(root, "packages/acme");
+    expect((await readdir(path.join(dir, "src"))).sort()).toEqual([
+      "create-auth.gen.ts",
+      "index.ts",
+      "provider.gen.ts",
+      "schema.gen.ts",
+    ]);
+    const manifest = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8"));
+    expect(manifest).toMatchObject({
+      name: "@auth/acme",
+      type: "module",
+      sideEffects: false,
+      dependencies: { "@auth/core": "workspace:^" },
+    });
+    expect(Object.keys(manifest.exports["."])).toEqual(["types", "default"]);
+    for (const file of ["src/schema.gen.ts", "src/provider.gen.ts", "src/create-auth.gen.ts"]) {
+      expect(await readFile(path.join(dir, file), "utf8")).toMatch(
+        /^\/\*\*\n \* This file was auto-generated from .*acme\.yaml/,
+      );
+    }
+    expect(await readFile(path.join(dir, "README.md"), "utf8")).toContain(
+      'import { createAuth } from "@auth/acme"',
+    );
+    const changesets = await readdir(path.join(root, ".changeset"));
+    expect(changesets).toHaveLength(1);
+
+    await linkDependencies(dir);
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    execFileSync(process.execPath, [tsc, "--noEmit", "-p", path.join(dir, "tsconfig.json")], {
+      stdio: "pipe",
+    });
+  }, 60_000);
+
+  it("is byte-stable: a rerun changes nothing and writes no changeset", async () => {
+    const { root, specs } = await scratch();
+    await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "acme.yaml"));
+    await generate({ specsDir: specs, outRoot: root });
+    const again = await generate({ specsDir: specs, outRoot: root });
+    expect(again[0]!.changed).toEqual([]);
+    expect(await readdir(path.join(root, ".changeset"))).toHaveLength(1);
+    expect(await generate({ specsDir: specs, outRoot: root, check: true })).toHaveLength(1);
+  });
+
+  it("reports drift in check mode and writes a changeset when a spec changes", async () => {
+    const { root, specs } = await scratch();
+    await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "acme.yaml"));
+    await generate({ specsDir: specs, outRoot: root });
+    await writeFile(
+      path.join(specs, "acme.yaml"),
+      (await acme())
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("A token.", "A fresh token."),
+    );
+    const drift = await problemsOf(generate({ specsDir: specs, outRoot: root, check: true }));
+    expect(drift.join("\n")).toContain("run `pnpm generate`");
+    const results = await generate({ specsDir: specs, outRoot: root });
+    expect(results[0]!.changed).toContain("src/schema.gen.ts");
+    const changesets = await readdir(path.join(root, ".changeset"));
+    expect(changesets).toHaveLength(2);
+    const latest = await Promise.all(
+      changesets.map((f) => readFile(path.join(root, ".changeset", f), "utf8")),
+    );
+    expect(latest.some((text) => text.includes('"@auth/acme": patch'))).toBe(true);
+  });
+});
+
+describe("bad input: one clear line per problem, nothing written", () => {
+  it("names the file and JSON pointer when the extension names a field the 200 schema lacks", async () => {
+    const { root, specs } = await scratch();
+    await writeFile(
+      path.join(specs, "acme.yaml"),
+      (await acme()).replace("accessToken: access_token", "accessToken: token"),
+    );
+    const problems = await problemsOf(generate({ specsDir: specs, outRoot: root }));
+    expect(problems).toEqual([
+      '/paths/~1token/post/x-token-exchange/response/accessToken response field "token" is not a property of the 200 response schema',
+    ]);
+  });
+
+  it("reports every inconsistency of the extension", async () => {
+    const { root, specs } = await scratch();
+    const broken = (await acme())
+      .replace("kind: relative-seconds", "kind: sometimes")
+      .replace("grant: client_credentials", "grant: password")
+      .replace("part: password\n", "part: username\n")
+      .replace("production: https://auth.acme.example", "production: https://elsewhere.example");
+    await writeFile(path.join(specs, "acme.yaml"), broken);
+    const problems = (await problemsOf(generate({ specsDir: specs, outRoot: root }))).join("\n");
+    expect(problems).toContain("/x-token-exchange/expiry/kind must be one of");
+    expect(problems).toContain(
+      '/x-token-exchange/grant grant "password" is not an allowed grant_type',
+    );
+    expect(problems).toContain(
+      "/x-token-exchange/credentials/1/part two credentials are the Basic username",
+    );
+    expect(problems).toContain("/x-token-exchange/environments/production");
+  });
+
+  it("rejects malformed YAML with its line", async () => {
+    const { root, specs } = await scratch();
+    await writeFile(path.join(specs, "acme.yaml"), "openapi: 3.1.0\ninfo: [unclosed\n");
+    const problems = await problemsOf(generate({ specsDir: specs, outRoot: root }));
+    expect(problems[0]).toMatch(/invalid YAML at line \d+/);
+  });
+
+  it("rejects http servers, a missing extension and OpenAPI 3.0", async () => {
+    const { root, specs } = await scratch();
+    const text = (await acme())
+      .replace("openapi: 3.1.0", "openapi: 3.0.3")
+      .replace("- url: https://auth.acme.example", "- url: http://auth.acme.example")
+      .replace("x-token-exchange:", "x-other:");
+    await writeFile(path.join(specs, "acme.yaml"), text);
+    const problems = (await problemsOf(generate({ specsDir: specs, outRoot: root }))).join("\n");
+    expect(problems).toContain("/openapi expected an OpenAPI 3.1 document");
+    expect(problems).toContain("/servers/0/url server URL");
+    expect(problems).toContain("no operation has an x-token-exchange extension");
+  });
+
+  it("rejects duplicate and reserved package names", async () => {
+    const { root, specs } = await scratch();
+    await writeFile(path.join(specs, "acme.yaml"), await acme());
+    await writeFile(path.join(specs, "Acme.yml"), await acme());
+    await writeFile(path.join(specs, "core.yaml"), await acme());
+    const problems = (await problemsOf(generate({ specsDir: specs, outRoot: root }))).join("\n");
+    expect(problems).toContain("package name @auth/acme is also generated from");
+    expect(problems).toContain("package name @auth/core belongs to a hand-written package");
+  });
+
+  it("writes nothing at all when any spec is bad, even if others are good", async () => {
+    const { root, specs } = await scratch();
+    await writeFile(path.join(specs, "acme.yaml"), await acme());
+    await writeFile(path.join(specs, "broken.yaml"), "openapi: 3.1.0\n");
+    await problemsOf(generate({ specsDir: specs, outRoot: root }));
+    expect((await readdir(root)).sort()).toEqual(["specs", "tsconfig.base.json"]);
+  });
+
+  it("fails clearly on a missing specs folder", async () => {
+    const { root } = await scratch();
+    const problems = await problemsOf(
+      generate({ specsDir: path.join(root, "nope"), outRoot: root }),
+    );
+    expect(problems[0]).toContain("specs folder not found");
+  });
+});
