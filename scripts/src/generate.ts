@@ -9,7 +9,12 @@ import { formatProblem, ProblemsError, type Problem } from "./problems.ts";
 import { renderPackageJson, renderTsconfig } from "./render-package.ts";
 import { renderReadme } from "./render-readme.ts";
 import { renderCreateAuth } from "./render-create-auth.ts";
-import { renderIndex, renderProvider, renderSchemaTypes } from "./render-source.ts";
+import {
+  renderIndex,
+  renderProvider,
+  renderSandboxProviders,
+  renderSchemaTypes,
+} from "./render-source.ts";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** Hand-written workspace packages a spec must not overwrite. */
@@ -114,20 +119,41 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
       "src/create-auth.gen.ts",
       await format(renderCreateAuth(model), "create-auth.gen.ts"),
     );
-    planned.push({ model, dir, files, ms: performance.now() - started });
+    planned.push({
+      id: model.id,
+      packageName: model.packageName,
+      specFile: model.specFile,
+      dir,
+      files,
+      ms: performance.now() - started,
+    });
   }
+  // The sandbox emulates every spec from data: a new spec needs no sandbox code.
+  const sandboxStarted = performance.now();
+  planned.push({
+    id: "sandbox",
+    packageName: "@auth/sandbox",
+    specFile: "specs/",
+    dir: path.join(outRoot, "packages", "sandbox"),
+    files: new Map([
+      ["src/providers.gen.ts", await format(renderSandboxProviders(models), "providers.gen.ts")],
+    ]),
+    ms: performance.now() - sandboxStarted,
+    partial: true,
+  });
 
   const results: PackageResult[] = [];
   const drift: Problem[] = [];
-  for (const { model, dir, files, ms } of planned) {
+  for (const item of planned) {
+    const { dir, files, ms } = item;
     const changed: string[] = [];
     for (const [name, content] of files) {
       const existing = await readFile(path.join(dir, name), "utf8").catch(() => undefined);
       if (existing !== content) changed.push(name);
     }
-    const stale = await staleGeneratedFiles(dir, files);
+    const stale = item.partial ? [] : await staleGeneratedFiles(dir, files);
     changed.push(...stale.map((f) => `${f} (removed)`));
-    const created = !(await exists(path.join(dir, "package.json")));
+    const created = !item.partial && !(await exists(path.join(dir, "package.json")));
     if (options.check) {
       for (const name of changed) {
         drift.push({
@@ -138,11 +164,11 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
       }
     } else if (changed.length > 0) {
       await writeAtomically(dir, files, stale);
-      if (options.changesets !== false) await writeChangeset(outRoot, model, changed, created);
+      if (options.changesets !== false) await writeChangeset(outRoot, item, changed, created);
     }
-    results.push({ id: model.id, changed, created, ms });
+    results.push({ id: item.id, changed, created, ms });
     log(
-      `${model.packageName.padEnd(28)} ${changed.length === 0 ? "unchanged" : (created ? "created: " : "updated: ") + changed.join(", ")} (${ms.toFixed(0)} ms)`,
+      `${item.packageName.padEnd(28)} ${changed.length === 0 ? "unchanged" : (created ? "created: " : "updated: ") + changed.join(", ")} (${ms.toFixed(0)} ms)`,
     );
   }
   if (drift.length > 0) throw new ProblemsError(drift);
@@ -194,9 +220,20 @@ async function writeAtomically(
   for (const name of stale) await rm(path.join(dir, name), { force: true });
 }
 
+interface Planned {
+  readonly id: string;
+  readonly packageName: string;
+  readonly specFile: string;
+  readonly dir: string;
+  readonly files: Map<string, string>;
+  readonly ms: number;
+  /** Only some files of a hand-written package are generated. */
+  readonly partial?: boolean;
+}
+
 async function writeChangeset(
   outRoot: string,
-  model: ProviderModel,
+  model: Planned,
   changed: readonly string[],
   created: boolean,
 ): Promise<void> {

@@ -63,6 +63,7 @@ export interface ProviderModel {
     scope?: string;
   };
   readonly expiry?: { field?: string; kind: string; jwtExp: boolean };
+  readonly lockoutAfter?: number;
   readonly errorStatuses: readonly string[];
   readonly document: JsonObject;
 }
@@ -135,7 +136,16 @@ export function buildModel(
   }
   checkKeys(
     extension,
-    ["environments", "credentials", "grant", "refreshGrant", "scope", "response", "expiry"],
+    [
+      "environments",
+      "credentials",
+      "grant",
+      "refreshGrant",
+      "scope",
+      "response",
+      "expiry",
+      "lockoutAfter",
+    ],
     extPointer,
     report,
   );
@@ -429,6 +439,14 @@ export function buildModel(
     }
   }
 
+  const lockoutAfter = extension.lockoutAfter;
+  if (
+    lockoutAfter !== undefined &&
+    (typeof lockoutAfter !== "number" || !Number.isInteger(lockoutAfter) || lockoutAfter < 1)
+  ) {
+    report(`${extPointer}/lockoutAfter`, "must be a positive whole number of failed logins");
+  }
+
   const errorStatuses = Object.keys(responses).filter((s) => /^[45]\d\d$/.test(s));
   if (problems.length > 0) return { problems };
   return {
@@ -450,6 +468,7 @@ export function buildModel(
       hasRequestBody,
       response,
       ...(expiry !== undefined ? { expiry } : {}),
+      ...(typeof lockoutAfter === "number" ? { lockoutAfter } : {}),
       errorStatuses,
       document,
     },

@@ -14,9 +14,9 @@ export async function renderSchemaTypes(model: ProviderModel): Promise<string> {
   return generatedHeader(model.specFile) + astToString(ast);
 }
 
-/** The provider's token-exchange data for `@auth/core`, plus the response types taken from the spec. */
-export function renderProvider(model: ProviderModel): string {
-  const exchange = {
+/** The `TokenExchange` data `@auth/core` consumes, from the model. */
+export function exchangeOf(model: ProviderModel) {
+  return {
     provider: model.id,
     tokenPath: model.tokenPath,
     ...(Object.keys(model.environments).length > 0 ? { environments: model.environments } : {}),
@@ -26,7 +26,13 @@ export function renderProvider(model: ProviderModel): string {
     ...(model.scopeField !== undefined ? { scopeField: model.scopeField } : {}),
     response: model.response,
     ...(model.expiry !== undefined ? { expiry: model.expiry } : {}),
+    ...(model.lockoutAfter !== undefined ? { lockoutAfter: model.lockoutAfter } : {}),
   };
+}
+
+/** The provider's token-exchange data for `@auth/core`, plus the response types taken from the spec. */
+export function renderProvider(model: ProviderModel): string {
+  const exchange = exchangeOf(model);
   const operation = `operations[${JSON.stringify(model.operationId)}]`;
   const lines = [
     generatedHeader(model.specFile),
@@ -82,4 +88,34 @@ export function renderIndex(model: ProviderModel): string {
 
 function pascalName(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+/** Every provider's exchange data and spec document, for `@auth/sandbox` to emulate. */
+export function renderSandboxProviders(models: readonly ProviderModel[]): string {
+  const entries = models.map((model) => ({
+    id: model.id,
+    title: model.title,
+    specFile: model.specFile,
+    exchange: exchangeOf(model),
+    document: model.document,
+  }));
+  return [
+    generatedHeader("specs/*.yaml"),
+    'import type { SandboxProvider } from "./types.js";',
+    "",
+    "/** Demo credentials of each provider, by option name: spread them into its `createAuth`. */",
+    "export interface SandboxCredentials {",
+    ...models.map(
+      (m) =>
+        `  ${JSON.stringify(m.id)}: { ${m.credentials.map((c) => `${c.name}: string;`).join(" ")} };`,
+    ),
+    "}",
+    "",
+    "/** Ids of the emulated providers. */",
+    "export type ProviderId = keyof SandboxCredentials;",
+    "",
+    "/** Every provider in specs/, emulated by the sandbox. */",
+    `export const providers: readonly SandboxProvider[] = ${JSON.stringify(entries, null, 2)};`,
+    "",
+  ].join("\n");
 }

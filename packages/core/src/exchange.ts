@@ -52,6 +52,11 @@ export interface TokenExchange {
   /** Form field that carries the requested scope, when the provider accepts one. */
   readonly scopeField?: string;
   readonly response: TokenResponseMapping;
+  /**
+   * The provider locks the account after this many consecutive failed logins. Core never retries
+   * a credentials failure anyway; this is carried into docs and the sandbox.
+   */
+  readonly lockoutAfter?: number;
   readonly expiry?: {
     /** Response field holding the expiry; absent means "use the JWT `exp` or the default TTL". */
     readonly field?: string;

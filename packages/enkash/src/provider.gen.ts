@@ -64,6 +64,7 @@ export const provider = {
     jwtExp: false,
     field: "expires_in",
   },
+  lockoutAfter: 3,
 } as const satisfies TokenExchange;
 
 /** Body of a successful token response, as the spec's 200 response describes it. */

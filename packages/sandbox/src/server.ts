@@ -1,0 +1,478 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { isLoopbackHost, type TokenExchange } from "@auth/core";
+import { SandboxError } from "./errors.js";
+import {
+  providers as allProviders,
+  type ProviderId,
+  type SandboxCredentials,
+} from "./providers.gen.js";
+import { errorBody, properties, tokenOperation } from "./spec.js";
+import type { Fault, ProviderSettings, ProviderStats, SandboxProvider } from "./types.js";
+
+export interface SandboxOptions {
+  /** Port on 127.0.0.1 (default: a free one). */
+  readonly port?: number;
+  /** Loopback host to bind (default 127.0.0.1). */
+  readonly host?: string;
+  /** Provider ids to emulate (default: every spec). */
+  readonly providers?: readonly string[];
+  /** Defaults for every provider; change one provider later with `configure`. */
+  readonly settings?: Partial<ProviderSettings>;
+  /** Override demo credentials per provider. */
+  readonly credentials?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+export interface Sandbox {
+  /** Root URL, for example `http://127.0.0.1:4010`. */
+  readonly url: string;
+  /** Base URL to give each provider's `createAuth({ baseUrl })` (emulated providers only). */
+  readonly baseUrls: Readonly<Record<ProviderId, string>>;
+  /** Demo credentials per provider, ready to spread into `createAuth` (emulated providers only). */
+  readonly credentials: Readonly<SandboxCredentials>;
+  /** Live counters per provider (emulated providers only). */
+  readonly stats: Readonly<Record<ProviderId, ProviderStats>>;
+  readonly faults: {
+    /** Injects a fault into token responses of one provider (or "*"), `times` times (default: until cleared). */
+    inject(provider: string, fault: Fault, options?: { times?: number }): void;
+    clear(provider?: string): void;
+  };
+  /** Changes how a provider issues tokens. */
+  configure(provider: string, settings: Partial<ProviderSettings>): void;
+  /** Revokes every access and refresh token a provider issued (API calls then answer 401). */
+  revokeTokens(provider: string): void;
+  /** Clears a provider's lockout and failure count. */
+  unlock(provider: string): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SETTINGS: ProviderSettings = {
+  lifetimeSeconds: 3600,
+  includeExpiry: true,
+  absoluteUnit: "milliseconds",
+  rotateRefreshTokens: true,
+  clockSkewMs: 0,
+};
+
+interface ProviderState {
+  readonly provider: SandboxProvider;
+  readonly operation: ReturnType<typeof tokenOperation>;
+  readonly credentials: Record<string, string>;
+  settings: ProviderSettings;
+  readonly stats: ProviderStats;
+  faults: { fault: Fault; remaining: number }[];
+  consecutiveFailures: number;
+  /** Issued access tokens and their expiry (server clock, ms). */
+  readonly tokens: Map<string, number>;
+  readonly refreshTokens: Set<string>;
+}
+
+/**
+ * Starts a local emulator of every spec'd token endpoint on 127.0.0.1.
+ *
+ * @example
+ * import { startSandbox } from "@auth/sandbox";
+ * import { createAuth } from "@auth/enkash";
+ * const sandbox = await startSandbox();
+ * const auth = createAuth({ ...sandbox.credentials.enkash, baseUrl: sandbox.baseUrls.enkash });
+ * await auth.getToken();
+ * await sandbox.close();
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? "127.0.0.1";
+  if (!isLoopbackHost(host)) {
+    throw new SandboxError(
+      "invalid_options",
+      `host must be a loopback address (127.0.0.1, ::1, localhost); got "${host}"`,
+    );
+  }
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new SandboxError(
+      "invalid_options",
+      `port must be a whole number from 0 to 65535; got ${String(options.port)}`,
+    );
+  }
+  const wanted = options.providers ?? allProviders.map((p) => p.id);
+  const states = new Map<string, ProviderState>();
+  for (const id of wanted) {
+    const provider = allProviders.find((p) => p.id === id);
+    if (!provider) {
+      throw new SandboxError(
+        "unknown_provider",
+        `unknown provider "${id}"; known: ${allProviders.map((p) => p.id).join(", ")}`,
+      );
+    }
+    states.set(id, {
+      provider,
+      operation: tokenOperation(
+        provider.document as Record<string, unknown>,
+        provider.exchange.tokenPath,
+      ),
+      credentials: { ...demoCredentials(provider.exchange), ...options.credentials?.[id] },
+      settings: { ...DEFAULT_SETTINGS, ...options.settings },
+      stats: {
+        tokenRequests: 0,
+        tokensIssued: 0,
+        refreshGrants: 0,
+        credentialFailures: 0,
+        faultsInjected: 0,
+        apiCalls: 0,
+        locked: false,
+      },
+      faults: [],
+      consecutiveFailures: 0,
+      tokens: new Map(),
+      refreshTokens: new Set(),
+    });
+  }
+
+  const server = createServer((request, response) => {
+    handle(states, request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+      response.end('{"error":"sandbox_failure"}');
+    });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new SandboxError(
+              "port_in_use",
+              `port ${port} on ${host} is already in use; pass another port (startSandbox({ port }) or --port), or 0 for a free one`,
+              { cause: error },
+            )
+          : error,
+      ),
+    );
+    server.listen(port, host, () => resolveListen());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+
+  const state = (id: string) => {
+    const found = states.get(id);
+    if (!found)
+      throw new SandboxError(
+        "unknown_provider",
+        `provider "${id}" is not emulated by this sandbox`,
+      );
+    return found;
+  };
+  return {
+    url,
+    baseUrls: Object.fromEntries([...states.keys()].map((id) => [id, `${url}/${id}`])) as Record<
+      ProviderId,
+      string
+    >,
+    credentials: Object.fromEntries(
+      [...states].map(([id, s]) => [id, s.credentials]),
+    ) as unknown as SandboxCredentials,
+    stats: Object.fromEntries([...states].map(([id, s]) => [id, s.stats])) as Record<
+      ProviderId,
+      ProviderStats
+    >,
+    faults: {
+      inject(provider, fault, injectOptions = {}) {
+        const targets = provider === "*" ? [...states.values()] : [state(provider)];
+        for (const target of targets)
+          target.faults.push({ fault, remaining: injectOptions.times ?? Number.POSITIVE_INFINITY });
+      },
+      clear(provider) {
+        for (const target of provider === undefined ? states.values() : [state(provider)])
+          target.faults = [];
+      },
+    },
+    configure(provider, settings) {
+      const target = state(provider);
+      target.settings = { ...target.settings, ...settings };
+    },
+    revokeTokens(provider) {
+      state(provider).tokens.clear();
+      state(provider).refreshTokens.clear();
+    },
+    unlock(provider) {
+      const target = state(provider);
+      target.consecutiveFailures = 0;
+      target.stats.locked = false;
+    },
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}
+
+/** Obvious placeholders; the Basic password carries a non-Latin-1 character to exercise UTF-8 encoding. */
+function demoCredentials(exchange: TokenExchange): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const credential of exchange.credentials) {
+    const base = `demo-${exchange.provider}-${credential.name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
+    values[credential.name] =
+      credential.in === "basic" && credential.part === "password" ? `${base}-sëcret` : base;
+  }
+  return values;
+}
+
+async function handle(
+  states: Map<string, ProviderState>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? "/", "http://sandbox.local");
+  const [, id = "", ...rest] = url.pathname.split("/");
+  const state = states.get(id);
+  const path = "/" + rest.join("/");
+  const body = await readBody(request);
+  if (!state)
+    return send(response, 404, { error: "not_found", message: `no provider "${id}" here` });
+  const now = Date.now() + state.settings.clockSkewMs;
+  response.setHeader("date", new Date(now).toUTCString());
+  if (request.method === "POST" && path === state.provider.exchange.tokenPath)
+    return token(state, request, response, body, now);
+  if (request.method === "GET" && path === "/api/ping") return api(state, request, response, now);
+  return send(response, 404, {
+    error: "not_found",
+    message: `${request.method} ${path} is not emulated`,
+  });
+}
+
+function api(
+  state: ProviderState,
+  request: IncomingMessage,
+  response: ServerResponse,
+  now: number,
+): void {
+  state.stats.apiCalls += 1;
+  const [, presented = ""] = /^\S+ (\S+)$/.exec(request.headers.authorization ?? "") ?? [];
+  const expiresAt = state.tokens.get(presented);
+  if (expiresAt === undefined || expiresAt <= now)
+    return send(response, 401, { error: "invalid_token" });
+  send(response, 200, { provider: state.provider.id, ok: true });
+}
+
+async function token(
+  state: ProviderState,
+  request: IncomingMessage,
+  response: ServerResponse,
+  rawBody: string,
+  now: number,
+): Promise<void> {
+  const { exchange } = state.provider;
+  state.stats.tokenRequests += 1;
+
+  // Faults first: latency adds up, then the first other fault answers.
+  let answered = false;
+  for (const entry of [...state.faults]) {
+    if (entry.remaining <= 0 || answered) continue;
+    entry.remaining -= 1;
+    state.stats.faultsInjected += 1;
+    const fault = entry.fault;
+    if (fault.type === "latency") {
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, fault.ms));
+      continue;
+    }
+    answered = true;
+    if (fault.type === "reset") {
+      request.socket.destroy();
+    } else if (fault.type === "garbage") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"access_token": tr\u0000uncated');
+    } else if (fault.type === "html") {
+      response.writeHead(502, { "content-type": "text/html" });
+      response.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+    } else if (fault.type === "rate-limit") {
+      sendError(state, response, 429, "rate_limited", "Too many requests", {
+        "retry-after": String(fault.retryAfterSeconds),
+      });
+    } else {
+      sendError(state, response, fault.status, "server_error", "Injected failure");
+    }
+  }
+  state.faults = state.faults.filter((entry) => entry.remaining > 0);
+  if (answered) return;
+
+  const form = Object.fromEntries(new URLSearchParams(rawBody));
+  const grantType = form.grant_type;
+  const refreshing = exchange.refreshGrant !== undefined && grantType === exchange.refreshGrant;
+  if (exchange.grant !== undefined && grantType !== exchange.grant && !refreshing) {
+    return sendError(
+      state,
+      response,
+      400,
+      grantType === undefined ? "invalid_request" : "unsupported_grant_type",
+      grantType === undefined ? "Missing grant type" : "Unsupported grant type",
+    );
+  }
+
+  if (state.stats.locked) {
+    return sendError(state, response, 401, "invalid_grant", "User account is locked");
+  }
+  const clientOk = checkClient(state, request);
+  const loginOk = refreshing || checkLogin(state, form);
+  if (!clientOk || !loginOk) {
+    state.stats.credentialFailures += 1;
+    state.consecutiveFailures += 1;
+    if (exchange.lockoutAfter !== undefined && state.consecutiveFailures >= exchange.lockoutAfter)
+      state.stats.locked = true;
+    return clientOk
+      ? sendError(state, response, 400, "invalid_grant", "Bad credentials")
+      : sendError(state, response, 401, "invalid_client", "Bad client credentials");
+  }
+  if (refreshing) {
+    const presented = form.refresh_token ?? "";
+    if (!state.refreshTokens.has(presented))
+      return sendError(state, response, 400, "invalid_grant", "Invalid refresh token");
+    if (state.settings.rotateRefreshTokens) state.refreshTokens.delete(presented);
+    state.stats.refreshGrants += 1;
+  } else {
+    state.consecutiveFailures = 0;
+  }
+
+  const issued = issueToken(state, form, now, refreshing ? (form.refresh_token ?? "") : undefined);
+  state.stats.tokensIssued += 1;
+  send(response, 200, issued);
+}
+
+function checkClient(state: ProviderState, request: IncomingMessage): boolean {
+  const { exchange } = state.provider;
+  let username: string | undefined;
+  let password: string | undefined;
+  const basic = /^Basic (\S+)$/i.exec(request.headers.authorization ?? "");
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon >= 0) {
+      username = decoded.slice(0, colon);
+      password = decoded.slice(colon + 1);
+    }
+  }
+  for (const credential of exchange.credentials) {
+    const expected = state.credentials[credential.name];
+    if (credential.in === "basic") {
+      if ((credential.part === "username" ? username : password) !== expected) return false;
+    } else if (credential.in === "header") {
+      if (request.headers[credential.header.toLowerCase()] !== expected) return false;
+    }
+  }
+  return true;
+}
+
+function checkLogin(state: ProviderState, form: Record<string, string>): boolean {
+  for (const credential of state.provider.exchange.credentials) {
+    if (credential.in !== "body") continue;
+    const presented = form[credential.field];
+    if (presented === undefined && !credential.required) continue;
+    if (presented !== state.credentials[credential.name]) return false;
+  }
+  return true;
+}
+
+function issueToken(
+  state: ProviderState,
+  form: Record<string, string>,
+  now: number,
+  previousRefresh: string | undefined,
+): Record<string, unknown> {
+  const { exchange, document } = state.provider;
+  const ok = state.operation.responses.get(200);
+  const example = ok?.example;
+  const body: Record<string, unknown> =
+    typeof example === "object" && example !== null
+      ? (structuredClone(example) as Record<string, unknown>)
+      : {};
+  const lifetimeMs = state.settings.lifetimeSeconds * 1000;
+  const expiresAt = now + lifetimeMs;
+  const mapping = exchange.response;
+  const scope = exchange.scopeField !== undefined ? form[exchange.scopeField] : undefined;
+  const jti = randomUUID();
+  const clientId = Object.values(state.credentials)[0] ?? "client";
+  const accessToken = exchange.expiry?.jwtExp
+    ? fakeJwt({
+        exp: Math.floor(expiresAt / 1000),
+        iat: Math.floor(now / 1000),
+        jti,
+        client_id: clientId,
+        scope: (scope ?? "profile").split(" "),
+      })
+    : randomBytes(24).toString("base64url");
+  body[mapping.accessToken] = accessToken;
+  if (mapping.tokenType !== undefined && typeof body[mapping.tokenType] !== "string")
+    body[mapping.tokenType] = "bearer";
+  if (mapping.scope !== undefined && scope !== undefined) body[mapping.scope] = scope;
+  if (properties(document as Record<string, unknown>, ok?.schema).has("jti")) body.jti = jti;
+  const expiry = exchange.expiry;
+  if (expiry?.field !== undefined) {
+    if (!state.settings.includeExpiry) delete body[expiry.field];
+    else if (expiry.kind === "relative-seconds")
+      body[expiry.field] = state.settings.lifetimeSeconds;
+    else if (
+      expiry.kind === "absolute-seconds" ||
+      (expiry.kind === "absolute-auto" && state.settings.absoluteUnit === "seconds")
+    )
+      body[expiry.field] = Math.floor(expiresAt / 1000);
+    else body[expiry.field] = expiresAt;
+  }
+  if (mapping.refreshToken !== undefined) {
+    const keep = previousRefresh !== undefined && !state.settings.rotateRefreshTokens;
+    const refreshToken = keep ? previousRefresh : randomBytes(18).toString("base64url");
+    state.refreshTokens.add(refreshToken);
+    body[mapping.refreshToken] = refreshToken;
+  }
+  state.tokens.set(accessToken, expiresAt);
+  return body;
+}
+
+/** An RS256-shaped JWT: real header and payload, a random (unverifiable) signature. */
+function fakeJwt(payload: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${encode({ alg: "RS256", typ: "JWT" })}.${encode(payload)}.${randomBytes(64).toString("base64url")}`;
+}
+
+/** Answers with the nearest status the spec documents, in the body shape it documents. */
+function sendError(
+  state: ProviderState,
+  response: ServerResponse,
+  wanted: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): void {
+  const documented = state.operation.responses;
+  let status = wanted;
+  if (wanted >= 400 && wanted < 500 && wanted !== 429 && !documented.has(wanted)) {
+    status = [401, 403, 400].find((s) => documented.has(s)) ?? wanted;
+  }
+  const schema = documented.get(status)?.schema;
+  send(
+    response,
+    status,
+    errorBody(state.provider.document as Record<string, unknown>, schema, {
+      error,
+      description,
+      status,
+    }),
+    headers,
+  );
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolveBody(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}

@@ -1,0 +1,103 @@
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Follows local `$ref`s inside a spec document. */
+export function resolve(document: Json, node: unknown, depth = 0): unknown {
+  if (!isObject(node) || typeof node.$ref !== "string" || depth > 20) return node;
+  let target: unknown = document;
+  for (const raw of node.$ref.replace(/^#\//, "").split("/")) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    target = isObject(target) ? target[key] : undefined;
+  }
+  return resolve(document, target, depth + 1);
+}
+
+/** Reads the token operation of a spec: documented statuses, their JSON schemas and examples. */
+export function tokenOperation(
+  document: Json,
+  path: string,
+): { responses: Map<number, { schema: unknown; example: unknown }> } {
+  const paths = isObject(document.paths) ? document.paths : {};
+  const item = isObject(paths[path]) ? paths[path] : {};
+  const operation = isObject(item.post) ? item.post : {};
+  const responses = new Map<number, { schema: unknown; example: unknown }>();
+  for (const [status, raw] of Object.entries(
+    isObject(operation.responses) ? operation.responses : {},
+  )) {
+    const response = resolve(document, raw);
+    if (!/^\d{3}$/.test(status) || !isObject(response)) continue;
+    const media = isObject(response.content)
+      ? resolve(document, response.content["application/json"])
+      : undefined;
+    if (!isObject(media)) continue;
+    responses.set(Number(status), { schema: media.schema, example: firstExample(document, media) });
+  }
+  return { responses };
+}
+
+function firstExample(document: Json, media: Json): unknown {
+  if (media.example !== undefined) return media.example;
+  if (isObject(media.examples)) {
+    for (const example of Object.values(media.examples)) {
+      const resolved = resolve(document, example);
+      if (isObject(resolved) && resolved.value !== undefined) return resolved.value;
+    }
+  }
+  return undefined;
+}
+
+/** Properties of an object schema (all branches of oneOf/anyOf/allOf). */
+export function properties(document: Json, schema: unknown): Map<string, Json> {
+  const found = new Map<string, Json>();
+  const visit = (node: unknown) => {
+    const resolved = resolve(document, node);
+    if (!isObject(resolved)) return;
+    if (isObject(resolved.properties)) {
+      for (const [name, value] of Object.entries(resolved.properties)) {
+        const property = resolve(document, value);
+        if (isObject(property)) found.set(name, property);
+      }
+    }
+    for (const key of ["oneOf", "anyOf", "allOf"])
+      if (Array.isArray(resolved[key])) (resolved[key] as unknown[]).forEach(visit);
+  };
+  visit(schema);
+  return found;
+}
+
+/** An error body in the shape the spec documents for `status`, filled from well-known field names. */
+export function errorBody(
+  document: Json,
+  schema: unknown,
+  fields: { error: string; description: string; status: number },
+): Json {
+  const props = properties(document, schema);
+  const resolved = resolve(document, schema);
+  if (props.size === 0) {
+    // A string-to-string map (alternative-payments' 403) or an undocumented shape.
+    return isObject(resolved) && resolved.additionalProperties
+      ? { error: fields.description }
+      : { error: fields.error, message: fields.description };
+  }
+  const body: Json = {};
+  const known: Record<string, unknown> = {
+    error: fields.error,
+    error_description: fields.description,
+    message: fields.description,
+    detail: fields.description,
+    title: fields.error,
+    type: "about:blank",
+    status: fields.status,
+    soaCode: String(fields.status),
+    timestamp: new Date().toISOString(),
+  };
+  for (const [name, property] of props) {
+    if (name in known) {
+      const value = known[name];
+      body[name] = property.type === "string" && typeof value !== "string" ? String(value) : value;
+    }
+  }
+  return body;
+}

@@ -1,0 +1,281 @@
+import { AuthError, type TokenManager } from "@auth/core";
+import * as alternativePayments from "@auth/alternative-payments";
+import * as enkash from "@auth/enkash";
+import * as interswitch from "@auth/interswitch";
+import * as manis from "@auth/manis";
+import createClient from "openapi-fetch";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startSandbox, type ProviderId, type Sandbox } from "../src/index.js";
+
+/** Every generated package, by provider id: the tests below run unchanged for each. */
+const packages: Record<ProviderId, { createAuth: (options: never) => TokenManager<unknown> }> = {
+  interswitch,
+  "alternative-payments": alternativePayments,
+  enkash,
+  manis,
+};
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+
+describe.each(Object.keys(packages) as ProviderId[])(
+  "%s end to end through its generated package",
+  (id) => {
+    let offset = 0;
+    const sleeps: number[] = [];
+    const create = (overrides: Record<string, unknown> = {}) =>
+      packages[id]!.createAuth({
+        ...sandbox.credentials[id],
+        baseUrl: sandbox.baseUrls[id],
+        clock: () => Date.now() + offset,
+        sleep: async (ms: number) => void sleeps.push(ms),
+        retry: { attemptTimeoutMs: 1_000 },
+        ...overrides,
+      } as never);
+    const stats = () => sandbox.stats[id];
+
+    beforeEach(() => {
+      offset = 0;
+      sleeps.length = 0;
+      sandbox.faults.clear();
+      sandbox.unlock(id);
+      sandbox.configure(id, { lifetimeSeconds: 3600, includeExpiry: true });
+      Object.assign(stats(), {
+        tokenRequests: 0,
+        tokensIssued: 0,
+        refreshGrants: 0,
+        credentialFailures: 0,
+      });
+    });
+
+    it("gets a first token, then serves it from cache", async () => {
+      const auth = create();
+      const token = await auth.getToken();
+      expect(token.accessToken.length).toBeGreaterThan(10);
+      expect(token.tokenType).toBe("Bearer");
+      expect(token.expiresAt).toBeGreaterThan(Date.now() + 3_500_000);
+      expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+      for (let i = 0; i < 100; i++)
+        expect((await auth.getToken()).accessToken).toBe(token.accessToken);
+      expect(stats().tokenRequests).toBe(1);
+    });
+
+    it("refreshes in the background ahead of expiry, then serves the new token", async () => {
+      const events: string[] = [];
+      const auth = create({ onEvent: (event: { type: string }) => events.push(event.type) });
+      const first = await auth.getToken();
+      offset = 3_100_000; // inside the 10-minute refresh-ahead window
+      expect((await auth.getToken()).accessToken).toBe(first.accessToken);
+      await expect.poll(() => events.includes("refreshed_in_background")).toBe(true);
+      const second = await auth.getToken();
+      expect(second.accessToken).not.toBe(first.accessToken);
+      expect(stats().tokenRequests).toBe(2);
+    });
+
+    it("waits for a new token once the old one is about to expire", async () => {
+      const auth = create();
+      const first = await auth.getToken();
+      offset = 3_590_000;
+      const second = await auth.getToken();
+      expect(second.accessToken).not.toBe(first.accessToken);
+      expect(second.expiresAt).toBeGreaterThan(first.expiresAt);
+    });
+
+    it("sends one upstream request for 1,000 concurrent callers", async () => {
+      const auth = create();
+      const tokens = await Promise.all(Array.from({ length: 1000 }, () => auth.getToken()));
+      expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+      expect(stats().tokenRequests).toBe(1);
+    });
+
+    it("fails bad credentials with a typed error, once, and never locks the account", async () => {
+      const secret = Object.keys(sandbox.credentials[id]).find((name) =>
+        /secret|password/i.test(name),
+      )!;
+      const auth = create({ [secret]: "wrong-value" });
+      const errors = await Promise.all(
+        Array.from({ length: 5 }, () => auth.getToken().catch((e: unknown) => e)),
+      );
+      for (const error of errors) {
+        expect(AuthError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ code: "invalid_credentials" });
+        expect(String(error)).not.toContain("wrong-value");
+      }
+      // Later bursts are answered from the remembered failure, not by re-sending bad credentials.
+      for (let i = 0; i < 5; i++) await auth.getToken().catch(() => undefined);
+      expect(stats().credentialFailures).toBe(1);
+      expect(stats().locked).toBe(false);
+      expect((await create().getToken()).accessToken).toBeTruthy();
+    });
+
+    it.each([
+      ["a 503", { type: "status", status: 503 }],
+      ["a 500", { type: "status", status: 500 }],
+      ["an HTML 502 page", { type: "html" }],
+      ["a connection reset", { type: "reset" }],
+      ["a 429 with Retry-After", { type: "rate-limit", retryAfterSeconds: 2 }],
+      ["latency past the attempt timeout", { type: "latency", ms: 1_500 }],
+    ] as const)("recovers from %s by retrying", async (_name, fault) => {
+      sandbox.faults.inject(id, fault, { times: 1 });
+      const token = await create().getToken();
+      expect(token.accessToken).toBeTruthy();
+      expect(stats().tokenRequests).toBe(2);
+      if (fault.type === "rate-limit") expect(sleeps).toEqual([2_000]);
+    });
+
+    it("recovers from a garbage body on the next call, caching nothing bad", async () => {
+      sandbox.faults.inject(id, { type: "garbage" }, { times: 1 });
+      const auth = create();
+      await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_token_response" });
+      expect((await auth.getToken()).accessToken).toBeTruthy();
+    });
+
+    it("replays an API call once with a new token after a 401 (middleware)", async () => {
+      const auth = create();
+      const client = createClient<{
+        "/api/ping": {
+          get: { responses: { 200: { content: { "application/json": { ok: boolean } } } } };
+        };
+      }>({
+        baseUrl: sandbox.baseUrls[id]!,
+      });
+      client.use(auth.middleware());
+      expect((await client.GET("/api/ping")).response.status).toBe(200);
+      sandbox.revokeTokens(id);
+      const { data, response } = await client.GET("/api/ping");
+      expect(response.status).toBe(200);
+      expect(data).toEqual({ provider: id, ok: true });
+      // One new token (enkash first tries its now-revoked refresh token, then the password grant).
+      expect(stats().tokensIssued).toBe(2);
+    });
+  },
+);
+
+describe("provider specifics", () => {
+  it("interswitch: reads expiry from the JWT exp claim when expires_in is switched off", async () => {
+    sandbox.configure("interswitch", { includeExpiry: false, lifetimeSeconds: 900 });
+    const auth = interswitch.createAuth({
+      ...sandbox.credentials.interswitch,
+      baseUrl: sandbox.baseUrls.interswitch,
+    });
+    const token = await auth.getToken();
+    expect(token.raw.expires_in).toBeUndefined();
+    expect(Math.abs(token.expiresAt - (Date.now() + 900_000))).toBeLessThan(2_000);
+    sandbox.configure("interswitch", { includeExpiry: true, lifetimeSeconds: 3600 });
+  });
+
+  it.each(["seconds", "milliseconds"] as const)(
+    "manis: accepts an absolute expiresAt in %s",
+    async (unit) => {
+      sandbox.configure("manis", { absoluteUnit: unit, lifetimeSeconds: 1200 });
+      const auth = manis.createAuth({
+        ...sandbox.credentials.manis,
+        baseUrl: sandbox.baseUrls.manis,
+      });
+      const token = await auth.getToken();
+      expect(Math.abs(token.expiresAt - (Date.now() + 1_200_000))).toBeLessThan(2_000);
+    },
+  );
+
+  it("manis: corrects a server clock that runs ahead", async () => {
+    sandbox.configure("manis", {
+      absoluteUnit: "milliseconds",
+      lifetimeSeconds: 1200,
+      clockSkewMs: 3_600_000,
+    });
+    const auth = manis.createAuth({
+      ...sandbox.credentials.manis,
+      baseUrl: sandbox.baseUrls.manis,
+    });
+    const token = await auth.getToken();
+    expect(Math.abs(token.expiresAt - (Date.now() + 1_200_000))).toBeLessThan(2_000);
+    sandbox.configure("manis", { clockSkewMs: 0 });
+  });
+
+  it("enkash: renews with a rotated refresh token, and falls back to the password grant when it is rejected", async () => {
+    const credentials = sandbox.credentials.enkash;
+    const auth = enkash.createAuth({ ...credentials, baseUrl: sandbox.baseUrls.enkash });
+    const stats = sandbox.stats.enkash;
+    const first = await auth.getToken();
+    const refreshGrantsBefore = stats.refreshGrants;
+    const renewed = await auth.getToken({ forceRefresh: true });
+    expect(stats.refreshGrants).toBe(refreshGrantsBefore + 1);
+    expect(renewed.refreshToken).not.toBe(first.refreshToken);
+    sandbox.revokeTokens("enkash"); // the refresh token is now unknown to the server
+    const requestsBefore = stats.tokenRequests;
+    const fallback = await auth.getToken({ forceRefresh: true });
+    expect(fallback.accessToken).not.toBe(renewed.accessToken);
+    expect(stats.tokenRequests).toBe(requestsBefore + 2); // rejected refresh grant, then the password grant
+    expect(stats.refreshGrants).toBe(refreshGrantsBefore + 1);
+  });
+
+  it("enkash: the sandbox locks after 3 bad logins, which the client never causes on its own", async () => {
+    sandbox.unlock("enkash");
+    const base = sandbox.credentials.enkash;
+    for (let i = 0; i < 3; i++) {
+      // Three separate clients (three users' mistakes), each failing once and never retrying.
+      await enkash
+        .createAuth({ ...base, password: `bad-${i}`, baseUrl: sandbox.baseUrls.enkash })
+        .getToken()
+        .catch(() => undefined);
+    }
+    expect(sandbox.stats.enkash.locked).toBe(true);
+    await expect(
+      enkash.createAuth({ ...base, baseUrl: sandbox.baseUrls.enkash }).getToken(),
+    ).rejects.toMatchObject({ code: "invalid_credentials" });
+    sandbox.unlock("enkash");
+  });
+});
+
+describe("bad input", () => {
+  const ap = () => sandbox.credentials["alternative-payments"];
+
+  it("names a missing credential", () => {
+    expect(() => alternativePayments.createAuth({ clientId: "x" } as never)).toThrow(
+      /clientSecret is required for alternative-payments/,
+    );
+  });
+
+  it("names an unknown environment", () => {
+    expect(() =>
+      alternativePayments.createAuth({ ...ap(), environment: "staging" as never }),
+    ).toThrow(/environment "staging" is unknown/);
+  });
+
+  it("rejects a non-https baseUrl except loopback", () => {
+    expect(() =>
+      alternativePayments.createAuth({ ...ap(), baseUrl: "http://api.example.com" }),
+    ).toThrow(expect.objectContaining({ code: "insecure_url" }));
+  });
+
+  it("requires baseUrl for manis", () => {
+    expect(() => manis.createAuth({ merchantId: "m", secret: "s" } as never)).toThrow(
+      /baseUrl is required for manis/,
+    );
+  });
+
+  it("picks the spec's servers by environment", () => {
+    const production = alternativePayments.createAuth({ ...ap() });
+    const demo = alternativePayments.createAuth({ ...ap(), environment: "sandbox" });
+    expect(production.cacheKey).toContain("https://public-api.alternativepayments.io/oauth/token");
+    expect(demo.cacheKey).toContain("https://public-api.demo.alternativepayments.io/oauth/token");
+  });
+
+  it("reports a taken port with a typed error naming the option", async () => {
+    const port = Number(new URL(sandbox.url).port);
+    await expect(startSandbox({ port })).rejects.toMatchObject({
+      name: "SandboxError",
+      code: "port_in_use",
+      message: expect.stringContaining("pass another port"),
+    });
+  });
+
+  it("refuses to bind a non-loopback host", async () => {
+    await expect(startSandbox({ host: "0.0.0.0" })).rejects.toMatchObject({
+      code: "invalid_options",
+    });
+  });
+});
