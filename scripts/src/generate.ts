@@ -102,8 +102,7 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
   // The file path lets prettier pick the parser exactly as its CLI does (json-stringify for package.json).
   const format = (source: string, filepath: string) =>
     prettier.format(source, { ...prettierConfig, filepath });
-  const planned: { model: ProviderModel; dir: string; files: Map<string, string>; ms: number }[] =
-    [];
+  const planned: Planned[] = [];
   for (const model of models) {
     const started = performance.now();
     const dir = path.join(outRoot, "packages", model.id);

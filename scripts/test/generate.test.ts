@@ -34,7 +34,10 @@ describe("a new provider needs only a spec", () => {
     const { root, specs } = await scratch();
     await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "acme.yaml"));
     const results = await generate({ specsDir: specs, outRoot: root });
-    expect(results).toEqual([expect.objectContaining({ id: "acme", created: true })]);
+    expect(results).toEqual([
+      expect.objectContaining({ id: "acme", created: true }),
+      expect.objectContaining({ id: "sandbox" }),
+    ]);
     const dir = path.join(root, "packages/acme");
     expect((await readdir(path.join(dir, "src"))).sort()).toEqual([
       "create-auth.gen.ts",
@@ -59,7 +62,13 @@ describe("a new provider needs only a spec", () => {
       'import { createAuth } from "@auth/acme"',
     );
     const changesets = await readdir(path.join(root, ".changeset"));
-    expect(changesets).toHaveLength(1);
+    expect(changesets.filter((f) => f.startsWith("generated-acme-"))).toHaveLength(1);
+    // The sandbox emulates the new provider from data alone.
+    const sandboxData = await readFile(
+      path.join(root, "packages/sandbox/src/providers.gen.ts"),
+      "utf8",
+    );
+    expect(sandboxData).toContain("acme: { clientId: string; clientSecret: string }");
 
     await linkDependencies(dir);
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
@@ -73,9 +82,9 @@ describe("a new provider needs only a spec", () => {
     await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "acme.yaml"));
     await generate({ specsDir: specs, outRoot: root });
     const again = await generate({ specsDir: specs, outRoot: root });
-    expect(again[0]!.changed).toEqual([]);
-    expect(await readdir(path.join(root, ".changeset"))).toHaveLength(1);
-    expect(await generate({ specsDir: specs, outRoot: root, check: true })).toHaveLength(1);
+    expect(again.map((r) => r.changed)).toEqual([[], []]);
+    expect(await readdir(path.join(root, ".changeset"))).toHaveLength(2);
+    expect(await generate({ specsDir: specs, outRoot: root, check: true })).toHaveLength(2);
   });
 
   it("reports drift in check mode and writes a changeset when a spec changes", async () => {
@@ -92,7 +101,9 @@ describe("a new provider needs only a spec", () => {
     expect(drift.join("\n")).toContain("run `pnpm generate`");
     const results = await generate({ specsDir: specs, outRoot: root });
     expect(results[0]!.changed).toContain("src/schema.gen.ts");
-    const changesets = await readdir(path.join(root, ".changeset"));
+    const changesets = (await readdir(path.join(root, ".changeset"))).filter((f) =>
+      f.startsWith("generated-acme-"),
+    );
     expect(changesets).toHaveLength(2);
     const latest = await Promise.all(
       changesets.map((f) => readFile(path.join(root, ".changeset", f), "utf8")),
