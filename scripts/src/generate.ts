@@ -98,25 +98,45 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
   if (problems.length > 0) throw new ProblemsError(problems);
 
   // Render everything in memory first: a failure below leaves every package untouched.
-  const prettierConfig = (await prettier.resolveConfig(path.join(REPO_ROOT, "package.json"))) ?? {};
-  // The file path lets prettier pick the parser exactly as its CLI does (json-stringify for package.json).
-  const format = (source: string, filepath: string) =>
-    prettier.format(source, { ...prettierConfig, filepath });
+  // The repo's config, applied as the prettier CLI would to a file at that path (parser, overrides).
+  const configs = new Map<string, prettier.Options>();
+  const format = async (source: string, filepath: string) => {
+    const relative = path.relative(outRoot, filepath);
+    const key = relative.replace(/^packages\/[^/]+\//, "packages/*/");
+    if (!configs.has(key))
+      configs.set(key, (await prettier.resolveConfig(path.join(REPO_ROOT, relative))) ?? {});
+    return prettier.format(source, {
+      ...configs.get(key),
+      filepath: path.join(REPO_ROOT, relative),
+    });
+  };
   const planned: Planned[] = [];
   for (const model of models) {
     const started = performance.now();
     const dir = path.join(outRoot, "packages", model.id);
     const version = await currentVersion(path.join(dir, "package.json"));
     const files = new Map<string, string>();
-    files.set("package.json", await format(renderPackageJson(model, version), "package.json"));
-    files.set("tsconfig.json", await format(renderTsconfig(model), "tsconfig.json"));
-    files.set("README.md", await format(renderReadme(model), "README.md"));
-    files.set("src/index.ts", await format(renderIndex(model), "index.ts"));
-    files.set("src/provider.gen.ts", await format(renderProvider(model), "provider.gen.ts"));
-    files.set("src/schema.gen.ts", await format(await renderSchemaTypes(model), "schema.gen.ts"));
+    files.set(
+      "package.json",
+      await format(renderPackageJson(model, version), path.join(dir, "package.json")),
+    );
+    files.set(
+      "tsconfig.json",
+      await format(renderTsconfig(model), path.join(dir, "tsconfig.json")),
+    );
+    files.set("README.md", await format(renderReadme(model), path.join(dir, "README.md")));
+    files.set("src/index.ts", await format(renderIndex(model), path.join(dir, "src/index.ts")));
+    files.set(
+      "src/provider.gen.ts",
+      await format(renderProvider(model), path.join(dir, "src/provider.gen.ts")),
+    );
+    files.set(
+      "src/schema.gen.ts",
+      await format(await renderSchemaTypes(model), path.join(dir, "src/schema.gen.ts")),
+    );
     files.set(
       "src/create-auth.gen.ts",
-      await format(renderCreateAuth(model), "create-auth.gen.ts"),
+      await format(renderCreateAuth(model), path.join(dir, "src/create-auth.gen.ts")),
     );
     planned.push({
       id: model.id,
@@ -135,7 +155,13 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     specFile: "specs/",
     dir: path.join(outRoot, "packages", "sandbox"),
     files: new Map([
-      ["src/providers.gen.ts", await format(renderSandboxProviders(models), "providers.gen.ts")],
+      [
+        "src/providers.gen.ts",
+        await format(
+          renderSandboxProviders(models),
+          path.join(outRoot, "packages/sandbox/src/providers.gen.ts"),
+        ),
+      ],
     ]),
     ms: performance.now() - sandboxStarted,
     partial: true,

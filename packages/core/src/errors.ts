@@ -24,16 +24,16 @@ export const AuthErrorCode = {
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 
 export interface AuthErrorDetails {
-  readonly status?: number;
+  readonly status?: number | undefined;
   /** OAuth `error` (or `message`) from the response body, length-capped. */
-  readonly oauthError?: string;
+  readonly oauthError?: string | undefined;
   /** OAuth `error_description` from the response body, length-capped. */
-  readonly oauthErrorDescription?: string;
+  readonly oauthErrorDescription?: string | undefined;
   /** Milliseconds the provider asked us to wait (Retry-After). */
-  readonly retryAfterMs?: number;
-  readonly provider?: string;
+  readonly retryAfterMs?: number | undefined;
+  readonly provider?: string | undefined;
   /** How many HTTP attempts were made. */
-  readonly attempts?: number;
+  readonly attempts?: number | undefined;
   readonly cause?: unknown;
 }
 
@@ -48,60 +48,23 @@ export interface AuthErrorDetails {
  *   if (AuthError.isInstance(error) && error.code === "invalid_credentials") rotateSecrets();
  * }
  */
-export class AuthError extends Error {
-  override readonly name = "AuthError";
-  readonly code: AuthErrorCode;
-  readonly status: number | undefined;
-  readonly oauthError: string | undefined;
-  readonly oauthErrorDescription: string | undefined;
-  readonly retryAfterMs: number | undefined;
-  readonly provider: string | undefined;
-  readonly attempts: number | undefined;
-  private readonly [MARKER] = true;
+export class AuthError extends Error implements AuthErrorDetails {
+  declare readonly code: AuthErrorCode;
+  declare readonly status?: number;
+  declare readonly oauthError?: string;
+  declare readonly oauthErrorDescription?: string;
+  declare readonly retryAfterMs?: number;
+  declare readonly provider?: string;
+  declare attempts?: number;
 
-  constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    this.status = details.status;
-    this.oauthError = details.oauthError;
-    this.oauthErrorDescription = details.oauthErrorDescription;
-    this.retryAfterMs = details.retryAfterMs;
-    this.provider = details.provider;
-    this.attempts = details.attempts;
+  constructor(code: AuthErrorCode, message: string, { cause, ...details }: AuthErrorDetails = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    Object.assign(this, { code }, details);
   }
 
   /** True for an AuthError from any copy of `@auth/core` (duplicate installs included). */
   static isInstance(value: unknown): value is AuthError {
-    return (
-      typeof value === "object" &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[MARKER] === true
-    );
-  }
-
-  /** Whether retrying the same request later may succeed (never true for credentials). */
-  get retryable(): boolean {
-    return (
-      this.code === AuthErrorCode.Network ||
-      this.code === AuthErrorCode.Timeout ||
-      this.code === AuthErrorCode.RateLimited ||
-      (this.code === AuthErrorCode.EndpointError &&
-        this.status !== undefined &&
-        (this.status === 408 || this.status >= 500))
-    );
-  }
-
-  toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      status: this.status,
-      oauthError: this.oauthError,
-      oauthErrorDescription: this.oauthErrorDescription,
-      retryAfterMs: this.retryAfterMs,
-      provider: this.provider,
-      attempts: this.attempts,
-    };
+    return (value as Record<symbol, unknown> | null)?.[MARKER] === true;
   }
 }
+Object.assign(AuthError.prototype, { name: "AuthError", [MARKER]: true });

@@ -28,67 +28,51 @@ export type ExpiryResult =
  * (decoded, not verified); else the default TTL. Never "never expires".
  */
 export function computeExpiry(input: ExpiryInput): ExpiryResult {
-  const raw = input.field === undefined ? undefined : input.body[input.field];
+  const { field, kind, startedAt, receivedAt } = input;
+  const raw = field === undefined ? undefined : input.body[field];
+  // Map a server-clock instant onto the local clock; Date has one-second resolution, so ignore less.
+  const skew = Date.parse(input.dateHeader ?? "") - receivedAt;
+  const local = (serverInstant: number) =>
+    Math.abs(skew) >= 1000 ? serverInstant - skew : serverInstant;
+  let expiresAt: number;
+  let source: ExpirySource;
   if (raw !== undefined && raw !== null) {
-    const value = toNumber(raw);
-    if (value === undefined) return { ok: false, reason: `"${input.field}" is not a number` };
-    if (input.kind === "relative-seconds") {
-      if (value <= 0)
-        return { ok: false, reason: `"${input.field}" is not a positive number of seconds` };
-      return checkFuture(input.startedAt + value * 1000, input, "expires_in");
+    const value =
+      typeof raw === "number"
+        ? raw
+        : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw)
+          ? +raw
+          : NaN;
+    if (!Number.isFinite(value)) return { ok: false, reason: `"${field}" is not a number` };
+    if (kind === "relative-seconds") {
+      expiresAt = startedAt + value * 1000;
+      source = "expires_in";
+    } else {
+      const milliseconds =
+        kind === "absolute-milliseconds" ||
+        (kind === "absolute-auto" && value >= SECONDS_MILLISECONDS_BOUNDARY);
+      expiresAt = local(milliseconds ? value : value * 1000);
+      source = "expires_at";
     }
-    const milliseconds =
-      input.kind === "absolute-milliseconds" ||
-      (input.kind === "absolute-auto" && value >= SECONDS_MILLISECONDS_BOUNDARY)
-        ? value
-        : value * 1000;
-    return checkFuture(skewCorrected(milliseconds, input), input, "expires_at");
+  } else {
+    const exp = jwtExpiry(input.accessToken);
+    if (exp === undefined)
+      return { ok: true, expiresAt: startedAt + input.defaultTtlMs, source: "default_ttl" };
+    expiresAt = local(exp * 1000);
+    source = "jwt_exp";
   }
-  const exp = jwtExpiry(input.accessToken);
-  if (exp !== undefined) return checkFuture(skewCorrected(exp * 1000, input), input, "jwt_exp");
-  return { ok: true, expiresAt: input.startedAt + input.defaultTtlMs, source: "default_ttl" };
-}
-
-function checkFuture(expiresAt: number, input: ExpiryInput, source: ExpirySource): ExpiryResult {
-  if (!Number.isFinite(expiresAt) || expiresAt <= input.receivedAt) {
-    return { ok: false, reason: "the token is already expired on arrival" };
-  }
-  return { ok: true, expiresAt, source };
-}
-
-/** Maps a server-clock instant onto the local clock using the response `Date` header. */
-function skewCorrected(serverInstant: number, input: ExpiryInput): number {
-  if (input.dateHeader === null) return serverInstant;
-  const serverNow = Date.parse(input.dateHeader);
-  if (Number.isNaN(serverNow)) return serverInstant;
-  // Date has one-second resolution: ignore differences that small.
-  const skew = serverNow - input.receivedAt;
-  return Math.abs(skew) < 1000 ? serverInstant : serverInstant - skew;
-}
-
-function toNumber(value: unknown): number | undefined {
-  const number =
-    typeof value === "number"
-      ? value
-      : typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)
-        ? Number(value)
-        : NaN;
-  return Number.isFinite(number) ? number : undefined;
+  return expiresAt > receivedAt
+    ? { ok: true, expiresAt, source }
+    : { ok: false, reason: "the token is already expired on arrival" };
 }
 
 /** The `exp` claim of a JWT, in seconds; undefined when the token is not a JWT with a numeric exp. */
 export function jwtExpiry(token: string): number | undefined {
   const parts = token.split(".");
-  if (parts.length !== 3 || parts[1] === undefined) return undefined;
-  const json = decodeBase64Url(parts[1]);
-  if (json === undefined) return undefined;
   try {
-    const payload: unknown = JSON.parse(json);
-    const exp =
-      typeof payload === "object" && payload !== null
-        ? (payload as { exp?: unknown }).exp
-        : undefined;
-    return typeof exp === "number" && Number.isFinite(exp) && exp > 0 ? exp : undefined;
+    const exp: unknown =
+      parts.length === 3 ? JSON.parse(decodeBase64Url(parts[1]!) ?? "")?.exp : undefined;
+    return typeof exp === "number" && exp > 0 && Number.isFinite(exp) ? exp : undefined;
   } catch {
     return undefined;
   }

@@ -332,7 +332,7 @@ describe("security", () => {
     const { manager } = managerWith(scriptedFetch(json(tokenBody("t1"))).fetch, {
       credentials: { clientId: "a:b", clientSecret: "s" },
     });
-    await expect(manager.getToken()).rejects.toThrow(/clientId contains ":"/);
+    await expect(manager.getToken()).rejects.toThrow(/client id\) contains ":"/);
   });
 
   it("requires https except on loopback, and names the option", () => {

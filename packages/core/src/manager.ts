@@ -3,16 +3,9 @@ import { AuthError, AuthErrorCode } from "./errors.js";
 import type { TokenEvent, TokenEventListener } from "./events.js";
 import type { TokenExchange } from "./exchange.js";
 import { createAuthMiddleware } from "./middleware.js";
-import {
-  backgroundBackoff,
-  backoffDelay,
-  DEFAULT_RETRY,
-  defaultSleep,
-  type RetryPolicy,
-  unrefTimer,
-} from "./retry.js";
+import { DEFAULT_RETRY, defaultSleep, type RetryPolicy } from "./retry.js";
 import { MemoryTokenStore, type ReleaseLock, type TokenStore } from "./store.js";
-import { DEFAULT_TIMING, noProgressDelay, schedule, type TimingPolicy } from "./timing.js";
+import { DEFAULT_TIMING, schedule, type TimingPolicy } from "./timing.js";
 import { type StoredToken, type TokenSet, toTokenSet } from "./token.js";
 import {
   buildTokenRequest,
@@ -83,15 +76,17 @@ export interface TokenManager<Raw = Record<string, unknown>> {
 
 interface Entry<Raw> {
   readonly stored: StoredToken;
-  readonly token: TokenSet<Raw>;
   readonly promise: Promise<TokenSet<Raw>>;
   readonly refreshAt: number;
   readonly usableUntil: number;
-  /** No new request before this (a refresh that did not move expiry forward). */
+  /** No new request before this: the last refresh did not move expiry forward. */
   notBefore: number;
 }
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+type EventData<T extends TokenEvent["type"]> = Omit<
+  Extract<TokenEvent, { type: T }>,
+  "type" | "provider"
+>;
 
 /**
  * Creates a token manager for one provider and one set of credentials.
@@ -108,23 +103,11 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 export function createTokenManager<Raw = Record<string, unknown>>(
   options: TokenManagerOptions,
 ): TokenManager<Raw> {
-  const exchange = options.exchange;
+  const { exchange, scope } = options;
   const provider = exchange.provider;
   const credentials = checkCredentials(exchange, options.credentials);
-  if (typeof options.baseUrl !== "string" || options.baseUrl === "") {
-    throw new AuthError(
-      AuthErrorCode.InvalidOptions,
-      `baseUrl is required for ${provider}; pass the provider's API host`,
-    );
-  }
   const baseUrl = requireSecureUrl(options.baseUrl, "baseUrl", options.allowInsecureHttp).href;
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== "function") {
-    throw new AuthError(
-      AuthErrorCode.InvalidOptions,
-      "no fetch implementation found; pass the fetch option",
-    );
-  }
   const send = options.send ?? defaultSender;
   const store: TokenStore = options.store ?? new MemoryTokenStore();
   const clock = options.clock ?? Date.now;
@@ -132,23 +115,26 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   const sleep = options.sleep ?? defaultSleep;
   const timing: TimingPolicy = { ...DEFAULT_TIMING, ...options.timing };
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const scope = options.scope;
-  const key = cacheKeyFor(exchange, baseUrl, scope, credentials);
-  const listeners = new Set<TokenEventListener>();
-  if (options.onEvent) listeners.add(options.onEvent);
+  const identity = exchange.credentials
+    .filter((c) => !c.secret && credentials[c.name])
+    .map((c) => `${c.name}=${encodeURIComponent(credentials[c.name]!)}`);
+  const key = `${baseUrl.replace(/\/+$/, "")}${exchange.tokenPath}|${exchange.grant ?? "none"}|${scope ?? ""}|${identity.join("&")}`;
+  const listeners = new Set(options.onEvent ? [options.onEvent] : []);
 
   let current: Entry<Raw> | undefined;
   /** The last token dropped by invalidate(): its refresh token may still be good. */
   let retired: StoredToken | undefined;
-  let inflight: Promise<Entry<Raw>> | undefined;
-  let credentialFailure: { error: AuthError; until: number } | undefined;
+  let inflight: Promise<TokenSet<Raw>> | undefined;
+  /** A credentials failure, remembered so a burst of callers does not re-send bad credentials. */
+  let failure: AuthError | undefined;
+  let failureUntil = 0;
   let backgroundFailures = 0;
-  let backgroundBlockedUntil = 0;
+  let backgroundUntil = 0;
 
-  function emit(event: TokenEvent): void {
+  function emit<T extends TokenEvent["type"]>(type: T, data: EventData<T>): void {
     for (const listener of listeners) {
       try {
-        listener(event);
+        listener({ type, provider, ...data } as TokenEvent);
       } catch {
         // A listener's bug must not break token handling.
       }
@@ -156,127 +142,105 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   }
 
   function toEntry(stored: StoredToken): Entry<Raw> {
-    const token = toTokenSet<Raw>(stored);
+    const s = schedule(stored.obtainedAt, stored.expiresAt, timing, random);
     return {
       stored,
-      token,
-      promise: Promise.resolve(token),
-      ...schedule(stored.obtainedAt, stored.expiresAt, timing, random),
+      promise: Promise.resolve(toTokenSet<Raw>(stored)),
+      refreshAt: s.refreshAt,
+      usableUntil: s.usableUntil,
       notBefore: 0,
     };
   }
 
-  function getToken(getOptions?: GetTokenOptions): Promise<TokenSet<Raw>> {
+  function getToken(getOptions: GetTokenOptions = {}): Promise<TokenSet<Raw>> {
+    const { signal, forceRefresh } = getOptions;
     const entry = current;
-    if (entry !== undefined && getOptions?.forceRefresh !== true) {
+    if (signal?.aborted) return Promise.reject(aborted());
+    if (entry && !forceRefresh) {
       const now = clock();
-      if (now < entry.refreshAt)
-        return getOptions?.signal?.aborted ? Promise.reject(abortedError(provider)) : entry.promise;
+      if (now < entry.refreshAt) return entry.promise;
       if (now < entry.usableUntil || (now < entry.notBefore && now < entry.stored.expiresAt)) {
-        refreshInBackground(now, entry);
-        if (listeners.size > 0)
-          emit({ type: "served_stale", provider, expiresAt: entry.stored.expiresAt });
+        if (!inflight && now >= backgroundUntil && now >= entry.notBefore && now >= failureUntil) {
+          acquire(false, true).then(
+            (fresh) => emit("refreshed_in_background", { expiresAt: fresh.expiresAt }),
+            (error: AuthError) => {
+              const wait =
+                Math.min(60_000, 1_000 * 2 ** backgroundFailures++) * (0.5 + random() / 2);
+              backgroundUntil = clock() + wait;
+              emit("background_refresh_failed", { code: error.code, nextAttemptInMs: wait });
+            },
+          );
+        }
+        if (listeners.size) emit("served_stale", { expiresAt: entry.stored.expiresAt });
         return entry.promise;
       }
     }
-    return withAbort(
-      acquire(getOptions?.forceRefresh === true, false),
-      getOptions?.signal,
-      provider,
-    ).then((e) => e.token);
-  }
-
-  function acquire(force: boolean, background: boolean): Promise<Entry<Raw>> {
-    const remembered = credentialFailure;
-    if (remembered !== undefined) {
-      const left = remembered.until - clock();
-      if (left > 0) {
-        emit({ type: "credentials_failure_remembered", provider, retryInMs: left });
-        return Promise.reject(remembered.error);
-      }
-      credentialFailure = undefined;
-    }
-    inflight ??= refresh(force, background).finally(() => {
-      inflight = undefined;
+    const shared = acquire(!!forceRefresh, false);
+    if (!signal) return shared;
+    // This caller may stop waiting; the shared request goes on for the others.
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(aborted());
+      signal.addEventListener("abort", onAbort, { once: true });
+      shared.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });
-    return inflight;
   }
 
-  function refreshInBackground(now: number, entry: Entry<Raw>): void {
-    if (inflight !== undefined || now < backgroundBlockedUntil || now < entry.notBefore) return;
-    if (credentialFailure !== undefined && now < credentialFailure.until) return;
-    acquire(false, true).then(
-      (fresh) =>
-        emit({ type: "refreshed_in_background", provider, expiresAt: fresh.stored.expiresAt }),
-      (error: unknown) => {
-        backgroundFailures += 1;
-        const wait = backgroundBackoff(backgroundFailures, random);
-        backgroundBlockedUntil = clock() + wait;
-        emit({
-          type: "background_refresh_failed",
-          provider,
-          code: toAuthError(error, provider).code,
-          nextAttemptInMs: wait,
-        });
-      },
+  function aborted(): AuthError {
+    return new AuthError(
+      AuthErrorCode.Aborted,
+      `waiting for a ${provider} token was aborted by the caller's signal`,
+      { provider },
     );
+  }
+
+  /** One shared promise per refresh: every concurrent caller awaits the same one, resolved in one turn. */
+  function acquire(force: boolean, background: boolean): Promise<TokenSet<Raw>> {
+    const left = failureUntil - clock();
+    if (failure && left > 0) {
+      emit("credentials_failure_remembered", { retryInMs: left });
+      return Promise.reject(failure);
+    }
+    return (inflight ??= refresh(force, background)
+      .then((entry) => entry.promise)
+      .finally(() => (inflight = undefined)));
   }
 
   async function refresh(force: boolean, background: boolean): Promise<Entry<Raw>> {
     const previous = current?.stored ?? retired;
-    if (!force) {
-      const shared = await adoptFromStore(previous);
-      if (shared !== undefined) return shared;
-    }
-    let release: ReleaseLock | undefined;
-    if (store.lock !== undefined) {
-      release = await store.lock(key, retry.maxElapsedMs);
-      if (release === undefined) {
-        // Another instance is refreshing: wait for its token, then fall back to our own request.
-        const deadline = clock() + retry.maxElapsedMs;
-        while (clock() < deadline) {
-          await sleep(100, !background);
-          const shared = await adoptFromStore(previous);
-          if (shared !== undefined) return shared;
-        }
+    /** A token another caller or instance stored that is newer than ours and not yet due. */
+    const adopt = async () => {
+      const stored = await store.get(key).catch(() => undefined);
+      const entry =
+        stored && stored.accessToken !== previous?.accessToken ? toEntry(stored) : undefined;
+      return entry && clock() < entry.refreshAt ? (current = entry) : undefined;
+    };
+    let shared = force ? undefined : await adopt();
+    if (shared) return shared;
+    const release: ReleaseLock | undefined = await store.lock?.(key, retry.maxElapsedMs);
+    if (store.lock && !release) {
+      // Another instance is refreshing: wait for its token, then fall back to our own request.
+      for (const deadline = clock() + retry.maxElapsedMs; clock() < deadline;) {
+        await sleep(100, !background);
+        if ((shared = await adopt())) return shared;
       }
     }
     try {
       const stored = await obtain(previous, background);
       const entry = toEntry(stored);
-      if (previous !== undefined && stored.expiresAt <= previous.expiresAt) {
-        entry.notBefore = clock() + noProgressDelay(stored.expiresAt - stored.obtainedAt, timing);
+      if (previous && stored.expiresAt <= previous.expiresAt) {
+        const lifetime = stored.expiresAt - stored.obtainedAt;
+        entry.notBefore =
+          clock() + Math.max(timing.noProgressMinMs, timing.noProgressRatio * lifetime);
       }
       current = entry;
       retired = undefined;
-      backgroundFailures = 0;
-      backgroundBlockedUntil = 0;
-      try {
-        await store.set(key, stored, Math.max(0, stored.expiresAt - clock()));
-      } catch {
-        // The token is good and served from memory; a failing shared store only costs sharing.
-      }
+      backgroundFailures = backgroundUntil = 0;
+      // A failing shared store only costs sharing: the token is served from memory.
+      await store.set(key, stored, Math.max(0, stored.expiresAt - clock())).catch(() => undefined);
       return entry;
     } finally {
       await release?.().catch(() => undefined);
     }
-  }
-
-  /** A token another caller or instance stored that is newer than ours and not yet due for refresh. */
-  async function adoptFromStore(
-    previous: StoredToken | undefined,
-  ): Promise<Entry<Raw> | undefined> {
-    let stored: StoredToken | undefined;
-    try {
-      stored = await store.get(key);
-    } catch {
-      return undefined;
-    }
-    if (stored === undefined || stored.accessToken === previous?.accessToken) return undefined;
-    const entry = toEntry(stored);
-    if (clock() >= entry.refreshAt) return undefined;
-    current = entry;
-    return entry;
   }
 
   async function obtain(
@@ -284,42 +248,54 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     background: boolean,
   ): Promise<StoredToken> {
     const refreshToken = previous?.refreshToken;
-    if (refreshToken !== undefined && exchange.refreshGrant !== undefined) {
+    if (refreshToken && exchange.refreshGrant) {
       try {
-        const renewed = await requestWithRetries({ kind: "refresh", refreshToken }, background);
+        const renewed = await request({ refreshToken }, background);
         // Keep the old refresh token when the response omits one; take the new one when rotated.
-        return renewed.refreshToken === undefined ? { ...renewed, refreshToken } : renewed;
+        return { ...renewed, refreshToken: renewed.refreshToken ?? refreshToken };
       } catch (error) {
-        if (!(AuthError.isInstance(error) && error.code === AuthErrorCode.InvalidCredentials))
-          throw error;
-        emit({ type: "refresh_grant_rejected", provider });
+        if ((error as AuthError).code !== AuthErrorCode.InvalidCredentials) throw error;
+        emit("refresh_grant_rejected", {});
       }
     }
     try {
-      return await requestWithRetries({ kind: "primary" }, background);
+      return await request({}, background);
     } catch (error) {
-      if (AuthError.isInstance(error) && error.code === AuthErrorCode.InvalidCredentials) {
-        credentialFailure = { error, until: clock() + timing.credentialFailureTtlMs };
+      if ((error as AuthError).code === AuthErrorCode.InvalidCredentials) {
+        failure = error as AuthError;
+        failureUntil = clock() + timing.credentialFailureTtlMs;
       }
       throw error;
     }
   }
 
-  async function requestWithRetries(grant: Grant, background: boolean): Promise<StoredToken> {
+  async function request(grant: Grant, background: boolean): Promise<StoredToken> {
     const started = clock();
+    const kind = grant.refreshToken ? "refresh" : "primary";
     for (let attempt = 1; ; attempt++) {
-      emit({ type: "fetch_started", provider, grant: grant.kind, attempt, background });
+      emit("fetch_started", { grant: kind, attempt, background });
       const attemptStarted = clock();
-      const remaining = retry.maxElapsedMs - (attemptStarted - started);
+      const timeout = Math.max(
+        1,
+        Math.min(retry.attemptTimeoutMs, retry.maxElapsedMs - (attemptStarted - started)),
+      );
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeout);
+      (timer as { unref?: () => void }).unref?.();
       try {
-        const stored = await attemptOnce(
-          grant,
-          Math.max(1, Math.min(retry.attemptTimeoutMs, remaining)),
+        const response = await send(
+          buildTokenRequest(exchange, credentials, baseUrl, grant, scope, controller.signal),
+          fetchImpl,
         );
-        emit({
-          type: "fetch_succeeded",
-          provider,
-          grant: grant.kind,
+        const stored = await readTokenResponse(
+          response,
+          exchange,
+          attemptStarted,
+          clock,
+          timing.defaultTtlMs,
+        );
+        emit("fetch_succeeded", {
+          grant: kind,
           attempt,
           background,
           expiresAt: stored.expiresAt,
@@ -327,86 +303,47 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         });
         return stored;
       } catch (caught) {
-        const error = toAuthError(caught, provider);
-        let delay: number | undefined;
-        if (error.retryable && attempt < retry.maxAttempts) {
-          delay = error.retryAfterMs ?? backoffDelay(attempt, retry, random);
-          if (clock() - started + delay >= retry.maxElapsedMs) delay = undefined;
-        }
-        emit({
-          type: "fetch_failed",
-          provider,
-          grant: grant.kind,
+        const error = AuthError.isInstance(caught)
+          ? caught
+          : controller.signal.aborted
+            ? new AuthError(
+                AuthErrorCode.Timeout,
+                `${provider} token endpoint did not answer within ${timeout} ms. Check connectivity or raise retry.attemptTimeoutMs`,
+                { provider, cause: caught },
+              )
+            : new AuthError(
+                AuthErrorCode.Network,
+                `could not reach ${provider} token endpoint (${networkReason(caught)}). Check baseUrl and connectivity`,
+                { provider, cause: caught },
+              );
+        const status = error.status;
+        const transient = status
+          ? status === 408 || status === 429 || status > 499
+          : error.code === AuthErrorCode.Network || error.code === AuthErrorCode.Timeout;
+        // Exponential backoff with full jitter, unless the provider said how long to wait.
+        const delay =
+          error.retryAfterMs ??
+          random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+        const retrying =
+          transient &&
+          attempt < retry.maxAttempts &&
+          clock() - started + delay < retry.maxElapsedMs;
+        emit("fetch_failed", {
+          grant: kind,
           attempt,
           background,
           code: error.code,
-          status: error.status,
-          retryInMs: delay,
+          status,
+          retryInMs: retrying ? delay : undefined,
         });
-        if (delay === undefined) throw withAttempts(error, attempt);
+        if (!retrying) {
+          error.attempts = attempt;
+          throw error;
+        }
         await sleep(delay, !background);
+      } finally {
+        clearTimeout(timer);
       }
-    }
-  }
-
-  async function attemptOnce(grant: Grant, timeoutMs: number): Promise<StoredToken> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    unrefTimer(timer);
-    const startedAt = clock();
-    try {
-      const request = buildTokenRequest(
-        exchange,
-        credentials,
-        baseUrl,
-        grant,
-        scope,
-        controller.signal,
-      );
-      const response = await send(request, fetchImpl);
-      return await readTokenResponse(response, {
-        exchange,
-        startedAt,
-        receivedAt: clock,
-        defaultTtlMs: timing.defaultTtlMs,
-        grant,
-      });
-    } catch (error) {
-      if (AuthError.isInstance(error)) throw error;
-      if (timedOut) {
-        throw new AuthError(
-          AuthErrorCode.Timeout,
-          `${provider} token endpoint did not answer within ${timeoutMs} ms. Check connectivity or raise retry.attemptTimeoutMs`,
-          { provider, cause: error },
-        );
-      }
-      throw new AuthError(
-        AuthErrorCode.Network,
-        `could not reach ${provider} token endpoint (${describeNetworkError(error)}). Check baseUrl and connectivity`,
-        { provider, cause: error },
-      );
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async function invalidate(accessToken?: string): Promise<void> {
-    const entry = current;
-    if (
-      entry !== undefined &&
-      (accessToken === undefined || entry.stored.accessToken === accessToken)
-    ) {
-      retired = entry.stored;
-      current = undefined;
-    }
-    try {
-      await store.delete(key, accessToken);
-    } catch {
-      // The local copy is gone; a shared store that cannot delete will be overwritten on refresh.
     }
   }
 
@@ -414,7 +351,14 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     getToken,
     getAuthorizationHeader: (getOptions) =>
       getToken(getOptions).then((token) => `${token.tokenType} ${token.accessToken}`),
-    invalidate,
+    async invalidate(accessToken) {
+      if (current && (accessToken === undefined || current.stored.accessToken === accessToken)) {
+        retired = current.stored;
+        current = undefined;
+      }
+      // The local copy is gone; a shared store that cannot delete is overwritten on refresh.
+      await store.delete(key, accessToken).catch(() => undefined);
+    },
     middleware: () => createAuthMiddleware(manager),
     on(listener) {
       listeners.add(listener);
@@ -422,10 +366,6 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     },
     cacheKey: key,
   };
-  Object.defineProperty(manager, INSPECT, {
-    value: () => `TokenManager { provider: '${provider}', cacheKey: '${key}' }`,
-  });
-  Object.defineProperty(manager, "toJSON", { value: () => ({ provider, cacheKey: key }) });
   return manager;
 }
 
@@ -433,121 +373,35 @@ function checkCredentials(
   exchange: TokenExchange,
   given: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
-  if (typeof given !== "object" || given === null) {
-    throw new AuthError(
-      AuthErrorCode.InvalidOptions,
-      `credentials for ${exchange.provider} are missing`,
-    );
-  }
-  const known = new Set(exchange.credentials.map((c) => c.name));
-  for (const name of Object.keys(given)) {
-    if (!known.has(name) && given[name] !== undefined) {
-      throw new AuthError(
-        AuthErrorCode.InvalidOptions,
-        `unknown credential "${name}" for ${exchange.provider}; expected ${[...known].join(", ")}`,
-      );
-    }
-  }
   const result: Record<string, string> = {};
-  for (const credential of exchange.credentials) {
-    const value = given[credential.name];
-    if (value === undefined || value === "") {
-      if (credential.required) {
-        throw new AuthError(
-          AuthErrorCode.InvalidOptions,
-          `${credential.name} is required for ${exchange.provider}; pass it to createAuth({ ${credential.name}: … })`,
-        );
-      }
-      continue;
-    }
-    if (typeof value !== "string") {
-      throw new AuthError(AuthErrorCode.InvalidOptions, `${credential.name} must be a string`);
-    }
-    if (/[\r\n\0]/.test(value)) {
-      throw new AuthError(
-        AuthErrorCode.InvalidOptions,
-        `${credential.name} contains a line break or NUL; check the value (a trailing newline from a file or env var?)`,
+  const known = exchange.credentials.map((c) => c.name);
+  for (const name in given) {
+    if (!known.includes(name) && given[name] !== undefined)
+      throw optionsError(
+        `unknown credential "${name}" for ${exchange.provider}; expected ${known.join(", ")}`,
       );
-    }
-    result[credential.name] = value;
+  }
+  for (const { name, required } of exchange.credentials) {
+    const value = given[name];
+    if (typeof value === "string" && /[\r\n\0]/.test(value))
+      throw optionsError(
+        `${name} contains a line break or NUL; check the value (a trailing newline from a file?)`,
+      );
+    if (typeof value === "string" && value) result[name] = value;
+    else if (value !== undefined && value !== "") throw optionsError(`${name} must be a string`);
+    else if (required)
+      throw optionsError(
+        `${name} is required for ${exchange.provider}; pass it to createAuth({ ${name}: … })`,
+      );
   }
   return result;
 }
 
-function cacheKeyFor(
-  exchange: TokenExchange,
-  baseUrl: string,
-  scope: string | undefined,
-  credentials: Record<string, string>,
-): string {
-  const identity = exchange.credentials
-    .filter((c) => !c.secret && credentials[c.name] !== undefined)
-    .map((c) => `${c.name}=${encodeURIComponent(credentials[c.name]!)}`)
-    .join("&");
-  const url = baseUrl.replace(/\/+$/, "") + exchange.tokenPath;
-  return `${url}|${exchange.grant ?? "none"}|${scope ?? ""}|${identity}`;
+export function optionsError(message: string): AuthError {
+  return new AuthError(AuthErrorCode.InvalidOptions, message);
 }
 
-function withAbort<T>(
-  promise: Promise<T>,
-  signal: AbortSignal | undefined,
-  provider: string,
-): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortedError(provider));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(provider));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function abortedError(provider: string): AuthError {
-  return new AuthError(
-    AuthErrorCode.Aborted,
-    `waiting for a ${provider} token was aborted by the caller's signal`,
-    { provider },
-  );
-}
-
-function toAuthError(error: unknown, provider: string): AuthError {
-  if (AuthError.isInstance(error)) return error;
-  return new AuthError(
-    AuthErrorCode.Network,
-    `unexpected failure while requesting a ${provider} token`,
-    { provider, cause: error },
-  );
-}
-
-function withAttempts(error: AuthError, attempts: number): AuthError {
-  if (attempts === 1) return error;
-  return new AuthError(error.code, `${error.message} (gave up after ${attempts} attempts)`, {
-    ...(error.status !== undefined ? { status: error.status } : {}),
-    ...(error.oauthError !== undefined ? { oauthError: error.oauthError } : {}),
-    ...(error.oauthErrorDescription !== undefined
-      ? { oauthErrorDescription: error.oauthErrorDescription }
-      : {}),
-    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-    provider: error.provider ?? "",
-    attempts,
-    cause: error.cause,
-  });
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  if (cause && typeof cause.code === "string") return cause.code;
-  return error instanceof Error ? error.name : "unknown error";
+function networkReason(error: unknown): string {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return typeof code === "string" ? code : (error as Error).name;
 }

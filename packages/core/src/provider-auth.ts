@@ -12,27 +12,22 @@ export type ProviderAuthOptions = Omit<
 /** Picks `baseUrl` (wins) or the named environment's server, with a clear error naming the option to fix. */
 export function resolveBaseUrl(
   exchange: TokenExchange,
-  options: { environment?: string | undefined; baseUrl?: string | undefined },
+  options: { environment?: unknown; baseUrl?: unknown },
 ): string {
-  if (options.baseUrl !== undefined) return options.baseUrl;
+  if (options.baseUrl !== undefined) return options.baseUrl as string;
   const environments = exchange.environments ?? {};
   const names = Object.keys(environments);
-  if (names.length === 0) {
-    throw new AuthError(
-      AuthErrorCode.InvalidOptions,
-      `baseUrl is required for ${exchange.provider}: its host is not published; pass createAuth({ baseUrl: "https://…" })`,
-    );
-  }
-  const environment =
-    options.environment ?? (names.includes("production") ? "production" : names[0]!);
+  const environment = String(
+    options.environment ?? (names.includes("production") ? "production" : names[0]),
+  );
   const url = environments[environment];
-  if (url === undefined) {
-    throw new AuthError(
-      AuthErrorCode.InvalidOptions,
-      `environment "${environment}" is unknown for ${exchange.provider}; use ${names.map((n) => `"${n}"`).join(" or ")}, or pass baseUrl`,
-    );
-  }
-  return url;
+  if (url) return url;
+  throw new AuthError(
+    AuthErrorCode.InvalidOptions,
+    names.length
+      ? `environment "${environment}" is unknown for ${exchange.provider}; use ${names.map((n) => `"${n}"`).join(" or ")}, or pass baseUrl`
+      : `baseUrl is required for ${exchange.provider}: its host is not published; pass createAuth({ baseUrl: "https://…" })`,
+  );
 }
 
 /**
@@ -43,26 +38,17 @@ export function defineProviderAuth<Options extends object, Raw>(
   exchange: TokenExchange,
   send: TokenRequestSender,
 ): (options: Options) => TokenManager<Raw> {
-  const credentialNames = new Set(exchange.credentials.map((c) => c.name));
+  const credentialNames = exchange.credentials.map((c) => c.name);
   return (options: Options) => {
-    if (typeof options !== "object" || options === null) {
-      throw new AuthError(
-        AuthErrorCode.InvalidOptions,
-        `createAuth for ${exchange.provider} needs an options object with its credentials`,
-      );
-    }
     const credentials: Record<string, string | undefined> = {};
     const rest: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(options)) {
-      if (credentialNames.has(name)) credentials[name] = value as string | undefined;
-      else if (name !== "environment" && name !== "baseUrl") rest[name] = value;
-    }
-    const { environment, baseUrl } = options as { environment?: string; baseUrl?: string };
+    for (const [name, value] of Object.entries(options ?? {}))
+      (credentialNames.includes(name) ? credentials : rest)[name] = value;
     return createTokenManager<Raw>({
-      ...(rest as ProviderAuthOptions),
+      ...rest,
       exchange,
       credentials,
-      baseUrl: resolveBaseUrl(exchange, { environment, baseUrl }),
+      baseUrl: resolveBaseUrl(exchange, rest),
       send,
     });
   };

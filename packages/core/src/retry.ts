@@ -19,26 +19,13 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 4_000,
 };
 
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  return random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-}
-
-/** Delay before retrying a background refresh after `failures` failed rounds: 1 s, 2 s, 4 s… up to 60 s, jittered. */
-export function backgroundBackoff(failures: number, random: () => number): number {
-  return Math.min(60_000, 1_000 * 2 ** Math.max(0, failures - 1)) * (0.5 + random() / 2);
-}
-
 /**
  * Waits without keeping the process alive unless a caller is waiting on the result. Background
- * work must never hold a process open; a caller's own retry wait may (it is bounded by the budget).
+ * work never holds a process open; a caller's own retry wait may (it is bounded by the budget).
  */
 export function defaultSleep(ms: number, keepAlive: boolean): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    if (!keepAlive) unrefTimer(timer);
+    if (!keepAlive) (timer as { unref?: () => void }).unref?.();
   });
-}
-
-export function unrefTimer(timer: unknown): void {
-  (timer as { unref?: () => void }).unref?.();
 }

@@ -1,0 +1,70 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { REPO_ROOT } from "./generate.ts";
+
+/** Targets in bytes, min+gzip, as issue 5 set them; `pnpm bench` reports each as met or missed. */
+export const TARGETS = { core: 3 * 1024, provider: 1024 } as const;
+
+/**
+ * What CI enforces (test/size.test.ts). Providers are held to their target. Core is not: with every
+ * behaviour issue 3 requires it measures about 5.8 kB, so CI guards it at 6 kB against regressions
+ * while the 3 kB target stays reported as missed until the maintainers trade features for bytes.
+ */
+export const BUDGETS = { core: 6 * 1024, provider: TARGETS.provider } as const;
+
+export interface SizeRow {
+  readonly name: string;
+  readonly minified: number;
+  readonly gzip: number;
+  readonly budget: number;
+}
+
+/** Minified + gzipped size of one entry, with the given packages left out of the bundle. */
+export async function measure(
+  entry: string,
+  external: string[],
+): Promise<{ minified: number; gzip: number }> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+    external,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]!.contents;
+  return { minified: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+
+/** `@auth/core` as a whole, and each generated package's own runtime (core and openapi-fetch excluded). */
+export async function measureSizes(): Promise<SizeRow[]> {
+  const rows: SizeRow[] = [];
+  const core = await measure(path.join(REPO_ROOT, "packages/core/src/index.ts"), ["openapi-fetch"]);
+  rows.push({ name: "@auth/core", ...core, budget: BUDGETS.core });
+  for (const id of await generatedPackages()) {
+    const size = await measure(path.join(REPO_ROOT, "packages", id, "src/index.ts"), [
+      "openapi-fetch",
+      "@auth/core",
+    ]);
+    rows.push({ name: `@auth/${id}`, ...size, budget: BUDGETS.provider });
+  }
+  return rows;
+}
+
+async function generatedPackages(): Promise<string[]> {
+  const specs = await readdir(path.join(REPO_ROOT, "specs"));
+  const ids: string[] = [];
+  for (const file of specs.filter((f) => f.endsWith(".yaml")).sort()) {
+    const id = file.replace(/\.yaml$/, "");
+    const manifest = await readFile(
+      path.join(REPO_ROOT, "packages", id, "package.json"),
+      "utf8",
+    ).catch(() => "");
+    if (manifest) ids.push(id);
+  }
+  return ids;
+}
