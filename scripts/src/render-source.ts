@@ -115,6 +115,8 @@ export function renderSandboxProviders(models: readonly ProviderModel[]): string
     "export type ProviderId = keyof SandboxCredentials;",
     "",
     "/** Every provider in specs/, emulated by the sandbox. */",
+    "// Data, not code: printed by JSON.stringify, so prettier need not re-print it.",
+    "// prettier-ignore",
     `export const providers: readonly SandboxProvider[] = ${JSON.stringify(entries, null, 2)};`,
     "",
   ].join("\n");

@@ -68,6 +68,13 @@ async function main(): Promise<void> {
     verdict: p2.ours.spreadMs.median <= 1 ? "met" : "missed",
   });
   rows.push({
+    id: "P2 floor",
+    what: "same spread with no token manager (10,000 callers on one bare promise): this machine's floor",
+    measured: formatSummary(p2.floorSpreadMs, 3, " ms"),
+    target: "—",
+    verdict: "info",
+  });
+  rows.push({
     id: "P2 peer",
     what: "naive client, 1,000 concurrent cold callers: upstream requests / spread",
     measured: `${p2.naive.upstream} / ${p2.naive.spreadMs.toFixed(1)} ms`,

@@ -113,6 +113,8 @@ export interface P2Sample {
 }
 export interface P2Result {
   readonly ours: { upstream: Summary; spreadMs: Summary };
+  /** The same measurement with no token manager: callers awaiting one bare promise resolved after 20 ms. */
+  readonly floorSpreadMs: Summary;
   readonly naive: P2Sample;
   readonly simpleOauth2: P2Sample;
 }
@@ -135,11 +137,19 @@ export async function p2ColdCallers(
   try {
     const upstream: number[] = [];
     const spreads: number[] = [];
-    for (let round = 0; round < rounds; round++) {
+    const floor: number[] = [];
+    for (let round = 0; round <= rounds; round++) {
       server.reset();
       const manager = createTokenManager({ exchange, credentials, baseUrl: server.url });
-      spreads.push(await resolveAll(callers, () => manager.getToken()));
+      const spread = await resolveAll(callers, () => manager.getToken());
+      let release!: () => void;
+      const bare = new Promise<void>((resolve) => (release = resolve));
+      setTimeout(release, 20);
+      const floorSpread = await resolveAll(callers, () => bare);
+      if (round === 0) continue; // warm-up
+      spreads.push(spread);
       upstream.push(server.requests);
+      floor.push(floorSpread);
     }
     server.reset();
     const naiveSpread = await resolveAll(peerCallers, async () => {
@@ -163,6 +173,7 @@ export async function p2ColdCallers(
     const simpleOauth2 = { upstream: server.requests, spreadMs: simpleSpread };
     return {
       ours: { upstream: summarize(upstream), spreadMs: summarize(spreads) },
+      floorSpreadMs: summarize(floor),
       naive,
       simpleOauth2,
     };
