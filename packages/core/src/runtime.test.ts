@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { AuthError as SourceAuthError } from "./errors.js";
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+describe("runtime behaviour of the built package", () => {
+  it("recognises AuthErrors from another copy of the package (duplicate installs)", async () => {
+    // dist/ and src/ are two separate module instances, like two installed copies.
+    const built = (await import(
+      path.join(packageRoot, "dist/index.js")
+    )) as typeof import("./index.js");
+    const fromOtherCopy = new built.AuthError("timeout", "x");
+    expect(fromOtherCopy).not.toBeInstanceOf(SourceAuthError);
+    expect(SourceAuthError.isInstance(fromOtherCopy)).toBe(true);
+    expect(built.AuthError.isInstance(new SourceAuthError("timeout", "x"))).toBe(true);
+    expect(SourceAuthError.isInstance(new Error("x"))).toBe(false);
+    expect(SourceAuthError.isInstance(null)).toBe(false);
+  });
+
+  it("does not keep a process alive after a background refresh was started", async () => {
+    // A child process gets a token, enters the refresh window (a background refresh against a
+    // server that never answers), closes its server, and must exit on its own.
+    const script = `
+      import { createServer } from "node:http";
+      import { createTokenManager } from ${JSON.stringify(path.join(packageRoot, "dist/index.js"))};
+      let calls = 0;
+      const server = createServer((request, response) => {
+        calls += 1;
+        if (calls > 1) return; // the background refresh hangs
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ access_token: "t1", expires_in: 3600 }));
+      });
+      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+      let offset = 0;
+      const manager = createTokenManager({
+        exchange: { provider: "p", tokenPath: "/t", credentials: [], grant: "client_credentials", response: { accessToken: "access_token" }, expiry: { field: "expires_in", kind: "relative-seconds" } },
+        credentials: {},
+        baseUrl: "http://127.0.0.1:" + server.address().port,
+        clock: () => Date.now() + offset,
+        random: () => 0.99,
+        retry: { attemptTimeoutMs: 60000, maxElapsedMs: 120000, baseDelayMs: 30000, maxDelayMs: 30000 },
+      });
+      await manager.getToken();
+      offset = 3_300_000;
+      await manager.getToken();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      server.closeAllConnections();
+      server.close();
+      console.log("done", calls);
+    `;
+    const started = Date.now();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { timeout: 20_000 },
+    );
+    expect(stdout.trim()).toBe("done 2");
+    // The background request failed when the server closed; its ~30 s retry backoff and the 60 s
+    // attempt timeout must not hold the process open.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
+});
