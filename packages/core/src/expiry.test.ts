@@ -86,16 +86,19 @@ describe("computeExpiry", () => {
     ).toEqual({ ok: true, expiresAt: 1_300_000, source: "default_ttl" });
   });
 
-  it.each([["abc"], [0], [-5], [Number.NaN], [{}]])("rejects the unusable expiry %s", (value) => {
-    expect(
-      computeExpiry({
-        ...base,
-        body: { expires_in: value },
-        field: "expires_in",
-        kind: "relative-seconds",
-      }).ok,
-    ).toBe(false);
-  });
+  it.each([["abc"], [0], [-5], [Number.NaN], [{}], [1.8e305]])(
+    "rejects the unusable expiry %s",
+    (value) => {
+      expect(
+        computeExpiry({
+          ...base,
+          body: { expires_in: value },
+          field: "expires_in",
+          kind: "relative-seconds",
+        }).ok,
+      ).toBe(false);
+    },
+  );
 
   it("rejects a token already expired on arrival", () => {
     expect(

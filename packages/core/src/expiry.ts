@@ -61,6 +61,7 @@ export function computeExpiry(input: ExpiryInput): ExpiryResult {
     expiresAt = local(exp * 1000);
     source = "jwt_exp";
   }
+  if (!Number.isFinite(expiresAt)) return { ok: false, reason: `"${field}" is out of range` };
   return expiresAt > receivedAt
     ? { ok: true, expiresAt, source }
     : { ok: false, reason: "the token is already expired on arrival" };
