@@ -105,8 +105,8 @@ Every failure is an \`AuthError\` from \`@auth/core\` with a stable \`code\`
 \`network_error\`, \`timeout\`, \`aborted\`, \`insecure_url\`, \`invalid_options\`). Use
 \`AuthError.isInstance(error)\` to check it. Documented error statuses of this endpoint:
 ${model.errorStatuses.map((s) => `\`${s}\``).join(", ") || "none"}.
-Credentials failures are never retried automatically, and are remembered for a minute so a burst
-of callers does not re-send them.${model.lockoutAfter ? `\n\n> **${model.title} locks the account after ${model.lockoutAfter} consecutive failed logins.** This client sends a\n> failing login once and then answers from the remembered failure; fix the credentials before\n> creating a new client.` : ""}
+Credentials failures are never retried automatically, and are remembered ${model.lockoutAfter ? "for the life of the client" : "for a minute"} so a
+burst of callers does not re-send them.${model.lockoutAfter ? `\n\n> **${model.title} locks the account after ${model.lockoutAfter} consecutive failed logins.** A client sends a\n> failing login once, then answers every later call from the remembered failure; fix the\n> credentials and create a new client.` : ""}
 
 ## Types
 

@@ -263,7 +263,8 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     } catch (error) {
       if ((error as AuthError).code === AuthErrorCode.InvalidCredentials) {
         failure = error as AuthError;
-        failureUntil = clock() + timing.credentialFailureTtlMs;
+        // A provider that locks accounts must never see these credentials again from this manager.
+        failureUntil = exchange.lockoutAfter ? Infinity : clock() + timing.credentialFailureTtlMs;
       }
       throw error;
     }

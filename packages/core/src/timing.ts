@@ -16,7 +16,10 @@ export interface TimingPolicy {
   readonly noProgressRatio: number;
   /** Lifetime assumed when the response says nothing about expiry (default 5 min). */
   readonly defaultTtlMs: number;
-  /** How long a credentials failure is remembered, so a burst of callers does not re-send bad credentials (default 60 s). */
+  /**
+   * How long a credentials failure is remembered, so a burst of callers does not re-send bad
+   * credentials (default 60 s). For a provider that locks accounts (`lockoutAfter`), forever.
+   */
   readonly credentialFailureTtlMs: number;
 }
 

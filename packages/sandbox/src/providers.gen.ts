@@ -437,9 +437,9 @@ export const providers: readonly SandboxProvider[] = [
                     "examples": {
                       "token": {
                         "value": {
-                          "access_token": "P3Dqn26dcUdYQP_11CNZHbyCpNE",
+                          "access_token": "example-access-token",
                           "token_type": "bearer",
-                          "refresh_token": "aR8dFcfjUZsa9BoO3WhBDS9OuV0",
+                          "refresh_token": "example-refresh-token",
                           "expires_in": 86399,
                           "scope": "read write trust"
                         }
