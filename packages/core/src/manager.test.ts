@@ -199,7 +199,9 @@ describe("failures", () => {
 
   it("never re-sends failed credentials to a provider that locks accounts", async () => {
     const server = scriptedFetch(json({ error: "invalid_grant" }, 400), json(tokenBody("t1")));
-    const { manager, time, events } = managerWith(server.fetch, { exchange: { ...oauthExchange, lockoutAfter: 3 } });
+    const { manager, time, events } = managerWith(server.fetch, {
+      exchange: { ...oauthExchange, lockoutAfter: 3 },
+    });
     await expect(manager.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });
     for (const wait of [60_001, 3_600_000, 86_400_000]) {
       time.advance(wait);
