@@ -67,18 +67,8 @@ export function renderCreateAuth(model: ProviderModel): string {
   }
 
   const postOptions = model.hasRequestBody
-    ? `{
-      body: request.form as TokenRequestBody,
-      bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
-      headers: request.headers,
-      signal: request.signal,
-      parseAs: "stream",
-    }`
-    : `{
-      headers: request.headers,
-      signal: request.signal,
-      parseAs: "stream",
-    }`;
+    ? "{ ...tokenRequestInit(request), body: request.form as TokenRequestBody }"
+    : "tokenRequestInit(request)";
 
   const exampleCredentials = model.credentials
     .map(
@@ -93,12 +83,14 @@ export function renderCreateAuth(model: ProviderModel): string {
 
   return `${generatedHeader(model.specFile)}
 import {
+  captureResponse,
   defineProviderAuth,
   type Expect,
   type KeysOfUnion,
   type ProviderAuthOptions,
   type TokenManager,
   type TokenRequestSender,
+  tokenRequestInit,
 } from "@auth/core";
 import createClient from "openapi-fetch";
 import { provider, type TokenResponse${model.hasRequestBody ? ", type TokenRequestBody" : ""} } from "./provider.gen.js";
@@ -117,16 +109,9 @@ ${checks.join("\n")}
 
 /** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
 const send: TokenRequestSender = async (request, fetch) => {
-  let raw: Response | undefined;
-  const client = createClient<paths>({
-    baseUrl: request.baseUrl,
-    fetch: async (input) => {
-      raw = await fetch(input);
-      return raw.clone();
-    },
-  });
-  await client.POST(${JSON.stringify(model.tokenPath)}, ${postOptions});
-  return raw!;
+  const capture = captureResponse(fetch);
+  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).POST(${JSON.stringify(model.tokenPath)}, ${postOptions});
+  return capture.response();
 };
 
 /**

@@ -4,12 +4,14 @@
  */
 
 import {
+  captureResponse,
   defineProviderAuth,
   type Expect,
   type KeysOfUnion,
   type ProviderAuthOptions,
   type TokenManager,
   type TokenRequestSender,
+  tokenRequestInit,
 } from "@auth/core";
 import createClient from "openapi-fetch";
 import { provider, type TokenResponse, type TokenRequestBody } from "./provider.gen.js";
@@ -50,22 +52,12 @@ type _GrantClientCredentialsAllowed = Expect<
 
 /** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
 const send: TokenRequestSender = async (request, fetch) => {
-  let raw: Response | undefined;
-  const client = createClient<paths>({
-    baseUrl: request.baseUrl,
-    fetch: async (input) => {
-      raw = await fetch(input);
-      return raw.clone();
-    },
-  });
-  await client.POST("/oauth/token", {
-    body: request.form as TokenRequestBody,
-    bodySerializer: (body) => new URLSearchParams(body as Record<string, string>),
-    headers: request.headers,
-    signal: request.signal,
-    parseAs: "stream",
-  });
-  return raw!;
+  const capture = captureResponse(fetch);
+  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).POST(
+    "/oauth/token",
+    { ...tokenRequestInit(request), body: request.form as TokenRequestBody },
+  );
+  return capture.response();
 };
 
 /**

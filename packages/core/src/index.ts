@@ -27,5 +27,11 @@ export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export { MemoryTokenStore, type ReleaseLock, type TokenStore } from "./store.js";
 export { DEFAULT_TIMING, schedule, type TimingPolicy } from "./timing.js";
 export type { StoredToken, TokenSet } from "./token.js";
-export { defaultSender, type TokenHttpRequest, type TokenRequestSender } from "./token-request.js";
+export {
+  captureResponse,
+  defaultSender,
+  tokenRequestInit,
+  type TokenHttpRequest,
+  type TokenRequestSender,
+} from "./token-request.js";
 export { isLoopbackHost, requireSecureUrl } from "./url.js";

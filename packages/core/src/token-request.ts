@@ -193,3 +193,36 @@ export async function readTokenResponse(
     obtainedAt: startedAt,
   };
 }
+
+/**
+ * A fetch for openapi-fetch that keeps the untouched Response for core to read (openapi-fetch gets
+ * a clone). Generated packages use it to send the token request with the spec's types.
+ *
+ * @example
+ * const capture = captureResponse(fetch);
+ * await createClient<paths>({ baseUrl, fetch: capture.fetch }).POST("/oauth/token", options);
+ * return capture.response();
+ */
+export function captureResponse(fetchImpl: typeof globalThis.fetch): {
+  fetch: typeof globalThis.fetch;
+  response: () => Response;
+} {
+  let raw: Response | undefined;
+  return {
+    fetch: async (input, init) => (raw = await fetchImpl(input, init)).clone(),
+    response: () => raw!,
+  };
+}
+
+/**
+ * The openapi-fetch request options for a token request (headers, signal, form serialisation),
+ * so a generated package's typed call only adds its typed body.
+ */
+export function tokenRequestInit(request: TokenHttpRequest) {
+  return {
+    headers: request.headers,
+    signal: request.signal,
+    parseAs: "stream" as const,
+    bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>),
+  };
+}

@@ -4,12 +4,14 @@
  */
 
 import {
+  captureResponse,
   defineProviderAuth,
   type Expect,
   type KeysOfUnion,
   type ProviderAuthOptions,
   type TokenManager,
   type TokenRequestSender,
+  tokenRequestInit,
 } from "@auth/core";
 import createClient from "openapi-fetch";
 import { provider, type TokenResponse } from "./provider.gen.js";
@@ -39,20 +41,12 @@ type _ResponseFieldsExist = Expect<
 
 /** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
 const send: TokenRequestSender = async (request, fetch) => {
-  let raw: Response | undefined;
-  const client = createClient<paths>({
-    baseUrl: request.baseUrl,
-    fetch: async (input) => {
-      raw = await fetch(input);
-      return raw.clone();
-    },
-  });
-  await client.POST("/api/v1/auth/token", {
-    headers: request.headers,
-    signal: request.signal,
-    parseAs: "stream",
-  });
-  return raw!;
+  const capture = captureResponse(fetch);
+  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).POST(
+    "/api/v1/auth/token",
+    tokenRequestInit(request),
+  );
+  return capture.response();
 };
 
 /**
