@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   results.p3 = p3;
   rows.push({
     id: "P3",
-    what: "2,000 openapi-fetch GETs: auth middleware ÷ static-header middleware",
+    what: "2,000 openapi-fetch GETs each way, interleaved: auth middleware ÷ static-header middleware",
     measured: `${formatSummary(p3, 3)}×`,
     target: "≤ 1.05×",
     verdict: p3.median <= 1.05 ? "met" : "missed",
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     Math.max(...synthetic.map(([, ms]) => ms)) / Math.min(...synthetic.map(([, ms]) => ms));
   rows.push({
     id: "P5",
-    what: "generate 50 / 100 / 200 synthetic specs: ms per spec",
+    what: "generate 50 / 100 / 200 synthetic specs: ms per spec (median of 3 each)",
     measured:
       synthetic.map(([count, ms]) => `${count}: ${ms.toFixed(1)}`).join(", ") +
       ` (max÷min ${flat.toFixed(2)})`,

@@ -210,24 +210,29 @@ export async function p3Middleware(requests: number, rounds: number): Promise<Su
     withAuth.use(manager.middleware());
     const withStatic = createClient<Paths>({ baseUrl });
     withStatic.use(staticHeader);
-    const run = async (client: typeof withAuth) => {
+    const get = async (client: typeof withAuth) => {
       const started = performance.now();
-      for (let i = 0; i < requests; i++) {
-        const { response } = await client.GET("/ping");
-        if (!response.ok) throw new Error(`API answered ${response.status}`);
-      }
+      const { response } = await client.GET("/ping");
+      if (!response.ok) throw new Error(`API answered ${response.status}`);
       return performance.now() - started;
     };
-    await run(withAuth);
-    await run(withStatic);
+    for (let i = 0; i < 200; i++) await get(i % 2 ? withAuth : withStatic); // warm-up
     const ratios: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      // Alternate the order so drift on a shared machine does not favour one side.
-      const first = round % 2 === 0;
-      const a = first ? await run(withAuth) : 0;
-      const b = await run(withStatic);
-      const c = first ? a : await run(withAuth);
-      ratios.push(c / b);
+      // Interleave request by request, alternating which goes first, so drift on a shared
+      // machine lands on both sides equally.
+      let auth = 0;
+      let plain = 0;
+      for (let i = 0; i < requests; i++) {
+        if (i % 2 === 0) {
+          auth += await get(withAuth);
+          plain += await get(withStatic);
+        } else {
+          plain += await get(withStatic);
+          auth += await get(withAuth);
+        }
+      }
+      ratios.push(auth / plain);
     }
     return summarize(ratios);
   } finally {
