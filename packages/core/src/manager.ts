@@ -216,8 +216,11 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     };
     let shared = force ? undefined : await adopt();
     if (shared) return shared;
-    const release: ReleaseLock | undefined = await store.lock?.(key, retry.maxElapsedMs);
-    if (store.lock && !release) {
+    // undefined: another instance holds the lock; null: the lock failed, which only costs coordination.
+    const release: ReleaseLock | undefined | null = await store
+      .lock?.(key, retry.maxElapsedMs)
+      .catch(() => null);
+    if (store.lock && release === undefined) {
       // Another instance is refreshing: wait for its token, then fall back to our own request.
       for (const deadline = clock() + retry.maxElapsedMs; clock() < deadline;) {
         await sleep(100, !background);

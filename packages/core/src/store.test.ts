@@ -61,6 +61,15 @@ describe("TokenStore with a lock", () => {
     expect(server.calls).toHaveLength(1);
   });
 
+  it("sends its own request when the lock itself fails", async () => {
+    const store = new LockingStore();
+    store.lock = () => Promise.reject(new Error("redis down"));
+    const server = scriptedFetch(json(tokenBody("mine")));
+    const { manager } = managerWith(server.fetch, { store });
+    expect((await manager.getToken()).accessToken).toBe("mine");
+    expect(server.calls).toHaveLength(1);
+  });
+
   it("keeps serving from memory when the shared store fails", async () => {
     const failing: TokenStore = {
       get: () => Promise.reject(new Error("store down")),
