@@ -11,14 +11,8 @@ export interface TokenSet<Raw = Record<string, unknown>> {
   readonly raw: Raw;
 }
 
-/** What a TokenStore keeps: plain, serialisable data. */
-export interface StoredToken {
-  readonly accessToken: string;
-  readonly tokenType: string;
-  readonly expiresAt: number;
-  readonly refreshToken?: string | undefined;
-  readonly scope?: string | undefined;
-  readonly raw: unknown;
+/** What a TokenStore keeps: plain, serialisable data — a token plus when it was requested. */
+export interface StoredToken extends TokenSet<unknown> {
   /** Local clock when the request that produced it started. */
   readonly obtainedAt: number;
 }
