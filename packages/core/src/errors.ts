@@ -4,7 +4,10 @@ const MARKER = Symbol.for("@auth/core.AuthError");
 export const AuthErrorCode = {
   /** The provider rejected the credentials (400 invalid_grant/invalid_client/unauthorized_client, 401, 403). Never retried. */
   InvalidCredentials: "invalid_credentials",
-  /** 429 after the retry budget was spent, or a Retry-After longer than the budget. */
+  /**
+   * 429 after the retry budget was spent, a Retry-After longer than the budget, or a call made
+   * while the manager waits out a provider's Retry-After (see `retryAfterMs`).
+   */
   RateLimited: "rate_limited",
   /** Any other non-success status from the token endpoint; see `status`. */
   EndpointError: "endpoint_error",
@@ -16,6 +19,12 @@ export const AuthErrorCode = {
   Timeout: "timeout",
   /** The caller's AbortSignal fired. Other callers sharing the request are not affected. */
   Aborted: "aborted",
+  /** The token endpoint answered with a redirect. Never followed: it could carry credentials elsewhere. Not retried. */
+  Redirect: "redirect_refused",
+  /** The response body is larger than `maxResponseBytes`; it was cancelled, not read. Not retried. */
+  ResponseTooLarge: "response_too_large",
+  /** `close()` was called: the manager hands out no more tokens. */
+  Closed: "closed",
   /** A token or API URL is not https (loopback excepted). */
   InsecureUrl: "insecure_url",
   /** An option is missing or malformed; the message names it. */
@@ -29,7 +38,10 @@ export interface AuthErrorDetails {
   readonly oauthError?: string | undefined;
   /** OAuth `error_description` from the response body, length-capped. */
   readonly oauthErrorDescription?: string | undefined;
-  /** Milliseconds the provider asked us to wait (Retry-After). */
+  /**
+   * Milliseconds until the next request may be sent: the provider's Retry-After, or the shared
+   * backoff while the provider is failing.
+   */
   readonly retryAfterMs?: number | undefined;
   readonly provider?: string | undefined;
   /** How many HTTP attempts were made. */

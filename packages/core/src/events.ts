@@ -46,6 +46,57 @@ export type TokenEvent =
   /** The refresh grant was rejected; the primary grant is used instead. */
   | { type: "refresh_grant_rejected"; provider: string }
   /** A remembered credentials failure was returned without contacting the provider. */
-  | { type: "credentials_failure_remembered"; provider: string; retryInMs: number };
+  | { type: "credentials_failure_remembered"; provider: string; retryInMs: number }
+  /** A TokenStore call threw, rejected or timed out; the manager carried on without the store. */
+  | {
+      type: "store_failed";
+      provider: string;
+      operation: "get" | "set" | "delete" | "lock" | "release";
+      reason: "timeout" | "error";
+    }
+  /** A value read from the TokenStore was not a usable token; it was discarded and deleted. */
+  | { type: "store_value_rejected"; provider: string; reason: string };
 
+/**
+ * A listener may be async (a `() => void` type accepts one): its throws and rejections are
+ * contained and never crash the process.
+ */
 export type TokenEventListener = (event: TokenEvent) => void;
+
+type EventData<T extends TokenEvent["type"]> = Omit<
+  Extract<TokenEvent, { type: T }>,
+  "type" | "provider"
+>;
+
+export interface Emitter {
+  emit<T extends TokenEvent["type"]>(type: T, data: EventData<T>): void;
+  on(listener: TokenEventListener): () => void;
+  readonly listening: boolean;
+}
+
+const ignore = () => undefined;
+
+export function createEmitter(provider: string, first?: TokenEventListener): Emitter {
+  const listeners = new Set(first ? [first] : []);
+  return {
+    emit(type, data) {
+      for (const listener of listeners) {
+        try {
+          const result: unknown = listener({ type, provider, ...data } as TokenEvent);
+          // An async listener's rejection would be an unhandled rejection (fatal by default).
+          if (result instanceof Object && typeof (result as Promise<void>).then === "function")
+            (result as Promise<void>).then(undefined, ignore);
+        } catch {
+          // A listener's bug must not break token handling.
+        }
+      }
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    get listening() {
+      return listeners.size > 0;
+    },
+  };
+}

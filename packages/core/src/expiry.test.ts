@@ -19,7 +19,7 @@ describe("computeExpiry", () => {
         field: "expires_in",
         kind: "relative-seconds",
       }),
-    ).toEqual({ ok: true, expiresAt: 1_060_000, source: "expires_in" });
+    ).toEqual({ ok: true, expiresAt: 1_060_000, source: "expires_in", capped: false });
     expect(
       computeExpiry({
         ...base,
@@ -83,22 +83,19 @@ describe("computeExpiry", () => {
     ).toMatchObject({ source: "jwt_exp", expiresAt: exp * 1000 });
     expect(
       computeExpiry({ ...base, body: {}, field: "expires_in", kind: "relative-seconds" }),
-    ).toEqual({ ok: true, expiresAt: 1_300_000, source: "default_ttl" });
+    ).toEqual({ ok: true, expiresAt: 1_300_000, source: "default_ttl", capped: false });
   });
 
-  it.each([["abc"], [0], [-5], [Number.NaN], [{}], [1.8e305]])(
-    "rejects the unusable expiry %s",
-    (value) => {
-      expect(
-        computeExpiry({
-          ...base,
-          body: { expires_in: value },
-          field: "expires_in",
-          kind: "relative-seconds",
-        }).ok,
-      ).toBe(false);
-    },
-  );
+  it.each([["abc"], [0], [-5], [Number.NaN], [{}]])("rejects the unusable expiry %s", (value) => {
+    expect(
+      computeExpiry({
+        ...base,
+        body: { expires_in: value },
+        field: "expires_in",
+        kind: "relative-seconds",
+      }).ok,
+    ).toBe(false);
+  });
 
   it("rejects a token already expired on arrival", () => {
     expect(
@@ -141,5 +138,49 @@ describe("schedule", () => {
       2_940_000,
       -1,
     );
+  });
+
+  it.each([[1e20], [1.8e305], [Number.MAX_VALUE]])(
+    "caps the absurd lifetime %s at maxLifetimeMs, so expiresAt stays printable",
+    (value) => {
+      const result = computeExpiry({
+        ...base,
+        body: { expires_in: value },
+        field: "expires_in",
+        kind: "relative-seconds",
+        maxLifetimeMs: 3_600_000,
+      });
+      expect(result).toEqual({
+        ok: true,
+        expiresAt: base.startedAt + 3_600_000,
+        source: "expires_in",
+        capped: true,
+      });
+      if (result.ok) expect(() => new Date(result.expiresAt).toISOString()).not.toThrow();
+    },
+  );
+
+  it("ignores a Date header further off than maxClockSkewMs, and corrects a nearer one", () => {
+    const now = Date.UTC(2026, 0, 1);
+    const at = { ...base, startedAt: now, receivedAt: now, field: "expiresAt" };
+    const inOneHour = { expiresAt: now + 3_600_000 };
+    // A proxy's 1970 Date would otherwise turn a 1-hour token into a 56-year one.
+    expect(
+      computeExpiry({
+        ...at,
+        body: inOneHour,
+        kind: "absolute-milliseconds",
+        dateHeader: new Date(0).toUTCString(),
+      }),
+    ).toMatchObject({ ok: true, expiresAt: now + 3_600_000 });
+    // A server whose clock is 2 hours behind: its instants are mapped onto ours.
+    expect(
+      computeExpiry({
+        ...at,
+        body: { expiresAt: now - 7_200_000 + 3_600_000 },
+        kind: "absolute-milliseconds",
+        dateHeader: new Date(now - 7_200_000).toUTCString(),
+      }),
+    ).toMatchObject({ ok: true, expiresAt: now + 3_600_000 });
   });
 });

@@ -18,22 +18,34 @@ export interface ExpiryInput {
   /** The response `Date` header, used to correct for the server's clock skew. */
   readonly dateHeader: string | null;
   readonly defaultTtlMs: number;
+  /** Longer lifetimes are cut to this (default 24 h), so `expiresAt` is always a finite, printable instant. */
+  readonly maxLifetimeMs?: number;
+  /** A `Date` header further off the local clock than this is ignored, not trusted (default 24 h). */
+  readonly maxClockSkewMs?: number;
 }
 
+export const DEFAULT_MAX_LIFETIME_MS = 86_400_000;
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 86_400_000;
+
 export type ExpiryResult =
-  { ok: true; expiresAt: number; source: ExpirySource } | { ok: false; reason: string };
+  | { ok: true; expiresAt: number; source: ExpirySource; capped: boolean }
+  | { ok: false; reason: string };
 
 /**
  * Expiry, first that applies: the relative or absolute field the spec names; the JWT `exp` claim
- * (decoded, not verified); else the default TTL. Never "never expires".
+ * (decoded, not verified); else the default TTL. Never "never expires": a lifetime longer than
+ * `maxLifetimeMs` is cut to it, and a `Date` header implying a skew beyond `maxClockSkewMs` (a proxy's
+ * or a broken clock) is ignored.
  */
 export function computeExpiry(input: ExpiryInput): ExpiryResult {
   const { field, kind, startedAt, receivedAt } = input;
   const raw = field === undefined ? undefined : input.body[field];
   // Map a server-clock instant onto the local clock; Date has one-second resolution, so ignore less.
+  const maxLifetimeMs = input.maxLifetimeMs ?? DEFAULT_MAX_LIFETIME_MS;
   const skew = Date.parse(input.dateHeader ?? "") - receivedAt;
-  const local = (serverInstant: number) =>
-    Math.abs(skew) >= 1000 ? serverInstant - skew : serverInstant;
+  const trustedSkew =
+    Math.abs(skew) >= 1000 && Math.abs(skew) <= (input.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS);
+  const local = (serverInstant: number) => (trustedSkew ? serverInstant - skew : serverInstant);
   let expiresAt: number;
   let source: ExpirySource;
   if (raw !== undefined && raw !== null) {
@@ -56,15 +68,18 @@ export function computeExpiry(input: ExpiryInput): ExpiryResult {
     }
   } else {
     const exp = jwtExpiry(input.accessToken);
-    if (exp === undefined)
-      return { ok: true, expiresAt: startedAt + input.defaultTtlMs, source: "default_ttl" };
+    if (exp === undefined) {
+      const ttl = Math.min(input.defaultTtlMs, maxLifetimeMs);
+      return { ok: true, expiresAt: startedAt + ttl, source: "default_ttl", capped: false };
+    }
     expiresAt = local(exp * 1000);
     source = "jwt_exp";
   }
-  if (!Number.isFinite(expiresAt)) return { ok: false, reason: `"${field}" is out of range` };
-  return expiresAt > receivedAt
-    ? { ok: true, expiresAt, source }
-    : { ok: false, reason: "the token is already expired on arrival" };
+  if (Number.isNaN(expiresAt)) return { ok: false, reason: `"${field}" is out of range` };
+  if (expiresAt <= receivedAt)
+    return { ok: false, reason: "the token is already expired on arrival" };
+  const capped = expiresAt - startedAt > maxLifetimeMs;
+  return { ok: true, expiresAt: capped ? startedAt + maxLifetimeMs : expiresAt, source, capped };
 }
 
 /** The `exp` claim of a JWT, in seconds; undefined when the token is not a JWT with a numeric exp. */

@@ -342,11 +342,17 @@ describe("security", () => {
     expect(server.calls[0]!.form).toEqual({ grant_type: "client_credentials", scope: "profile" });
   });
 
-  it("rejects a colon in the client id with a clear error", async () => {
-    const { manager } = managerWith(scriptedFetch(json(tokenBody("t1"))).fetch, {
-      credentials: { clientId: "a:b", clientSecret: "s" },
-    });
-    await expect(manager.getToken()).rejects.toThrow(/client id\) contains ":"/);
+  it("rejects a colon in the client id when the manager is created, naming the option", () => {
+    const server = scriptedFetch(json(tokenBody("t1")));
+    expect(() =>
+      managerWith(server.fetch, { credentials: { clientId: "a:b", clientSecret: "s" } }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "invalid_options",
+        message: expect.stringMatching(/^clientId contains ":"/),
+      }),
+    );
+    expect(server.calls).toHaveLength(0);
   });
 
   it("requires https except on loopback, and names the option", () => {

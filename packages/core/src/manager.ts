@@ -1,20 +1,26 @@
 import type { Middleware } from "openapi-fetch";
+import { createCooldownGate } from "./cooldown.js";
+import { basicAuthorization } from "./encoding.js";
 import { AuthError, AuthErrorCode } from "./errors.js";
-import type { TokenEvent, TokenEventListener } from "./events.js";
+import { createEmitter, type TokenEventListener } from "./events.js";
 import type { TokenExchange } from "./exchange.js";
 import { createAuthMiddleware } from "./middleware.js";
-import { DEFAULT_RETRY, defaultSleep, type RetryPolicy } from "./retry.js";
-import { MemoryTokenStore, type ReleaseLock, type TokenStore } from "./store.js";
-import { DEFAULT_TIMING, schedule, type TimingPolicy } from "./timing.js";
+import { optionsError, resolvePolicies } from "./options.js";
+import { createRedactor } from "./redact.js";
+import { closedError, createRequestRunner } from "./request-runner.js";
+import { type RetryPolicy, defaultSleep } from "./retry.js";
+import { MemoryTokenStore, type TokenStore } from "./store.js";
+import { createStoreGateway } from "./store-gateway.js";
+import { schedule, type TimingPolicy } from "./timing.js";
 import { type StoredToken, type TokenSet, toTokenSet } from "./token.js";
-import {
-  buildTokenRequest,
-  defaultSender,
-  type Grant,
-  readTokenResponse,
-  type TokenRequestSender,
-} from "./token-request.js";
+import { defaultSender, type Grant, type TokenRequestSender } from "./token-request.js";
 import { requireSecureUrl } from "./url.js";
+
+declare global {
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
 
 export interface TokenManagerOptions {
   /** How the provider's token endpoint works (generated from its spec). */
@@ -31,6 +37,10 @@ export interface TokenManagerOptions {
   readonly send?: TokenRequestSender;
   /** Where tokens are kept (default: in memory, per manager). */
   readonly store?: TokenStore;
+  /** Bound on each TokenStore call, in ms (default 1,000). A store past it is carried on without. */
+  readonly storeTimeoutMs?: number;
+  /** Largest token response body read, in bytes (default 1 MiB); a larger one is cancelled. */
+  readonly maxResponseBytes?: number;
   /** Allow plain http to non-loopback hosts. Only for trusted networks. */
   readonly allowInsecureHttp?: boolean;
   readonly timing?: Partial<TimingPolicy>;
@@ -56,7 +66,7 @@ export interface GetTokenOptions {
  * Hands out tokens without making callers think about expiry.
  *
  * @example
- * const auth = createTokenManager({ exchange, credentials: { clientId, clientSecret }, baseUrl });
+ * await using auth = createTokenManager({ exchange, credentials: { clientId, clientSecret }, baseUrl });
  * const { accessToken } = await auth.getToken();
  */
 export interface TokenManager<Raw = Record<string, unknown>> {
@@ -66,10 +76,23 @@ export interface TokenManager<Raw = Record<string, unknown>> {
   getAuthorizationHeader(options?: GetTokenOptions): Promise<string>;
   /** Drops the cached token, but only if it is still `accessToken` (when given). */
   invalidate(accessToken?: string): Promise<void>;
+  /**
+   * Forgets a remembered credentials failure, so the next call tries again. Call it after fixing the
+   * account at the provider (for example after an unlock). For a provider that locks accounts the
+   * failure is otherwise remembered for the manager's life.
+   */
+  clearCredentialsFailure(): void;
   /** openapi-fetch middleware: sets Authorization and replays a request once after a 401. */
   middleware(): Middleware;
   /** Subscribes to events; returns the unsubscribe function. */
   on(listener: TokenEventListener): () => void;
+  /**
+   * Ends the manager: aborts a request in flight and every wait, drops cached tokens; later calls
+   * reject with `closed`. Resolves once nothing of the manager's is running.
+   */
+  close(): Promise<void>;
+  /** `await using auth = createAuth(…)` closes the manager at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
   /** The store key: token URL, grant, scope and non-secret client identity. Never a secret. */
   readonly cacheKey: string;
 }
@@ -83,13 +106,14 @@ interface Entry<Raw> {
   notBefore: number;
 }
 
-type EventData<T extends TokenEvent["type"]> = Omit<
-  Extract<TokenEvent, { type: T }>,
-  "type" | "provider"
->;
+const asyncDispose: typeof Symbol.asyncDispose =
+  Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
+const noop = () => undefined;
 
 /**
- * Creates a token manager for one provider and one set of credentials.
+ * Creates a token manager for one provider and one set of credentials. It composes small parts:
+ * a request runner (one bounded attempt), a cooldown gate (what is remembered between requests),
+ * a store gateway (bounded, validated store calls) and a redactor (no secret in any error).
  *
  * @example
  * import { createTokenManager } from "@auth/core";
@@ -107,39 +131,65 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   const provider = exchange.provider;
   const credentials = checkCredentials(exchange, options.credentials);
   const baseUrl = requireSecureUrl(options.baseUrl, "baseUrl", options.allowInsecureHttp).href;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const send = options.send ?? defaultSender;
-  const store: TokenStore = options.store ?? new MemoryTokenStore();
+  const policies = resolvePolicies(options);
+  const { timing, retry } = policies;
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;
-  const timing: TimingPolicy = { ...DEFAULT_TIMING, ...options.timing };
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const identity = exchange.credentials
     .filter((c) => !c.secret && credentials[c.name])
     .map((c) => `${c.name}=${encodeURIComponent(credentials[c.name]!)}`);
   const key = `${baseUrl.replace(/\/+$/, "")}${exchange.tokenPath}|${exchange.grant ?? "none"}|${scope ?? ""}|${identity.join("&")}`;
-  const listeners = new Set(options.onEvent ? [options.onEvent] : []);
+  const events = createEmitter(provider, options.onEvent);
+  const emit = events.emit;
+  const lifecycle = new AbortController();
+  const closedSignal = lifecycle.signal;
 
   let current: Entry<Raw> | undefined;
   /** The last token dropped by invalidate(): its refresh token may still be good. */
   let retired: StoredToken | undefined;
   let inflight: Promise<TokenSet<Raw>> | undefined;
-  /** A credentials failure, remembered so a burst of callers does not re-send bad credentials. */
-  let failure: AuthError | undefined;
-  let failureUntil = 0;
-  let backgroundFailures = 0;
-  let backgroundUntil = 0;
+  let middleware: Middleware | undefined;
 
-  function emit<T extends TokenEvent["type"]>(type: T, data: EventData<T>): void {
-    for (const listener of listeners) {
-      try {
-        listener({ type, provider, ...data } as TokenEvent);
-      } catch {
-        // A listener's bug must not break token handling.
-      }
+  const redact = createRedactor(function* () {
+    for (const c of exchange.credentials) if (c.secret) yield credentials[c.name];
+    yield basicValue(exchange, credentials);
+    for (const token of [current?.stored, retired]) {
+      yield token?.accessToken;
+      yield token?.refreshToken;
     }
-  }
+  });
+  const gate = createCooldownGate(
+    {
+      baseDelayMs: retry.baseDelayMs,
+      maxDelayMs: retry.maxDelayMs,
+      // A provider that locks accounts must never see these credentials again from this manager.
+      credentialFailureTtlMs: exchange.lockoutAfter ? Infinity : timing.credentialFailureTtlMs,
+    },
+    random,
+  );
+  const store = createStoreGateway(options.store ?? new MemoryTokenStore(), {
+    timeoutMs: policies.storeTimeoutMs,
+    maxLifetimeMs: timing.maxLifetimeMs,
+    clock,
+    onFailure: (operation, reason) => emit("store_failed", { operation, reason }),
+    onRejected: (reason) => emit("store_value_rejected", { reason }),
+  });
+  const runAttempt = createRequestRunner({
+    exchange,
+    credentials,
+    baseUrl,
+    scope,
+    send: options.send ?? defaultSender,
+    fetch: options.fetch ?? globalThis.fetch,
+    clock,
+    maxResponseBytes: policies.maxResponseBytes,
+    defaultTtlMs: timing.defaultTtlMs,
+    maxLifetimeMs: timing.maxLifetimeMs,
+    maxClockSkewMs: timing.maxClockSkewMs,
+    maxRetryAfterMs: retry.maxRetryAfterMs,
+    closed: closedSignal,
+  });
 
   function toEntry(stored: StoredToken): Entry<Raw> {
     const s = schedule(stored.obtainedAt, stored.expiresAt, timing, random);
@@ -152,26 +202,34 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     };
   }
 
+  /** A wait that ends early, with `closed`, when the manager is closed. */
+  function pause(ms: number, keepAlive: boolean): Promise<void> {
+    if (closedSignal.aborted) return Promise.reject(closedError(provider));
+    return new Promise<void>((resolve, reject) => {
+      const onClose = () => reject(closedError(provider));
+      closedSignal.addEventListener("abort", onClose, { once: true });
+      sleep(ms, keepAlive)
+        .then(resolve, reject)
+        .finally(() => closedSignal.removeEventListener("abort", onClose));
+    });
+  }
+
   function getToken(getOptions: GetTokenOptions = {}): Promise<TokenSet<Raw>> {
     const { signal, forceRefresh } = getOptions;
-    const entry = current;
+    if (closedSignal.aborted) return Promise.reject(closedError(provider));
     if (signal?.aborted) return Promise.reject(aborted());
+    const entry = current;
     if (entry && !forceRefresh) {
       const now = clock();
       if (now < entry.refreshAt) return entry.promise;
-      if (now < entry.usableUntil || (now < entry.notBefore && now < entry.stored.expiresAt)) {
-        if (!inflight && now >= backgroundUntil && now >= entry.notBefore && now >= failureUntil) {
-          acquire(false, true).then(
-            (fresh) => emit("refreshed_in_background", { expiresAt: fresh.expiresAt }),
-            (error: AuthError) => {
-              const wait =
-                Math.min(60_000, 1_000 * 2 ** backgroundFailures++) * (0.5 + random() / 2);
-              backgroundUntil = clock() + wait;
-              emit("background_refresh_failed", { code: error.code, nextAttemptInMs: wait });
-            },
-          );
-        }
-        if (listeners.size) emit("served_stale", { expiresAt: entry.stored.expiresAt });
+      const blocked = gate.blocked(now);
+      // Inside the refresh window, or past it while no request may go out: the token still works.
+      if (
+        now < entry.stored.expiresAt &&
+        (now < entry.usableUntil || now < entry.notBefore || blocked)
+      ) {
+        if (!inflight && !blocked && now >= entry.notBefore) refreshInBackground();
+        if (events.listening) emit("served_stale", { expiresAt: entry.stored.expiresAt });
         return entry.promise;
       }
     }
@@ -185,6 +243,17 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     });
   }
 
+  function refreshInBackground(): void {
+    acquire(false, true).then(
+      (fresh) => emit("refreshed_in_background", { expiresAt: fresh.expiresAt }),
+      (error: AuthError) => {
+        if (error.code === AuthErrorCode.Closed) return;
+        const wait = gate.blocked(clock())?.retryInMs ?? 0;
+        emit("background_refresh_failed", { code: error.code, nextAttemptInMs: wait });
+      },
+    );
+  }
+
   function aborted(): AuthError {
     return new AuthError(
       AuthErrorCode.Aborted,
@@ -193,14 +262,16 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     );
   }
 
-  /** One shared promise per refresh: every concurrent caller awaits the same one, resolved in one turn. */
+  /** One shared promise per refresh; callers arriving while the gate is closed get its error at once. */
   function acquire(force: boolean, background: boolean): Promise<TokenSet<Raw>> {
-    const left = failureUntil - clock();
-    if (failure && left > 0) {
-      emit("credentials_failure_remembered", { retryInMs: left });
-      return Promise.reject(failure);
+    if (inflight) return inflight;
+    const blocked = gate.blocked(clock());
+    if (blocked) {
+      if (blocked.credentials)
+        emit("credentials_failure_remembered", { retryInMs: blocked.retryInMs });
+      return Promise.reject(redact.error(blocked.error));
     }
-    return (inflight ??= refresh(force, background)
+    return (inflight = refresh(force, background)
       .then((entry) => entry.promise)
       .finally(() => (inflight = undefined)));
   }
@@ -209,21 +280,19 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     const previous = current?.stored ?? retired;
     /** A token another caller or instance stored that is newer than ours and not yet due. */
     const adopt = async () => {
-      const stored = await store.get(key).catch(() => undefined);
+      const stored = await store.get(key);
       const entry =
         stored && stored.accessToken !== previous?.accessToken ? toEntry(stored) : undefined;
       return entry && clock() < entry.refreshAt ? (current = entry) : undefined;
     };
     let shared = force ? undefined : await adopt();
     if (shared) return shared;
-    // undefined: another instance holds the lock; null: the lock failed, which only costs coordination.
-    const release: ReleaseLock | undefined | null = await store
-      .lock?.(key, retry.maxElapsedMs)
-      .catch(() => null);
-    if (store.lock && release === undefined) {
+    // The lock outlives our longest attempt, so no other instance starts while ours is running.
+    const release = await store.lock(key, retry.maxElapsedMs + retry.attemptTimeoutMs);
+    if (store.locks && release === undefined) {
       // Another instance is refreshing: wait for its token, then fall back to our own request.
       for (const deadline = clock() + retry.maxElapsedMs; clock() < deadline;) {
-        await sleep(100, !background);
+        await pause(100, !background);
         if ((shared = await adopt())) return shared;
       }
     }
@@ -237,12 +306,11 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       }
       current = entry;
       retired = undefined;
-      backgroundFailures = backgroundUntil = 0;
       // A failing shared store only costs sharing: the token is served from memory.
-      await store.set(key, stored, Math.max(0, stored.expiresAt - clock())).catch(() => undefined);
+      await store.set(key, stored, Math.max(0, stored.expiresAt - clock()));
       return entry;
     } finally {
-      await release?.().catch(() => undefined);
+      await release?.();
     }
   }
 
@@ -261,21 +329,15 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         emit("refresh_grant_rejected", {});
       }
     }
-    try {
-      return await request({}, background);
-    } catch (error) {
-      if ((error as AuthError).code === AuthErrorCode.InvalidCredentials) {
-        failure = error as AuthError;
-        // A provider that locks accounts must never see these credentials again from this manager.
-        failureUntil = exchange.lockoutAfter ? Infinity : clock() + timing.credentialFailureTtlMs;
-      }
-      throw error;
-    }
+    return request({}, background);
   }
 
   async function request(grant: Grant, background: boolean): Promise<StoredToken> {
     const started = clock();
     const kind = grant.refreshToken ? "refresh" : "primary";
+    // While the provider is failing, a request is one probe on the shared schedule, not a new
+    // round of retries.
+    const maxAttempts = gate.failures > 0 ? 1 : retry.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       emit("fetch_started", { grant: kind, attempt, background });
       const attemptStarted = clock();
@@ -283,71 +345,41 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         1,
         Math.min(retry.attemptTimeoutMs, retry.maxElapsedMs - (attemptStarted - started)),
       );
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeout);
-      (timer as { unref?: () => void }).unref?.();
+      let stored: StoredToken;
       try {
-        const response = await send(
-          buildTokenRequest(exchange, credentials, baseUrl, grant, scope, controller.signal),
-          fetchImpl,
-        );
-        const stored = await readTokenResponse(
-          response,
-          exchange,
-          attemptStarted,
-          clock,
-          timing.defaultTtlMs,
-        );
-        emit("fetch_succeeded", {
-          grant: kind,
-          attempt,
-          background,
-          expiresAt: stored.expiresAt,
-          durationMs: clock() - attemptStarted,
-        });
-        return stored;
+        stored = await runAttempt(grant, timeout);
       } catch (caught) {
-        const error = AuthError.isInstance(caught)
-          ? caught
-          : controller.signal.aborted
-            ? new AuthError(
-                AuthErrorCode.Timeout,
-                `${provider} token endpoint did not answer within ${timeout} ms. Check connectivity or raise retry.attemptTimeoutMs`,
-                { provider, cause: caught },
-              )
-            : new AuthError(
-                AuthErrorCode.Network,
-                `could not reach ${provider} token endpoint (${networkReason(caught)}). Check baseUrl and connectivity`,
-                { provider, cause: caught },
-              );
-        const status = error.status;
-        const transient = status
-          ? status === 408 || status === 429 || status > 499
-          : error.code === AuthErrorCode.Network || error.code === AuthErrorCode.Timeout;
-        // Exponential backoff with full jitter, unless the provider said how long to wait.
-        const delay =
-          error.retryAfterMs ??
-          random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-        const retrying =
-          transient &&
-          attempt < retry.maxAttempts &&
-          clock() - started + delay < retry.maxElapsedMs;
+        const error = redact.error(caught as AuthError);
+        if (error.code === AuthErrorCode.Closed) throw error;
+        // A rejected refresh token is not a failed login: the primary grant is tried next.
+        const rejectedRefresh =
+          kind === "refresh" && error.code === AuthErrorCode.InvalidCredentials;
+        const delay = rejectedRefresh ? Infinity : gate.failed(error, clock());
+        const retrying = attempt < maxAttempts && clock() - started + delay < retry.maxElapsedMs;
         emit("fetch_failed", {
           grant: kind,
           attempt,
           background,
           code: error.code,
-          status,
+          status: error.status,
           retryInMs: retrying ? delay : undefined,
         });
         if (!retrying) {
           error.attempts = attempt;
           throw error;
         }
-        await sleep(delay, !background);
-      } finally {
-        clearTimeout(timer);
+        await pause(delay, !background);
+        continue;
       }
+      gate.succeeded();
+      emit("fetch_succeeded", {
+        grant: kind,
+        attempt,
+        background,
+        expiresAt: stored.expiresAt,
+        durationMs: clock() - attemptStarted,
+      });
+      return stored;
     }
   }
 
@@ -361,17 +393,40 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         current = undefined;
       }
       // The local copy is gone; a shared store that cannot delete is overwritten on refresh.
-      await store.delete(key, accessToken).catch(() => undefined);
+      await store.delete(key, accessToken);
     },
-    middleware: () => createAuthMiddleware(manager),
-    on(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
+    clearCredentialsFailure: () => gate.clearCredentialsFailure(),
+    middleware: () => (middleware ??= createAuthMiddleware(manager)),
+    on: events.on,
+    async close() {
+      lifecycle.abort();
+      current = undefined;
+      retired = undefined;
+      await inflight?.catch(noop);
     },
+    [asyncDispose]: () => manager.close(),
     cacheKey: key,
   };
   return manager;
 }
+
+/** The value of the Basic header, a secret as a whole even where the user name is not. */
+function basicValue(
+  exchange: TokenExchange,
+  credentials: Readonly<Record<string, string>>,
+): string | undefined {
+  const parts = ["", ""];
+  let any = false;
+  for (const c of exchange.credentials) {
+    if (c.in !== "basic" || credentials[c.name] === undefined) continue;
+    parts[c.part === "username" ? 0 : 1] = credentials[c.name]!;
+    any = true;
+  }
+  return any ? basicAuthorization(parts[0]!, parts[1]!).slice("Basic ".length) : undefined;
+}
+
+/** Printable ASCII: what an HTTP header carries the same way everywhere. */
+const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 
 function checkCredentials(
   exchange: TokenExchange,
@@ -385,27 +440,28 @@ function checkCredentials(
         `unknown credential "${name}" for ${exchange.provider}; expected ${known.join(", ")}`,
       );
   }
-  for (const { name, required } of exchange.credentials) {
+  for (const credential of exchange.credentials) {
+    const { name, required } = credential;
     const value = given[name];
     if (typeof value === "string" && /[\r\n\0]/.test(value))
       throw optionsError(
         `${name} contains a line break or NUL; check the value (a trailing newline from a file?)`,
       );
-    if (typeof value === "string" && value) result[name] = value;
-    else if (value !== undefined && value !== "") throw optionsError(`${name} must be a string`);
+    if (typeof value === "string" && value) {
+      if (credential.in === "header" && !HEADER_VALUE.test(value))
+        throw optionsError(
+          `${name} is sent in the ${credential.header} header, which carries printable ASCII without leading or trailing spaces; check the value`,
+        );
+      if (credential.in === "basic" && credential.part === "username" && value.includes(":"))
+        throw optionsError(
+          `${name} contains ":", which HTTP Basic cannot carry in a user name (RFC 7617); check the value`,
+        );
+      result[name] = value;
+    } else if (value !== undefined && value !== "") throw optionsError(`${name} must be a string`);
     else if (required)
       throw optionsError(
         `${name} is required for ${exchange.provider}; pass it to createAuth({ ${name}: … })`,
       );
   }
   return result;
-}
-
-export function optionsError(message: string): AuthError {
-  return new AuthError(AuthErrorCode.InvalidOptions, message);
-}
-
-function networkReason(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  return typeof code === "string" ? code : (error as Error).name;
 }

@@ -7,10 +7,17 @@ interface Sent {
   readonly replay: Request | undefined;
 }
 
+/** Enough to remember the replacements of a burst of rejected tokens. */
+const MAX_REPLACEMENTS = 16;
+
 /**
  * openapi-fetch middleware: sets `Authorization` on every request; after a 401, invalidates the
  * token only if it is still the one that was rejected (N concurrent 401s → one new token) and
  * replays the request once with the new token. A second 401 goes back to the caller untouched.
+ *
+ * A token obtained because of a 401 must work once before another 401 can force a refresh: an API
+ * that rejects every token (wrong scope, missing permission) costs one extra token, not one per
+ * call.
  *
  * @example
  * const client = createClient<paths>({ baseUrl });
@@ -20,6 +27,11 @@ export function createAuthMiddleware(
   manager: Pick<TokenManager<unknown>, "getToken" | "invalidate">,
 ): Middleware {
   const sent = new WeakMap<Request, Sent>();
+  /** Tokens obtained after a 401 that have not yet been accepted by the API. */
+  const unproven = new Set<string>();
+  const settle = (accessToken: string, status: number) => {
+    if (status !== 401) unproven.delete(accessToken);
+  };
   return {
     async onRequest({ request }) {
       const token = await manager.getToken({ signal: request.signal });
@@ -30,15 +42,18 @@ export function createAuthMiddleware(
       return request;
     },
     async onResponse({ request, response, options }) {
-      if (response.status !== 401) return undefined;
       const state = sent.get(request);
       if (state === undefined) return undefined;
       sent.delete(request);
+      settle(state.accessToken, response.status);
+      if (response.status !== 401 || unproven.has(state.accessToken)) return undefined;
       await manager.invalidate(state.accessToken);
       const fresh = await manager.getToken({ signal: request.signal });
       if (fresh.accessToken === state.accessToken) return undefined;
       const source = state.replay ?? (request.bodyUsed ? undefined : request);
       if (source === undefined) return undefined;
+      unproven.add(fresh.accessToken);
+      if (unproven.size > MAX_REPLACEMENTS) unproven.delete(unproven.values().next().value!);
       const replay = new Request(source, {
         headers: new Headers(source.headers),
         signal: request.signal,
@@ -46,7 +61,9 @@ export function createAuthMiddleware(
       replay.headers.set("authorization", `${fresh.tokenType} ${fresh.accessToken}`);
       // Drain the first 401 so its connection can be reused.
       await response.body?.cancel().catch(() => undefined);
-      return options.fetch(replay);
+      const replayed = await options.fetch(replay);
+      settle(fresh.accessToken, replayed.status);
+      return replayed;
     },
   };
 }

@@ -91,11 +91,19 @@ describe("property: any token response ends as a valid token or a typed error", 
               token = await manager.getToken();
             } catch (error) {
               expect(AuthError.isInstance(error)).toBe(true);
-              // A failure is never cached: the next call asks again (or a remembered credentials failure answers).
+              // A failure is never cached as a token: the next call asks again, or is answered by
+              // what the manager remembers (a credentials failure, or a cooldown after a transient
+              // failure, which says when to come back).
               const before = calls;
-              await manager.getToken().catch(() => undefined);
-              if ((error as AuthError).code !== "invalid_credentials")
-                expect(calls).toBeGreaterThan(before);
+              const next = await manager.getToken().then(
+                () => undefined,
+                (e: unknown) => e as AuthError,
+              );
+              if (calls === before) {
+                expect(AuthError.isInstance(next)).toBe(true);
+                if (next!.code !== "invalid_credentials")
+                  expect(next!.retryAfterMs).toBeGreaterThan(0);
+              }
               return;
             }
             expect(typeof token.accessToken).toBe("string");

@@ -9,6 +9,11 @@ export interface RetryPolicy {
   /** Exponential backoff with full jitter: random(0, min(max, base × 2^n)) (defaults 250 ms, 4 s). */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /**
+   * A provider's Retry-After is honoured up to this (default 2 min): no token request is sent
+   * before it, by any caller; callers with a valid token keep getting it meanwhile.
+   */
+  readonly maxRetryAfterMs: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -17,6 +22,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxElapsedMs: 30_000,
   baseDelayMs: 250,
   maxDelayMs: 4_000,
+  maxRetryAfterMs: 120_000,
 };
 
 /**

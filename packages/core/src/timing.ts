@@ -21,6 +21,16 @@ export interface TimingPolicy {
    * credentials (default 60 s). For a provider that locks accounts (`lockoutAfter`), forever.
    */
   readonly credentialFailureTtlMs: number;
+  /**
+   * Longest lifetime believed (default 24 h): a token said to live longer is renewed as if it
+   * lived this long, so no answer can pin a token in the cache forever.
+   */
+  readonly maxLifetimeMs: number;
+  /**
+   * Largest server clock skew corrected for with the response `Date` header (default 24 h, every
+   * time zone mistake); a `Date` further off is a proxy's or a broken clock, and is ignored.
+   */
+  readonly maxClockSkewMs: number;
 }
 
 export const DEFAULT_TIMING: TimingPolicy = {
@@ -34,6 +44,8 @@ export const DEFAULT_TIMING: TimingPolicy = {
   noProgressRatio: 0.1,
   defaultTtlMs: 300_000,
   credentialFailureTtlMs: 60_000,
+  maxLifetimeMs: 86_400_000,
+  maxClockSkewMs: 86_400_000,
 };
 
 export interface Schedule {

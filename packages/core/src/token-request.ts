@@ -1,8 +1,5 @@
 import { basicAuthorization } from "./encoding.js";
-import { AuthError, AuthErrorCode } from "./errors.js";
 import type { TokenExchange } from "./exchange.js";
-import { computeExpiry } from "./expiry.js";
-import { normaliseTokenType, type StoredToken } from "./token.js";
 import { joinUrl } from "./url.js";
 
 /** One HTTP request to the token endpoint, before it is sent. */
@@ -19,7 +16,8 @@ export interface TokenHttpRequest {
 
 /**
  * Sends a token request and resolves with the untouched Response. The default uses `fetch`;
- * generated packages send through openapi-fetch with the spec's types.
+ * generated packages send through openapi-fetch with the spec's types. The `fetch` handed in is
+ * core's guarded one (no redirects, the attempt's signal): a sender must send through it.
  */
 export type TokenRequestSender = (
   request: TokenHttpRequest,
@@ -32,7 +30,7 @@ export const defaultSender: TokenRequestSender = (request, fetchImpl) =>
     headers: request.headers,
     body: request.form && new URLSearchParams(request.form),
     signal: request.signal,
-    // A redirect could carry credentials to another host: treat it as an endpoint error instead.
+    // The guarded fetch enforces this too; a redirect could carry credentials to another host.
     redirect: "manual",
   });
 
@@ -77,126 +75,10 @@ export function buildTokenRequest(
   };
 }
 
-const CREDENTIAL_ERRORS = ["invalid_grant", "invalid_client", "unauthorized_client"];
-/** Printable ASCII without spaces: what may go into an Authorization header. */
-const HEADER_SAFE = /^[\x21-\x7e]+$/;
-
-/** Reads the response and turns it into a token or a typed error. Never copies the raw body into an error. */
-export async function readTokenResponse(
-  response: Response,
-  exchange: TokenExchange,
-  startedAt: number,
-  clock: () => number,
-  defaultTtlMs: number,
-): Promise<StoredToken> {
-  const provider = exchange.provider;
-  const text = await response.text();
-  const receivedAt = clock();
-  const status = response.status;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON: an HTML error page or garbage. Nothing of it goes into errors.
-  }
-  const record = (
-    typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}
-  ) as Record<string, unknown>;
-
-  if (status < 200 || status > 299) {
-    const text = (value: unknown) =>
-      typeof value === "string" && value
-        ? value.replace(/[^\x20-\x7e]/g, "?").slice(0, 200)
-        : undefined;
-    const oauthError = text(record.error) ?? text(record.message) ?? text(record.title);
-    const oauthErrorDescription = text(record.error_description) ?? text(record.detail);
-    const retryAfter = response.headers.get("retry-after");
-    const retryAfterMs =
-      retryAfter === null
-        ? undefined
-        : /^\d+$/.test(retryAfter)
-          ? +retryAfter * 1000
-          : Math.max(0, Date.parse(retryAfter) - Date.now()) || undefined;
-    const said = oauthError
-      ? ` (${oauthError}${oauthErrorDescription ? `: ${oauthErrorDescription}` : ""})`
-      : "";
-    const details = { status, provider, oauthError, oauthErrorDescription, retryAfterMs };
-    if (
-      status === 401 ||
-      status === 403 ||
-      (status === 400 && CREDENTIAL_ERRORS.includes(oauthError!))
-    ) {
-      throw new AuthError(
-        AuthErrorCode.InvalidCredentials,
-        `${provider} rejected the credentials with ${status}${said}. Not retried: check them (some providers lock an account after repeated failures)`,
-        details,
-      );
-    }
-    if (status === 429) {
-      throw new AuthError(
-        AuthErrorCode.RateLimited,
-        `${provider} rate-limited the token request (429). Request tokens less often`,
-        details,
-      );
-    }
-    throw new AuthError(
-      AuthErrorCode.EndpointError,
-      `${provider} token endpoint answered ${status || "a redirect"}${said}. ${status > 499 || status === 408 ? "Try again later" : "Check baseUrl and options"}`,
-      details,
-    );
-  }
-
-  const invalid = (reason: string) =>
-    new AuthError(
-      AuthErrorCode.InvalidTokenResponse,
-      `${provider} answered ${status} but ${reason}; not cached. Check that baseUrl points at the token endpoint`,
-      { status, provider },
-    );
-  const mapping = exchange.response;
-  const read = (field: string | undefined) =>
-    field === undefined ? undefined : (record[field] ?? undefined);
-  const accessToken = read(mapping.accessToken);
-  const tokenType = read(mapping.tokenType) ?? "Bearer";
-  const refreshToken = read(mapping.refreshToken);
-  const scope = read(mapping.scope);
-  if (body !== record) throw invalid("the body is not a JSON object");
-  if (typeof accessToken !== "string" || !HEADER_SAFE.test(accessToken))
-    throw invalid(`"${mapping.accessToken}" is not a usable token`);
-  if (typeof tokenType !== "string" || !HEADER_SAFE.test(tokenType))
-    throw invalid(`"${mapping.tokenType}" is not a token type`);
-  if (refreshToken !== undefined && (typeof refreshToken !== "string" || !refreshToken))
-    throw invalid(`"${mapping.refreshToken}" is not a string`);
-
-  const expiry = computeExpiry({
-    body: record,
-    field: exchange.expiry?.field,
-    kind: exchange.expiry?.kind ?? "relative-seconds",
-    accessToken,
-    startedAt,
-    receivedAt,
-    dateHeader: response.headers.get("date"),
-    defaultTtlMs,
-  });
-  if (!expiry.ok) throw invalid(expiry.reason);
-  return {
-    accessToken,
-    tokenType: normaliseTokenType(tokenType),
-    expiresAt: expiry.expiresAt,
-    refreshToken,
-    scope:
-      typeof scope === "string"
-        ? scope
-        : Array.isArray(scope) && scope.every((s) => typeof s === "string")
-          ? scope.join(" ")
-          : undefined,
-    raw: record,
-    obtainedAt: startedAt,
-  };
-}
-
 /**
- * A fetch for openapi-fetch that keeps the untouched Response for core to read (openapi-fetch gets
- * a clone). Generated packages use it to send the token request with the spec's types.
+ * A fetch for openapi-fetch that keeps the untouched Response for core to read, and hands
+ * openapi-fetch an empty placeholder: cloning would tee the body, and an unread branch of a tee
+ * buffers everything the other branch reads (an endless body would grow without bound).
  *
  * @example
  * const capture = captureResponse(fetch);
@@ -209,8 +91,14 @@ export function captureResponse(fetchImpl: typeof globalThis.fetch): {
 } {
   let raw: Response | undefined;
   return {
-    fetch: async (input, init) => (raw = await fetchImpl(input, init)).clone(),
-    response: () => raw!,
+    fetch: async (input, init) => {
+      raw = await fetchImpl(input, init);
+      return new Response(null, { status: 204 });
+    },
+    response: () => {
+      if (raw === undefined) throw new Error("the token request was not sent");
+      return raw;
+    },
   };
 }
 
@@ -222,6 +110,7 @@ export function tokenRequestInit(request: TokenHttpRequest) {
   return {
     headers: request.headers,
     signal: request.signal,
+    redirect: "manual" as const,
     parseAs: "stream" as const,
     bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>),
   };

@@ -1,0 +1,74 @@
+import { AuthError, AuthErrorCode } from "./errors.js";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./request-runner.js";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
+import { DEFAULT_STORE_TIMEOUT_MS } from "./store-gateway.js";
+import { DEFAULT_TIMING, type TimingPolicy } from "./timing.js";
+
+export interface Policies {
+  readonly timing: TimingPolicy;
+  readonly retry: RetryPolicy;
+  readonly storeTimeoutMs: number;
+  readonly maxResponseBytes: number;
+}
+
+interface PolicyOptions {
+  readonly timing?: Partial<TimingPolicy> | undefined;
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  readonly storeTimeoutMs?: number | undefined;
+  readonly maxResponseBytes?: number | undefined;
+}
+
+export function optionsError(message: string): AuthError {
+  return new AuthError(AuthErrorCode.InvalidOptions, message);
+}
+
+/**
+ * Merges the defaults with what the caller gave, and rejects what cannot work (a typo'd key, a
+ * negative or NaN number) at creation, naming the option, rather than failing later on every call.
+ */
+export function resolvePolicies(options: PolicyOptions): Policies {
+  const timing = merge("timing", DEFAULT_TIMING, options.timing);
+  const retry = merge("retry", DEFAULT_RETRY, options.retry);
+  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1)
+    throw optionsError(`retry.maxAttempts must be a whole number ≥ 1; got ${retry.maxAttempts}`);
+  for (const name of ["attemptTimeoutMs", "maxElapsedMs"] as const)
+    if (!(retry[name] > 0) || !Number.isFinite(retry[name]))
+      throw optionsError(`retry.${name} must be a finite number > 0; got ${retry[name]}`);
+  for (const name of ["maxLifetimeMs", "defaultTtlMs"] as const)
+    if (!(timing[name] > 0) || !Number.isFinite(timing[name]))
+      throw optionsError(`timing.${name} must be a finite number > 0; got ${timing[name]}`);
+  const storeTimeoutMs = positive(
+    "storeTimeoutMs",
+    options.storeTimeoutMs,
+    DEFAULT_STORE_TIMEOUT_MS,
+  );
+  const maxResponseBytes = positive(
+    "maxResponseBytes",
+    options.maxResponseBytes,
+    DEFAULT_MAX_RESPONSE_BYTES,
+  );
+  return { timing, retry, storeTimeoutMs, maxResponseBytes };
+}
+
+function merge<T extends object>(name: string, defaults: T, given: Partial<T> | undefined): T {
+  if (given === undefined) return defaults;
+  if (typeof given !== "object" || given === null)
+    throw optionsError(`${name} must be an object of numbers`);
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    if (!(key in defaults))
+      throw optionsError(
+        `${name}.${key} is not an option; expected one of ${Object.keys(defaults).join(", ")}`,
+      );
+    if (typeof value !== "number" || Number.isNaN(value) || value < 0)
+      throw optionsError(`${name}.${key} must be a number ≥ 0; got ${String(value)}`);
+  }
+  return { ...defaults, ...given };
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value))
+    throw optionsError(`${name} must be a finite number > 0; got ${String(value)}`);
+  return value;
+}

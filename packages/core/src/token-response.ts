@@ -1,0 +1,178 @@
+import { AuthError, AuthErrorCode } from "./errors.js";
+import type { TokenExchange } from "./exchange.js";
+import { computeExpiry } from "./expiry.js";
+import { normaliseTokenType, type StoredToken } from "./token.js";
+
+/** A response after its body was read (within the size cap). */
+export interface ReadResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+export interface ParseContext {
+  readonly exchange: TokenExchange;
+  /** True for the primary grant (the login), false for the refresh grant. */
+  readonly primary: boolean;
+  /** Local clock when the request started, and when its response arrived. */
+  readonly startedAt: number;
+  readonly receivedAt: number;
+  readonly defaultTtlMs: number;
+  readonly maxLifetimeMs: number;
+  readonly maxClockSkewMs: number;
+  /** Retry-After is capped to this. */
+  readonly maxRetryAfterMs: number;
+}
+
+const CREDENTIAL_ERRORS = ["invalid_grant", "invalid_client", "unauthorized_client"];
+/** Printable ASCII without spaces: what may go into an Authorization header. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+/** An HTTP auth-scheme name (RFC 9110 token), excluding schemes that carry passwords, not tokens. */
+const TOKEN_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const PASSWORD_SCHEMES = ["basic", "digest", "negotiate", "ntlm"];
+
+/** Whether `value` can go into `Authorization: <type> <token>` as an access token. */
+export function isUsableAccessToken(value: unknown): value is string {
+  return typeof value === "string" && HEADER_SAFE.test(value);
+}
+
+/** Whether `value` is an auth scheme a bearer-style token may be presented with. */
+export function isUsableTokenType(value: unknown): value is string {
+  return (
+    typeof value === "string" &&
+    TOKEN_TYPE.test(value) &&
+    !PASSWORD_SCHEMES.includes(value.toLowerCase())
+  );
+}
+
+/** Seconds or an HTTP date; undefined when absent or unreadable. Capped to `max`. */
+export function parseRetryAfter(
+  value: string | null,
+  now: number,
+  max: number,
+): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  const ms = /^\d+$/.test(trimmed) ? +trimmed * 1000 : Date.parse(trimmed) - now;
+  return Number.isFinite(ms) ? Math.min(max, Math.max(0, ms)) : undefined;
+}
+
+/** Provider text for an error message: printable ASCII only, length-capped. */
+function excerpt(value: unknown): string | undefined {
+  return typeof value === "string" && value
+    ? value.replace(/[^\x20-\x7e]/g, "?").slice(0, 200)
+    : undefined;
+}
+
+/**
+ * Turns a read response into a token or a typed error. Never copies the raw body into an error:
+ * only the OAuth `error`/`error_description` fields (or their problem-details equivalents).
+ */
+export function parseTokenResponse(response: ReadResponse, context: ParseContext): StoredToken {
+  const { exchange, primary } = context;
+  const provider = exchange.provider;
+  const { status, headers } = response;
+  let body: unknown;
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    // Not JSON: an HTML error page or garbage. Nothing of it goes into errors.
+  }
+  const record = (
+    typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}
+  ) as Record<string, unknown>;
+
+  if (status < 200 || status > 299) {
+    const oauthError = excerpt(record.error) ?? excerpt(record.message) ?? excerpt(record.title);
+    const oauthErrorDescription = excerpt(record.error_description) ?? excerpt(record.detail);
+    const retryAfterMs = parseRetryAfter(
+      headers.get("retry-after"),
+      Date.now(),
+      context.maxRetryAfterMs,
+    );
+    const said = oauthError
+      ? ` (${oauthError}${oauthErrorDescription ? `: ${oauthErrorDescription}` : ""})`
+      : "";
+    const details = { status, provider, oauthError, oauthErrorDescription, retryAfterMs };
+    // A provider that locks accounts gets no benefit of the doubt: any client error on the login
+    // but a timeout or a rate limit may be a failed login, and must not be repeated.
+    const lockoutSuspect =
+      exchange.lockoutAfter !== undefined &&
+      status >= 400 &&
+      status <= 499 &&
+      status !== 408 &&
+      status !== 429;
+    if (
+      status === 401 ||
+      status === 403 ||
+      (status === 400 && CREDENTIAL_ERRORS.includes(oauthError!)) ||
+      lockoutSuspect
+    ) {
+      throw new AuthError(
+        AuthErrorCode.InvalidCredentials,
+        `${provider} rejected the ${primary ? "credentials" : "refresh token"} with ${status}${said}. Not retried: check them (some providers lock an account after repeated failures)`,
+        details,
+      );
+    }
+    if (status === 429) {
+      throw new AuthError(
+        AuthErrorCode.RateLimited,
+        `${provider} rate-limited the token request (429). Request tokens less often`,
+        details,
+      );
+    }
+    throw new AuthError(
+      AuthErrorCode.EndpointError,
+      `${provider} token endpoint answered ${status}${said}. ${status > 499 || status === 408 ? "Try again later" : "Check baseUrl and options"}`,
+      details,
+    );
+  }
+
+  const invalid = (reason: string) =>
+    new AuthError(
+      AuthErrorCode.InvalidTokenResponse,
+      `${provider} answered ${status} but ${reason}; not cached. Check that baseUrl points at the token endpoint`,
+      { status, provider },
+    );
+  const mapping = exchange.response;
+  const read = (field: string | undefined) =>
+    field === undefined ? undefined : (record[field] ?? undefined);
+  const accessToken = read(mapping.accessToken);
+  const tokenType = read(mapping.tokenType) ?? "Bearer";
+  const refreshToken = read(mapping.refreshToken);
+  const scope = read(mapping.scope);
+  if (body !== record) throw invalid("the body is not a JSON object");
+  if (!isUsableAccessToken(accessToken))
+    throw invalid(`"${mapping.accessToken}" is not a usable token`);
+  if (!isUsableTokenType(tokenType)) throw invalid(`"${mapping.tokenType}" is not a token type`);
+  if (refreshToken !== undefined && (typeof refreshToken !== "string" || !refreshToken))
+    throw invalid(`"${mapping.refreshToken}" is not a string`);
+
+  const expiry = computeExpiry({
+    body: record,
+    field: exchange.expiry?.field,
+    kind: exchange.expiry?.kind ?? "relative-seconds",
+    accessToken,
+    startedAt: context.startedAt,
+    receivedAt: context.receivedAt,
+    dateHeader: headers.get("date"),
+    defaultTtlMs: context.defaultTtlMs,
+    maxLifetimeMs: context.maxLifetimeMs,
+    maxClockSkewMs: context.maxClockSkewMs,
+  });
+  if (!expiry.ok) throw invalid(expiry.reason);
+  return {
+    accessToken,
+    tokenType: normaliseTokenType(tokenType),
+    expiresAt: expiry.expiresAt,
+    refreshToken,
+    scope:
+      typeof scope === "string"
+        ? scope
+        : Array.isArray(scope) && scope.every((s) => typeof s === "string")
+          ? scope.join(" ")
+          : undefined,
+    raw: record,
+    obtainedAt: context.startedAt,
+  };
+}
