@@ -32,12 +32,21 @@ export interface CooldownGate {
   clearCredentialsFailure(): void;
 }
 
-/** Failures worth trying again later: no answer, a timeout, 408, 429 or a 5xx. */
+/**
+ * Failures worth trying again later: no answer, a timeout, a 429, or an endpoint error with 408 or a
+ * 5xx. Never a credentials failure, a redirect or an oversized body, whatever its status.
+ */
 export function isTransient(error: AuthError): boolean {
-  const status = error.status;
-  return status
-    ? status === 408 || status === 429 || status > 499
-    : error.code === AuthErrorCode.Network || error.code === AuthErrorCode.Timeout;
+  switch (error.code) {
+    case AuthErrorCode.Network:
+    case AuthErrorCode.Timeout:
+    case AuthErrorCode.RateLimited:
+      return true;
+    case AuthErrorCode.EndpointError:
+      return error.status === 408 || (error.status ?? 0) > 499;
+    default:
+      return false;
+  }
 }
 
 export function createCooldownGate(policy: CooldownPolicy, random: () => number): CooldownGate {
