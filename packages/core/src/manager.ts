@@ -233,7 +233,19 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         return entry.promise;
       }
     }
-    const shared = acquire(!!forceRefresh, false);
+    const fresh = acquire(!!forceRefresh, false);
+    // A refresh that failed does not take away a token that still works (unless the caller asked
+    // for a new one, or dropped this one with invalidate()).
+    const shared =
+      entry && !forceRefresh
+        ? fresh.catch((error: AuthError) =>
+            current === entry &&
+            clock() < entry.stored.expiresAt &&
+            error.code !== AuthErrorCode.Closed
+              ? entry.promise
+              : Promise.reject(error),
+          )
+        : fresh;
     if (!signal) return shared;
     // This caller may stop waiting; the shared request goes on for the others.
     return new Promise((resolve, reject) => {

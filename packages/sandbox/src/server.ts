@@ -22,7 +22,12 @@ export interface SandboxOptions {
   readonly settings?: Partial<ProviderSettings>;
   /** Override demo credentials per provider. */
   readonly credentials?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
+  readonly maxBodyBytes?: number;
 }
+
+/** Real token requests are a few hundred bytes. */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
 export interface Sandbox {
   /** Root URL, for example `http://127.0.0.1:4010`. */
@@ -94,6 +99,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       `port must be a whole number from 0 to 65535; got ${String(options.port)}`,
     );
   }
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new SandboxError(
+      "invalid_options",
+      `maxBodyBytes must be a whole number ≥ 1; got ${String(options.maxBodyBytes)}`,
+    );
+  }
   const wanted = options.providers ?? allProviders.map((p) => p.id);
   const states = new Map<string, ProviderState>();
   for (const id of wanted) {
@@ -129,7 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const server = createServer((request, response) => {
-    handle(states, request, response).catch(() => {
+    handle(states, request, response, maxBodyBytes).catch(() => {
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
       response.end('{"error":"sandbox_failure"}');
     });
@@ -216,27 +228,46 @@ function demoCredentials(exchange: TokenExchange): Record<string, string> {
   return values;
 }
 
+/** What this sandbox answers, for 404s and the CLI: `POST /enkash/oauth/token`, … */
+export function endpoints(states: ReadonlyMap<string, { provider: SandboxProvider }>): string[] {
+  return [...states.values()].flatMap(({ provider }) => [
+    `POST /${provider.id}${provider.exchange.tokenPath}`,
+    `GET /${provider.id}/api/ping`,
+  ]);
+}
+
 async function handle(
   states: Map<string, ProviderState>,
   request: IncomingMessage,
   response: ServerResponse,
+  maxBodyBytes: number,
 ): Promise<void> {
   const url = new URL(request.url ?? "/", "http://sandbox.local");
   const [, id = "", ...rest] = url.pathname.split("/");
   const state = states.get(id);
   const path = "/" + rest.join("/");
-  const body = await readBody(request);
-  if (!state)
-    return send(response, 404, { error: "not_found", message: `no provider "${id}" here` });
+  const body = await readBody(request, maxBodyBytes);
+  if (body === undefined) {
+    // Stop reading: the connection closes once the answer is out.
+    response.setHeader("connection", "close");
+    return send(response, 413, {
+      error: "payload_too_large",
+      message: `request bodies are limited to ${maxBodyBytes} bytes`,
+    });
+  }
+  const notFound = (what: string) =>
+    send(response, 404, {
+      error: "not_found",
+      message: `${what}; this sandbox answers: ${endpoints(states).join(", ")}`,
+      endpoints: endpoints(states),
+    });
+  if (!state) return notFound(`no provider "${id}" here`);
   const now = Date.now() + state.settings.clockSkewMs;
   response.setHeader("date", new Date(now).toUTCString());
   if (request.method === "POST" && path === state.provider.exchange.tokenPath)
     return token(state, request, response, body, now);
   if (request.method === "GET" && path === "/api/ping") return api(state, request, response, now);
-  return send(response, 404, {
-    error: "not_found",
-    message: `${request.method} ${path} is not emulated`,
-  });
+  return notFound(`${request.method} /${id}${path} is not emulated`);
 }
 
 function api(
@@ -468,10 +499,20 @@ function send(
   response.end(JSON.stringify(body));
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** The body as text, or undefined past `maxBytes` (declared or received), without buffering more. */
+function readBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  if (Number(request.headers["content-length"] ?? 0) > maxBytes) return Promise.resolve(undefined);
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      request.off("data", onData);
+      chunks.length = 0;
+      resolveBody(undefined);
+    };
+    request.on("data", onData);
     request.on("end", () => resolveBody(Buffer.concat(chunks).toString("utf8")));
     request.on("error", reject);
   });
