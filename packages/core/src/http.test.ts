@@ -16,7 +16,9 @@ async function setup(handler: Parameters<typeof startServer>[0], retry = {}) {
     exchange: oauthExchange,
     credentials: { clientId: "client", clientSecret: "secret" },
     baseUrl: server.url,
-    retry: { attemptTimeoutMs: 200, baseDelayMs: 1, maxDelayMs: 5, ...retry },
+    // Generous by default (a loaded machine answers slowly); the timeout tests set a short one
+    // against servers that never answer, which cannot flake.
+    retry: { attemptTimeoutMs: 10_000, baseDelayMs: 1, maxDelayMs: 5, ...retry },
   });
   return { server, manager };
 }
@@ -43,7 +45,7 @@ describe("token requests over real HTTP", () => {
   });
 
   it("times out a server that never answers, retrying within the budget", async () => {
-    const { server, manager } = await setup(() => {}, { maxAttempts: 2 });
+    const { server, manager } = await setup(() => {}, { maxAttempts: 2, attemptTimeoutMs: 300 });
     await expect(manager.getToken()).rejects.toMatchObject({ code: "timeout" });
     expect(server.requests).toBe(2);
   });
@@ -55,7 +57,7 @@ describe("token requests over real HTTP", () => {
         response.write('{"access_token":');
         // never finishes
       },
-      { maxAttempts: 1 },
+      { maxAttempts: 1, attemptTimeoutMs: 300 },
     );
     await expect(manager.getToken()).rejects.toMatchObject({ code: "timeout" });
   });

@@ -42,7 +42,7 @@ describe("runtime behaviour of the built package", () => {
         baseUrl: "http://127.0.0.1:" + server.address().port,
         clock: () => Date.now() + offset,
         random: () => 0.99,
-        retry: { attemptTimeoutMs: 60000, maxElapsedMs: 120000, baseDelayMs: 30000, maxDelayMs: 30000 },
+        retry: { attemptTimeoutMs: 600000, maxElapsedMs: 1200000, baseDelayMs: 300000, maxDelayMs: 300000 },
       });
       await manager.getToken();
       offset = 3_300_000;
@@ -52,15 +52,14 @@ describe("runtime behaviour of the built package", () => {
       server.close();
       console.log("done", calls);
     `;
-    const started = Date.now();
+    // The background request failed when the server closed; its 150–300 s retry backoff must not
+    // hold the process open. A held process is killed by the (generous) exec timeout: no
+    // wall-clock budget to flake on a busy machine.
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--input-type=module", "-e", script],
-      { timeout: 20_000 },
+      { timeout: 60_000 },
     );
     expect(stdout.trim()).toBe("done 2");
-    // The background request failed when the server closed; its ~30 s retry backoff and the 60 s
-    // attempt timeout must not hold the process open.
-    expect(Date.now() - started).toBeLessThan(10_000);
-  }, 30_000);
+  }, 90_000);
 });
