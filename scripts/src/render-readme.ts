@@ -102,11 +102,17 @@ ${expiryText}${model.refreshGrant ? `\n\nThe provider issues a refresh token: th
 
 Every failure is an \`AuthError\` from \`@auth/core\` with a stable \`code\`
 (\`invalid_credentials\`, \`rate_limited\`, \`endpoint_error\`, \`invalid_token_response\`,
-\`network_error\`, \`timeout\`, \`aborted\`, \`insecure_url\`, \`invalid_options\`). Use
-\`AuthError.isInstance(error)\` to check it. Documented error statuses of this endpoint:
+\`network_error\`, \`timeout\`, \`redirect_refused\`, \`response_too_large\`, \`aborted\`, \`closed\`,
+\`insecure_url\`, \`invalid_options\`). Use \`AuthError.isInstance(error)\` to check it. Redirects are never
+followed, response bodies are capped (\`maxResponseBytes\`, 1 MiB), and no secret or token ever
+appears in an error. After a 429 or during an outage every caller shares one cooldown; errors then
+carry \`retryAfterMs\`. Documented error statuses of this endpoint:
 ${model.errorStatuses.map((s) => `\`${s}\``).join(", ") || "none"}.
 Credentials failures are never retried automatically, and are remembered ${model.lockoutAfter ? "for the life of the client" : "for a minute"} so a
-burst of callers does not re-send them.${model.lockoutAfter ? `\n\n> **${model.title} locks the account after ${model.lockoutAfter} consecutive failed logins.** A client sends a\n> failing login once, then answers every later call from the remembered failure; fix the\n> credentials and create a new client.` : ""}
+burst of callers does not re-send them.${model.lockoutAfter ? `\n\n> **${model.title} locks the account after ${model.lockoutAfter} consecutive failed logins.** Any 4xx answer to\n> the login except 408 and 429 counts as a failed login. A client sends a failing login once, then\n> answers every later call from the remembered failure: fix the credentials and create a new\n> client, or, once the account is fixed at the provider, call \`auth.clearCredentialsFailure()\`.` : ""}
+
+\`await auth.close()\` (or \`await using auth = createAuth(…)\`) ends the client: it aborts any request
+in flight. Every option is described in \`@auth/core\`'s README.
 
 ## Types
 
