@@ -28,7 +28,8 @@ export class MemoryTokenStore implements TokenStore {
     return Promise.resolve(this.#entries.get(key));
   }
 
-  set(key: string, value: StoredToken): Promise<void> {
+  set(key: string, value: StoredToken, _ttlMs?: number): Promise<void> {
+    // Expired entries are never served (the manager checks expiry), so no TTL bookkeeping here.
     this.#entries.set(key, value);
     return Promise.resolve();
   }
