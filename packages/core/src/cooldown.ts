@@ -1,4 +1,5 @@
 import { AuthError, AuthErrorCode } from "./errors.js";
+import type { SharedCooldown } from "./store.js";
 
 export interface CooldownPolicy {
   readonly baseDelayMs: number;
@@ -30,6 +31,8 @@ export interface CooldownGate {
   failed(error: AuthError, now: number): number;
   succeeded(): void;
   clearCredentialsFailure(): void;
+  /** Takes on what another instance sharing the store recorded. */
+  adopt(shared: SharedCooldown, now: number, provider: string): void;
 }
 
 /**
@@ -100,6 +103,27 @@ export function createCooldownGate(policy: CooldownPolicy, random: () => number)
     clearCredentialsFailure() {
       credentialsFailure = undefined;
       credentialsUntil = 0;
+    },
+    adopt(shared, now, provider) {
+      const until = shared.until ?? Infinity;
+      if (until <= now) return;
+      const status = shared.status;
+      if (shared.kind === "credentials") {
+        credentialsUntil = Math.max(credentialsUntil, until);
+        credentialsFailure ??= new AuthError(
+          AuthErrorCode.InvalidCredentials,
+          `${provider} rejected these credentials${status ? ` with ${status}` : ""} in another instance sharing the token store. Not sent again: check them (some providers lock an account after repeated failures), then call clearCredentialsFailure()`,
+          { provider, status },
+        );
+        return;
+      }
+      failures = Math.max(failures, 1);
+      openAt = Math.max(openAt, until);
+      lastTransient ??= new AuthError(
+        AuthErrorCode.RateLimited,
+        `${provider} rate-limited another instance sharing the token store`,
+        { provider, status: status ?? 429 },
+      );
     },
   };
 }

@@ -51,7 +51,7 @@ export type TokenEvent =
   | {
       type: "store_failed";
       provider: string;
-      operation: "get" | "set" | "delete" | "lock" | "release";
+      operation: "get" | "set" | "delete" | "lock" | "release" | "cooldown";
       reason: "timeout" | "error";
     }
   /** A value read from the TokenStore was not a usable token; it was discarded and deleted. */

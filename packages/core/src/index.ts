@@ -26,7 +26,13 @@ export {
   type ProviderAuthOptions,
 } from "./provider-auth.js";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
-export { MemoryTokenStore, type ReleaseLock, type TokenStore } from "./store.js";
+export {
+  MemoryTokenStore,
+  type ReleaseLock,
+  type SharedCooldown,
+  type StoreBinding,
+  type TokenStore,
+} from "./store.js";
 export { DEFAULT_TIMING, schedule, type TimingPolicy } from "./timing.js";
 export type { StoredToken, TokenSet } from "./token.js";
 export {

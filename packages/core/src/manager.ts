@@ -9,7 +9,7 @@ import { optionsError, resolvePolicies } from "./options.js";
 import { createRedactor } from "./redact.js";
 import { closedError, createRequestRunner } from "./request-runner.js";
 import { type RetryPolicy, defaultSleep } from "./retry.js";
-import { MemoryTokenStore, type TokenStore } from "./store.js";
+import { MemoryTokenStore, type StoreBinding, type TokenStore } from "./store.js";
 import { createStoreGateway } from "./store-gateway.js";
 import { schedule, type TimingPolicy } from "./timing.js";
 import { type StoredToken, type TokenSet, toTokenSet } from "./token.js";
@@ -77,11 +77,11 @@ export interface TokenManager<Raw = Record<string, unknown>> {
   /** Drops the cached token, but only if it is still `accessToken` (when given). */
   invalidate(accessToken?: string): Promise<void>;
   /**
-   * Forgets a remembered credentials failure, so the next call tries again. Call it after fixing the
-   * account at the provider (for example after an unlock). For a provider that locks accounts the
-   * failure is otherwise remembered for the manager's life.
+   * Forgets a remembered credentials failure (here and in a shared store), so the next call tries
+   * again. Call it after fixing the account at the provider (for example after an unlock). For a
+   * provider that locks accounts the failure is otherwise remembered for the manager's life.
    */
-  clearCredentialsFailure(): void;
+  clearCredentialsFailure(): Promise<void>;
   /** openapi-fetch middleware: sets Authorization and replays a request once after a 401. */
   middleware(): Middleware;
   /** Subscribes to events; returns the unsubscribe function. */
@@ -150,6 +150,8 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   let retired: StoredToken | undefined;
   let inflight: Promise<TokenSet<Raw>> | undefined;
   let middleware: Middleware | undefined;
+  /** Mirrors `closedSignal.aborted` as a plain field: the warm path reads it on every call. */
+  let closed = false;
 
   const redact = createRedactor(function* () {
     for (const c of exchange.credentials) if (c.secret) yield credentials[c.name];
@@ -168,13 +170,19 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     },
     random,
   );
-  const store = createStoreGateway(options.store ?? new MemoryTokenStore(), {
-    timeoutMs: policies.storeTimeoutMs,
-    maxLifetimeMs: timing.maxLifetimeMs,
-    clock,
-    onFailure: (operation, reason) => emit("store_failed", { operation, reason }),
-    onRejected: (reason) => emit("store_value_rejected", { reason }),
-  });
+  const secretMaterial = JSON.stringify(
+    exchange.credentials.filter((c) => c.secret).map((c) => credentials[c.name] ?? ""),
+  );
+  const store = createStoreGateway(
+    bindStore(options.store, { cacheKey: key, secret: secretMaterial, provider }),
+    {
+      timeoutMs: policies.storeTimeoutMs,
+      maxLifetimeMs: timing.maxLifetimeMs,
+      clock,
+      onFailure: (operation, reason) => emit("store_failed", { operation, reason }),
+      onRejected: (reason) => emit("store_value_rejected", { reason }),
+    },
+  );
   const runAttempt = createRequestRunner({
     exchange,
     credentials,
@@ -190,6 +198,52 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     maxRetryAfterMs: retry.maxRetryAfterMs,
     closed: closedSignal,
   });
+
+  /** Identifies the secrets in a shared credentials failure, so a fixed password is not blocked. */
+  let fingerprint: Promise<string | undefined> | undefined;
+  const secretsFingerprint = () => (fingerprint ??= digest(`${key}\n${secretMaterial}`));
+
+  /** Takes on what another instance recorded in the shared store, and throws if it blocks us. */
+  async function respectShared(): Promise<void> {
+    const shared = await store.getCooldown(key);
+    if (!shared) return;
+    if (shared.kind === "credentials" && shared.fingerprint !== (await secretsFingerprint()))
+      return;
+    gate.adopt(shared, clock(), provider);
+    const blocked = gate.blocked(clock());
+    if (!blocked) return;
+    if (blocked.credentials)
+      emit("credentials_failure_remembered", { retryInMs: blocked.retryInMs });
+    throw redact.error(blocked.error);
+  }
+
+  /** Records what the provider said where every instance sharing the store will see it. */
+  async function share(error: AuthError, delay: number): Promise<void> {
+    if (!store.shares) return;
+    const now = clock();
+    if (error.code === AuthErrorCode.InvalidCredentials) {
+      const fingerprint = await secretsFingerprint();
+      if (fingerprint === undefined) return;
+      const ttl = exchange.lockoutAfter ? null : timing.credentialFailureTtlMs;
+      await store.setCooldown(
+        key,
+        {
+          kind: "credentials",
+          until: ttl === null ? null : now + ttl,
+          code: error.code,
+          status: error.status,
+          fingerprint,
+        },
+        ttl,
+      );
+    } else if (error.code === AuthErrorCode.RateLimited && error.retryAfterMs !== undefined) {
+      await store.setCooldown(
+        key,
+        { kind: "rate_limited", until: now + delay, code: error.code, status: error.status },
+        delay,
+      );
+    }
+  }
 
   function toEntry(stored: StoredToken): Entry<Raw> {
     const s = schedule(stored.obtainedAt, stored.expiresAt, timing, random);
@@ -216,7 +270,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
 
   function getToken(getOptions: GetTokenOptions = {}): Promise<TokenSet<Raw>> {
     const { signal, forceRefresh } = getOptions;
-    if (closedSignal.aborted) return Promise.reject(closedError(provider));
+    if (closed) return Promise.reject(closedError(provider));
     if (signal?.aborted) return Promise.reject(aborted());
     const entry = current;
     if (entry && !forceRefresh) {
@@ -297,18 +351,29 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         stored && stored.accessToken !== previous?.accessToken ? toEntry(stored) : undefined;
       return entry && clock() < entry.refreshAt ? (current = entry) : undefined;
     };
+    await respectShared();
     let shared = force ? undefined : await adopt();
     if (shared) return shared;
     // The lock outlives our longest attempt, so no other instance starts while ours is running.
-    const release = await store.lock(key, retry.maxElapsedMs + retry.attemptTimeoutMs);
+    const lockTtl = retry.maxElapsedMs + retry.attemptTimeoutMs;
+    let release = await store.lock(key, lockTtl);
     if (store.locks && release === undefined) {
-      // Another instance is refreshing: wait for its token, then fall back to our own request.
-      for (const deadline = clock() + retry.maxElapsedMs; clock() < deadline;) {
-        await pause(100, !background);
+      // Another instance is refreshing: wait for its token with a growing, jittered backoff (no
+      // polling storm), retrying the lock so a holder that died is replaced once its lock expires.
+      for (let wait = 50, deadline = clock() + retry.maxElapsedMs; clock() < deadline;) {
+        await pause(wait * (0.5 + random() / 2), !background);
+        wait = Math.min(1_000, wait * 2);
         if ((shared = await adopt())) return shared;
+        await respectShared();
+        if ((release = await store.lock(key, lockTtl)) !== undefined) break;
       }
     }
     try {
+      if (release) {
+        // We hold the lock now: the previous holder may have just stored a token or a failure.
+        await respectShared();
+        if (!force && (shared = await adopt())) return shared;
+      }
       const stored = await obtain(previous, background);
       const entry = toEntry(stored);
       if (previous && stored.expiresAt <= previous.expiresAt) {
@@ -367,6 +432,8 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         const rejectedRefresh =
           kind === "refresh" && error.code === AuthErrorCode.InvalidCredentials;
         const delay = rejectedRefresh ? Infinity : gate.failed(error, clock());
+        // Before the lock is released, so the next holder sees it.
+        if (!rejectedRefresh) await share(error, delay);
         const retrying = attempt < maxAttempts && clock() - started + delay < retry.maxElapsedMs;
         emit("fetch_failed", {
           grant: kind,
@@ -407,10 +474,14 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       // The local copy is gone; a shared store that cannot delete is overwritten on refresh.
       await store.delete(key, accessToken);
     },
-    clearCredentialsFailure: () => gate.clearCredentialsFailure(),
+    async clearCredentialsFailure() {
+      gate.clearCredentialsFailure();
+      await store.clearCooldown(key);
+    },
     middleware: () => (middleware ??= createAuthMiddleware(manager)),
     on: events.on,
     async close() {
+      closed = true;
       lifecycle.abort();
       current = undefined;
       retired = undefined;
@@ -420,6 +491,30 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     cacheKey: key,
   };
   return manager;
+}
+
+function bindStore(store: TokenStore | undefined, binding: StoreBinding): TokenStore {
+  if (!store) return new MemoryTokenStore();
+  if (typeof store.bind !== "function") return store;
+  try {
+    return store.bind(binding);
+  } catch (cause) {
+    throw new AuthError(
+      AuthErrorCode.InvalidOptions,
+      "store.bind() threw; check the store option",
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/** SHA-256, hex; undefined where Web Crypto is missing (then nothing secret-derived is shared). */
+async function digest(text: string): Promise<string | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  const bytes = new Uint8Array(await subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The value of the Basic header, a secret as a whole even where the user name is not. */

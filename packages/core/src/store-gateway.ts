@@ -1,11 +1,11 @@
-import type { ReleaseLock, TokenStore } from "./store.js";
+import type { ReleaseLock, SharedCooldown, TokenStore } from "./store.js";
 import type { StoredToken } from "./token.js";
 import { isUsableAccessToken, isUsableTokenType } from "./token-response.js";
 
 /** Default bound on one store call. */
 export const DEFAULT_STORE_TIMEOUT_MS = 1_000;
 
-export type StoreOperation = "get" | "set" | "delete" | "lock" | "release";
+export type StoreOperation = "get" | "set" | "delete" | "lock" | "release" | "cooldown";
 
 export interface StoreGatewayOptions {
   readonly timeoutMs: number;
@@ -30,6 +30,12 @@ export interface StoreGateway {
   delete(key: string, ifAccessToken?: string): Promise<void>;
   lock(key: string, ttlMs: number): Promise<ReleaseLock | undefined | null>;
   readonly locks: boolean;
+  /** Whether the store keeps fleet-wide cooldowns (`setCooldown`). */
+  readonly shares: boolean;
+  /** A fleet-wide cooldown another instance recorded; undefined when none or unusable. */
+  getCooldown(key: string): Promise<SharedCooldown | undefined>;
+  setCooldown(key: string, value: SharedCooldown, ttlMs: number | null): Promise<void>;
+  clearCooldown(key: string): Promise<void>;
 }
 
 export function createStoreGateway(store: TokenStore, options: StoreGatewayOptions): StoreGateway {
@@ -68,6 +74,7 @@ export function createStoreGateway(store: TokenStore, options: StoreGatewayOptio
 
   const gateway: StoreGateway = {
     locks: typeof store.lock === "function",
+    shares: typeof store.setCooldown === "function",
     async get(key) {
       const value = await bounded<unknown>("get", () => store.get(key), undefined);
       if (value === undefined || value === null) return undefined;
@@ -94,8 +101,33 @@ export function createStoreGateway(store: TokenStore, options: StoreGatewayOptio
       if (typeof release !== "function") return null;
       return () => bounded("release", () => release(), undefined);
     },
+    async getCooldown(key) {
+      if (!store.getCooldown) return undefined;
+      const value = await bounded<unknown>("cooldown", () => store.getCooldown!(key), undefined);
+      return isSharedCooldown(value) ? value : undefined;
+    },
+    setCooldown: (key, value, ttlMs) =>
+      store.setCooldown
+        ? bounded("cooldown", () => store.setCooldown!(key, value, ttlMs), undefined)
+        : Promise.resolve(),
+    clearCooldown: (key) =>
+      store.clearCooldown
+        ? bounded("cooldown", () => store.clearCooldown!(key), undefined)
+        : Promise.resolve(),
   };
   return gateway;
+}
+
+function isSharedCooldown(value: unknown): value is SharedCooldown {
+  if (typeof value !== "object" || value === null) return false;
+  const { kind, until, code, status, fingerprint } = value as Record<string, unknown>;
+  return (
+    (kind === "credentials" || kind === "rate_limited") &&
+    (until === null || (typeof until === "number" && Number.isFinite(until))) &&
+    typeof code === "string" &&
+    (status === undefined || typeof status === "number") &&
+    (fingerprint === undefined || typeof fingerprint === "string")
+  );
 }
 
 /**

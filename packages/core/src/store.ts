@@ -1,7 +1,37 @@
+import type { AuthErrorCode } from "./errors.js";
 import type { StoredToken } from "./token.js";
 
 /** Releases a lock taken with `TokenStore.lock`. */
 export type ReleaseLock = () => Promise<void>;
+
+/** What a manager tells a store about itself, once, when it is created. */
+export interface StoreBinding {
+  /** The manager's cache key: token URL, grant, scope, non-secret client identity. Never a secret. */
+  readonly cacheKey: string;
+  /**
+   * The manager's secret credentials, joined: key material for a store that encrypts what it keeps
+   * (for example HKDF → AES-GCM). A store must never write it anywhere.
+   */
+  readonly secret: string;
+  readonly provider: string;
+}
+
+/**
+ * What the provider said that every instance sharing a store must respect: a credentials failure
+ * (so a fleet sends a failing login once) or a Retry-After.
+ */
+export interface SharedCooldown {
+  readonly kind: "credentials" | "rate_limited";
+  /** Epoch ms until which no request may be sent; `null`: until cleared. */
+  readonly until: number | null;
+  readonly code: AuthErrorCode;
+  readonly status?: number | undefined;
+  /**
+   * For `credentials`: a digest of the secrets that failed. Instances with other secrets (a fixed
+   * password) are not blocked. A store must keep it confidential (the Redis store encrypts it).
+   */
+  readonly fingerprint?: string | undefined;
+}
 
 /**
  * Where tokens are kept. The default keeps them in memory; a shared store (for example Redis)
@@ -18,6 +48,15 @@ export interface TokenStore {
    * or undefined when another holder has it.
    */
   lock?(key: string, ttlMs: number): Promise<ReleaseLock | undefined>;
+  /**
+   * Optional: returns the store a manager should use, bound to that manager (a shared store derives
+   * its encryption key and key names here). Called once per manager, synchronously.
+   */
+  bind?(binding: StoreBinding): TokenStore;
+  /** Optional fleet-wide memory of a provider's refusal; see `SharedCooldown`. */
+  getCooldown?(key: string): Promise<SharedCooldown | undefined>;
+  setCooldown?(key: string, value: SharedCooldown, ttlMs: number | null): Promise<void>;
+  clearCooldown?(key: string): Promise<void>;
 }
 
 /** In-memory store: the default, one per token manager. */

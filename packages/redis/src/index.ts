@@ -1,0 +1,3 @@
+export { createRedisStore, type RedisStoreOptions } from "./store.js";
+export type { IoRedisClient, NodeRedisClient, RedisClient } from "./client.js";
+export { RedisUnavailableError } from "./breaker.js";

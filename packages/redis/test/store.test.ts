@@ -1,0 +1,175 @@
+import type { StoredToken, TokenStore } from "@auth/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createRedisStore, type RedisClient } from "../src/index.js";
+import { clientKinds, connect, deleteByPrefix, ownRedis, uniquePrefix } from "./support.js";
+
+const binding = {
+  cacheKey:
+    "https://auth.example.test/oauth/token|password||clientId=client-42&username=%2B919999999999",
+  secret: JSON.stringify(["client-secret-value", "pa55word-value"]),
+  provider: "enkash",
+};
+const now = Date.now();
+const token = (accessToken: string, expiresAt = now + 3_600_000): StoredToken => ({
+  accessToken,
+  tokenType: "Bearer",
+  expiresAt,
+  obtainedAt: now,
+  refreshToken: `refresh-of-${accessToken}`,
+  raw: { access_token: accessToken },
+});
+
+describe.each(clientKinds)("Redis store with a %s client", (kind) => {
+  let client: RedisClient;
+  let close: () => Promise<void>;
+  const prefixes: string[] = [];
+  const storeFor = (
+    overrides: Partial<Parameters<typeof createRedisStore>[0]> = {},
+    bind = binding,
+  ) => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    return createRedisStore({ client, prefix, ...overrides }).bind!(bind);
+  };
+  beforeAll(async () => ({ client, close } = await connect(kind)));
+  afterAll(() => close());
+  afterEach(async () => {
+    await Promise.all(prefixes.splice(0).map(deleteByPrefix));
+  });
+
+  it("is only usable through a token manager, and needs a secret or an encryption key", async () => {
+    const store = createRedisStore({ client });
+    await expect(store.get("k")).rejects.toThrow(/createAuth\(\{ store \}\)/);
+    expect(() => store.bind!({ ...binding, secret: "[]" })).toThrow(/encryptionKey/);
+    expect(() => createRedisStore({ client: {} as RedisClient })).toThrow(
+      /node-redis .* or ioredis/,
+    );
+    expect(() => createRedisStore({ client, lockTtlMs: 0 })).toThrow(/lockTtlMs/);
+  });
+
+  it("round-trips a token, and never lets an older one overwrite a newer one", async () => {
+    const store = storeFor();
+    expect(await store.get("ignored")).toBeUndefined();
+    await store.set("ignored", token("newer", now + 3_600_000), 3_600_000);
+    // A slow, stale holder finishing late:
+    await store.set("ignored", token("older", now + 1_800_000), 1_800_000);
+    expect((await store.get("ignored"))?.accessToken).toBe("newer");
+    await store.set("ignored", token("newest", now + 7_200_000), 7_200_000);
+    expect(await store.get("ignored")).toEqual(token("newest", now + 7_200_000));
+  });
+
+  it("deletes only the token it was told about (compare-and-delete)", async () => {
+    const store = storeFor();
+    await store.set("k", token("current"), 60_000);
+    await store.delete("k", "some-older-token");
+    expect((await store.get("k"))?.accessToken).toBe("current");
+    await store.delete("k", "current");
+    expect(await store.get("k")).toBeUndefined();
+    await store.set("k", token("again"), 60_000);
+    await store.delete("k");
+    expect(await store.get("k")).toBeUndefined();
+  });
+
+  it("gives the lock to one owner; only that owner releases it; a live owner keeps it past its TTL", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    // Renewed every ~670 ms against a 2 s TTL: slack for a busy machine's timers.
+    const a = createRedisStore({ client, prefix, lockTtlMs: 2_000 }).bind!(binding);
+    const b = createRedisStore({ client, prefix, lockTtlMs: 2_000 }).bind!(binding);
+    const release = await a.lock!("k", 10_000);
+    expect(release).toBeTypeOf("function");
+    expect(await b.lock!("k", 10_000)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 5_000)); // 2.5 TTLs: renewed meanwhile
+    expect(await b.lock!("k", 10_000)).toBeUndefined();
+    await release!();
+    const second = await b.lock!("k", 10_000);
+    expect(second).toBeTypeOf("function");
+    await release!(); // a's release again: not the owner any more, must not free b's lock
+    expect(await a.lock!("k", 10_000)).toBeUndefined();
+    await second!();
+  });
+
+  it("lets the lock of an owner that stopped renewing expire", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const a = createRedisStore({ client, prefix, lockTtlMs: 200 }).bind!(binding);
+    const b = createRedisStore({ client, prefix, lockTtlMs: 200 }).bind!(binding);
+    // Asked for 1 ms: a stops renewing at once, like a holder that died.
+    expect(await a.lock!("k", 1)).toBeTypeOf("function");
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(await b.lock!("k", 10_000)).toBeTypeOf("function");
+  });
+
+  it("keeps a shared cooldown, with or without a TTL", async () => {
+    const store = storeFor();
+    const cooldown = {
+      kind: "credentials",
+      until: null,
+      code: "invalid_credentials",
+      status: 400,
+      fingerprint: "f",
+    } as const;
+    await store.setCooldown!("k", cooldown, null);
+    expect(await store.getCooldown!("k")).toEqual(cooldown);
+    await store.clearCooldown!("k");
+    expect(await store.getCooldown!("k")).toBeUndefined();
+    await store.setCooldown!("k", { ...cooldown, kind: "rate_limited", until: now + 50 }, 50);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await store.getCooldown!("k")).toBeUndefined();
+  });
+
+  it("cannot read what was written under another secret (nor a value moved to another key)", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const writer = createRedisStore({ client, prefix }).bind!(binding);
+    const otherSecret = createRedisStore({ client, prefix }).bind!({
+      ...binding,
+      secret: JSON.stringify(["rotated"]),
+    });
+    await writer.set("k", token("secret-token"), 60_000);
+    expect(await otherSecret.get("k")).toBeUndefined();
+    const givenKey = createRedisStore({
+      client,
+      prefix: uniquePrefix(),
+      encryptionKey: "an explicit key",
+    });
+    prefixes.push(prefix);
+    const explicit = givenKey.bind!({ ...binding, secret: "[]" });
+    await explicit.set("k", token("explicit"), 60_000);
+    expect((await explicit.get("k"))?.accessToken).toBe("explicit");
+  });
+});
+
+describe("nothing readable at rest", () => {
+  it("keeps no client id, user name, phone number, secret or token in key names or values", async () => {
+    const redis = await ownRedis();
+    const { client, close } = await connect("redis", redis.port);
+    try {
+      const store: TokenStore = createRedisStore({ client }).bind!(binding);
+      await store.set("k", token("eyJhbGciOi.usable-token-value.sig"), 60_000);
+      const release = await store.lock!("k", 1_000);
+      await store.setCooldown!(
+        "k",
+        { kind: "rate_limited", until: now + 60_000, code: "rate_limited", status: 429 },
+        60_000,
+      );
+      const dump = await redis.dump();
+      expect(dump).toMatch(/^auth:\{[0-9a-f]{32}\}:token$/m);
+      for (const forbidden of [
+        "client-42",
+        "9999999999",
+        "client-secret-value",
+        "pa55word-value",
+        "usable-token-value",
+        "refresh-of",
+        "enkash",
+        "example.test",
+      ])
+        expect(dump).not.toContain(forbidden);
+      await release!();
+    } finally {
+      await close();
+      await redis.kill();
+    }
+  });
+});
