@@ -1,7 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { startSandbox } from "@auth/sandbox";
+import { createClient } from "redis";
 import { describe, expect, it } from "vitest";
 import { createBackend } from "./backend.js";
+import { startFleetProcess } from "./fleet.js";
 import { describeSession, loadStatus } from "./frontend.js";
 
 describe("examples run as written", () => {
@@ -33,5 +35,32 @@ describe("examples run as written", () => {
     expect(describeSession({ scope: "read write", expires_in: 600 })).toBe(
       "scopes: read, write; renews within 10 min",
     );
+  });
+
+  it("fleet: four clients (one per process in production) share one EnKash token through Redis", async () => {
+    const sandbox = await startSandbox({ providers: ["enkash"] });
+    const prefix = `examples:${Date.now()}:${Math.random()}:`;
+    const processes = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        startFleetProcess({
+          redisUrl: "redis://127.0.0.1:6379",
+          baseUrl: sandbox.baseUrls.enkash,
+          prefix,
+          ...sandbox.credentials.enkash,
+        }),
+      ),
+    );
+    try {
+      const tokens = await Promise.all(processes.map((p) => p.auth.getToken()));
+      expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+      expect(sandbox.stats.enkash.tokenRequests).toBe(1);
+    } finally {
+      await Promise.all(processes.map((p) => p.stop()));
+      await sandbox.close();
+      const admin = await createClient({ url: "redis://127.0.0.1:6379" }).connect();
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length) await admin.del(keys);
+      admin.destroy();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer as createHttpServer, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 import { createClient } from "redis";
 import type { RedisClient } from "../src/index.js";
 
@@ -21,7 +21,8 @@ export async function connect(
     });
     client.on("error", () => undefined);
     await client.connect();
-    return { client, close: () => client.close().catch(() => undefined) };
+    // destroy(), not close(): close() waits for commands queued while the server is down.
+    return { client, close: async () => void client.destroy() };
   }
   const client = new Redis({
     host: "127.0.0.1",
@@ -99,8 +100,9 @@ export async function ownRedis() {
     start,
     /** SIGKILL: the server is gone without a goodbye. */
     async kill() {
-      const exited = new Promise((resolve) => process?.once("exit", resolve));
-      process?.kill("SIGKILL");
+      if (!process || process.exitCode !== null || process.signalCode !== null) return;
+      const exited = new Promise((resolve) => process!.once("exit", resolve));
+      process.kill("SIGKILL");
       await exited;
     },
     /** Blocks the server for `seconds` (DEBUG SLEEP), without waiting for it. */
@@ -120,8 +122,15 @@ export async function ownRedis() {
         }
         return out.join("\n");
       }),
-    commandsProcessed: () =>
-      run(async (c) => Number(/total_commands_processed:(\d+)/.exec(await c.info("stats"))![1])),
+    /** Calls of the commands the store uses (HMGET, EVAL, SET, GET, DEL), from INFO commandstats. */
+    storeCommands: () =>
+      run(async (c) => {
+        const stats = await c.info("commandstats");
+        let calls = 0;
+        for (const name of ["hmget", "eval", "evalsha", "set", "get", "del"])
+          calls += Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+        return calls;
+      }),
   };
 }
 

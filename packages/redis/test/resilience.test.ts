@@ -1,0 +1,114 @@
+import { createTokenManager, type TokenEvent, type TokenExchange } from "@auth/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { createRedisStore } from "../src/index.js";
+import { type ClientKind, clientKinds, connect, ownRedis, tokenServer } from "./support.js";
+
+// Redis trouble never fails a call while the provider is up. Each test runs its own redis-server
+// on a random loopback port, to kill, block, restart and flush it.
+
+const exchange: TokenExchange = {
+  provider: "fleet",
+  tokenPath: "/oauth/token",
+  credentials: [
+    { name: "clientId", in: "basic", part: "username", secret: false, required: true },
+    { name: "clientSecret", in: "basic", part: "password", secret: true, required: true },
+  ],
+  grant: "client_credentials",
+  response: { accessToken: "access_token", tokenType: "token_type" },
+  expiry: { field: "expires_in", kind: "relative-seconds" },
+};
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+async function setup(kind: ClientKind) {
+  const redis = await ownRedis();
+  cleanups.push(() => redis.kill());
+  const provider = await tokenServer();
+  cleanups.push(provider.close);
+  const { client, close } = await connect(kind, redis.port);
+  cleanups.push(close);
+  const events: TokenEvent[] = [];
+  const manager = () =>
+    createTokenManager({
+      exchange,
+      credentials: { clientId: "c", clientSecret: "s3cret" },
+      baseUrl: provider.url,
+      store: createRedisStore({ client, commandTimeoutMs: 200 }),
+      onEvent: (event) => events.push(event),
+    });
+  return { redis, provider, manager, events };
+}
+
+const failures = (events: TokenEvent[], reason: "timeout" | "error") =>
+  events.filter((e) => e.type === "store_failed" && e.reason === reason).length;
+
+describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
+  it("keeps handing out tokens while Redis is down; a breaker makes the dead Redis cost no timeouts", async () => {
+    const { redis, provider, manager, events } = await setup(kind);
+    await redis.kill();
+    const auth = manager();
+    for (let i = 0; i < 20; i++) {
+      const token = await auth.getToken({ forceRefresh: true });
+      expect(token.accessToken).toMatch(/^token-/);
+    }
+    expect(provider.state.requests).toBe(20);
+    // The first command waits out its timeout (or fails at once); after that the breaker answers
+    // immediately: 20 refreshes × several store calls each, yet at most a couple of timeouts.
+    expect(failures(events, "timeout")).toBeLessThanOrEqual(2);
+    expect(failures(events, "error")).toBeGreaterThan(20);
+    await auth.close();
+  });
+
+  it("keeps handing out tokens while Redis is blocked (DEBUG SLEEP)", async () => {
+    const { redis, manager } = await setup(kind);
+    const auth = manager();
+    void redis.sleep(3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 5; i++)
+      expect((await auth.getToken({ forceRefresh: true })).accessToken).toMatch(/^token-/);
+    await auth.close();
+  });
+
+  it("resumes sharing after Redis restarts, and after a flush", async () => {
+    const { redis, provider, manager } = await setup(kind);
+    const first = manager();
+    await first.getToken();
+    expect(await redis.keys()).toHaveLength(1);
+    await redis.kill();
+    expect((await first.getToken({ forceRefresh: true })).accessToken).toMatch(/^token-/);
+    await redis.start();
+    // The breaker probes again after its open period (1 s, then doubling): poll generously.
+    let shared = false;
+    for (let i = 0; i < 100 && !shared; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await first.getToken({ forceRefresh: true }).catch(() => undefined);
+      shared = (await redis.keys()).some((key) => key.endsWith(":token"));
+    }
+    expect(shared).toBe(true);
+    const before = provider.state.requests;
+    const second = manager(); // another instance adopts the shared token: no request
+    await second.getToken();
+    expect(provider.state.requests).toBe(before);
+
+    await redis.flush();
+    const third = manager();
+    await third.getToken();
+    expect(provider.state.requests).toBe(before + 1);
+    expect((await redis.keys()).some((key) => key.endsWith(":token"))).toBe(true);
+    await Promise.all([first.close(), second.close(), third.close()]);
+  });
+
+  it("serves warm calls from memory: Redis sees no command per call", async () => {
+    const { redis, manager } = await setup(kind);
+    const auth = manager();
+    await auth.getToken();
+    const before = await redis.storeCommands();
+    expect(before).toBeGreaterThan(0); // the cold call did use Redis
+    for (let i = 0; i < 1_000; i++) await auth.getToken();
+    expect((await redis.storeCommands()) - before).toBe(0);
+    await auth.close();
+  });
+});

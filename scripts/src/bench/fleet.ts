@@ -1,0 +1,157 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { createTokenManager, MemoryTokenStore, type TokenExchange } from "@auth/core";
+import { createRedisStore } from "@auth/redis";
+import { createClient } from "redis";
+import { Bench } from "tinybench";
+import { summarize, type Summary } from "./stats.ts";
+import { startTokenServer } from "./token-server.ts";
+
+const exchange: TokenExchange = {
+  provider: "bench",
+  tokenPath: "/oauth/token",
+  credentials: [
+    { name: "clientId", in: "basic", part: "username", secret: false, required: true },
+    { name: "clientSecret", in: "basic", part: "password", secret: true, required: true },
+  ],
+  grant: "client_credentials",
+  response: { accessToken: "access_token", tokenType: "token_type" },
+  expiry: { field: "expires_in", kind: "relative-seconds" },
+};
+const credentials = { clientId: "bench-client", clientSecret: "bench-secret" };
+const workerPath = fileURLToPath(new URL("./fleet-worker.mjs", import.meta.url));
+
+interface Worker {
+  ask(message: Record<string, unknown>): Promise<number>;
+  stop(): void;
+}
+
+async function startWorker(env: Record<string, string>): Promise<Worker> {
+  const child: ChildProcess = fork(workerPath, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const waiting = new Map<number, () => void>();
+  let next = 0;
+  await new Promise<void>((resolve, reject) => {
+    child.on("message", (message: { ready?: boolean; id?: number }) => {
+      if (message.ready) return resolve();
+      waiting.get(message.id!)?.();
+    });
+    child.once("exit", (code) => reject(new Error(`bench worker exited with ${code}`)));
+  });
+  return {
+    /** Sends a command; resolves with how long it took, in ms, as the parent saw it. */
+    ask(message) {
+      const id = ++next;
+      const started = performance.now();
+      return new Promise((resolve) => {
+        waiting.set(id, () => resolve(performance.now() - started));
+        child.send({ ...message, id });
+      });
+    },
+    stop: () => void child.send({ cmd: "exit" }),
+  };
+}
+
+export interface FleetRow {
+  readonly processes: number;
+  readonly store: "redis" | "memory";
+  /** Upstream requests: cold start, then the refresh one lifetime later. */
+  readonly coldRequests: number;
+  readonly refreshRequests: number;
+  /** Per process: from "get your first token" to 20 callers holding one, in ms. */
+  readonly coldStartMs: Summary;
+}
+
+/**
+ * P4: K processes × 20 callers, cold, then again one lifetime later (each process's clock moved
+ * past the safety margin), against the bench token server (20 ms latency).
+ */
+export async function p4Fleet(counts: readonly number[]): Promise<FleetRow[]> {
+  const rows: FleetRow[] = [];
+  for (const processes of counts) {
+    for (const store of ["redis", "memory"] as const) {
+      const server = await startTokenServer(20);
+      const prefix = `bench:${randomUUID()}:`;
+      const workers = await Promise.all(
+        Array.from({ length: processes }, () =>
+          startWorker({
+            STORE: store,
+            PREFIX: prefix,
+            TOKEN_URL: server.url,
+            EXCHANGE: JSON.stringify(exchange),
+            CREDENTIALS: JSON.stringify(credentials),
+          }),
+        ),
+      );
+      try {
+        const cold = await Promise.all(workers.map((w) => w.ask({ cmd: "get", callers: 20 })));
+        const coldRequests = server.requests;
+        await Promise.all(workers.map((w) => w.ask({ cmd: "offset", ms: 3_590_000 })));
+        await Promise.all(workers.map((w) => w.ask({ cmd: "get", callers: 20 })));
+        rows.push({
+          processes,
+          store,
+          coldRequests,
+          refreshRequests: server.requests - coldRequests,
+          coldStartMs: summarize(cold),
+        });
+      } finally {
+        for (const worker of workers) worker.stop();
+        await server.close();
+        await deletePrefix(prefix);
+      }
+    }
+  }
+  return rows;
+}
+
+async function deletePrefix(prefix: string): Promise<void> {
+  const admin = await createClient({ url: "redis://127.0.0.1:6379" }).connect();
+  const keys = await admin.keys(`${prefix}*`);
+  if (keys.length) await admin.del(keys);
+  admin.destroy();
+}
+
+/** P4 warm path: a warm getToken() with the Redis store ÷ with the in-memory store, interleaved. */
+export async function p4WarmRedis(rounds: number): Promise<Summary> {
+  const server = await startTokenServer(0);
+  const redis = await createClient({ url: "redis://127.0.0.1:6379" }).connect();
+  const prefix = `bench:${randomUUID()}:`;
+  try {
+    const memory = createTokenManager({
+      exchange,
+      credentials,
+      baseUrl: server.url,
+      store: new MemoryTokenStore(),
+    });
+    const shared = createTokenManager({
+      exchange,
+      credentials,
+      baseUrl: server.url,
+      store: createRedisStore({ client: redis, prefix }),
+    });
+    await Promise.all([memory.getToken(), shared.getToken()]);
+    const ratios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const bench = new Bench({ time: 200, warmup: true, warmupTime: 50 });
+      bench.add("memory", async () => {
+        for (let i = 0; i < 1_000; i++) await memory.getToken();
+      });
+      bench.add("redis", async () => {
+        for (let i = 0; i < 1_000; i++) await shared.getToken();
+      });
+      await bench.run();
+      const [m, r] = bench.tasks.map((t) => (t.result as { latency: { p50: number } }).latency.p50);
+      ratios.push(r! / m!);
+    }
+    await Promise.all([memory.close(), shared.close()]);
+    return summarize(ratios);
+  } finally {
+    await server.close();
+    redis.destroy();
+    await deletePrefix(prefix);
+  }
+}
