@@ -11,10 +11,11 @@ export const TARGETS = { core: 3 * 1024, provider: 1024 } as const;
  * What CI enforces (test/size.test.ts). Providers are held to their target. Core is not: with every
  * behaviour issue 3 requires it measured about 5.8 kB; the hardening of issue 13 (request runner
  * with redirect refusal, body cap and timeout; bounded, validating store gateway; shared cooldown;
- * redactor; option validation) brought it to about 9.3 kB. CI guards it at 10 kB against
- * regressions; issue 10 replaces this whole-package figure with per-path budgets.
+ * redactor; option validation) brought it to about 9.3 kB, and the fleet hooks of issue 9
+ * (store binding, shared cooldowns, lock-retrying waits) to about 10.2 kB. CI guards it at 11 kB
+ * against regressions; issue 10 replaces this whole-package figure with per-path budgets.
  */
-export const BUDGETS = { core: 10 * 1024, provider: TARGETS.provider } as const;
+export const BUDGETS = { core: 11 * 1024, provider: TARGETS.provider } as const;
 
 export interface SizeRow {
   readonly name: string;

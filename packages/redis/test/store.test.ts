@@ -1,5 +1,6 @@
 import type { StoredToken, TokenStore } from "@auth/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "redis";
 import { createRedisStore, type RedisClient } from "../src/index.js";
 import { clientKinds, connect, deleteByPrefix, ownRedis, uniquePrefix } from "./support.js";
 
@@ -140,10 +141,15 @@ describe.each(clientKinds)("Redis store with a %s client", (kind) => {
   });
 });
 
-describe("nothing readable at rest", () => {
-  it("keeps no client id, user name, phone number, secret or token in key names or values", async () => {
+describe("nothing readable at rest or on the wire", () => {
+  it("shows no client id, user name, phone number, secret or token in a dump or in MONITOR", async () => {
     const redis = await ownRedis();
     const { client, close } = await connect("redis", redis.port);
+    const watcher = createClient({ url: `redis://127.0.0.1:${redis.port}` });
+    watcher.on("error", () => undefined);
+    await watcher.connect();
+    const monitored: string[] = [];
+    await watcher.monitor((line) => monitored.push(line));
     try {
       const store: TokenStore = createRedisStore({ client }).bind!(binding);
       await store.set("k", token("eyJhbGciOi.usable-token-value.sig"), 60_000);
@@ -153,7 +159,10 @@ describe("nothing readable at rest", () => {
         { kind: "rate_limited", until: now + 60_000, code: "rate_limited", status: 429 },
         60_000,
       );
-      const dump = await redis.dump();
+      expect((await store.get("k"))?.accessToken).toBe("eyJhbGciOi.usable-token-value.sig");
+      await new Promise((resolve) => setTimeout(resolve, 100)); // let MONITOR lines arrive
+      const dump = `${await redis.dump()}\n${monitored.join("\n")}`;
+      expect(monitored.some((line) => line.includes("HMGET"))).toBe(true);
       expect(dump).toMatch(/^auth:\{[0-9a-f]{32}\}:token$/m);
       for (const forbidden of [
         "client-42",
@@ -168,6 +177,7 @@ describe("nothing readable at rest", () => {
         expect(dump).not.toContain(forbidden);
       await release!();
     } finally {
+      watcher.destroy();
       await close();
       await redis.kill();
     }
