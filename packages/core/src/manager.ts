@@ -1,15 +1,16 @@
 import type { Middleware } from "openapi-fetch";
 import { createCooldownGate } from "./cooldown.js";
-import { basicAuthorization } from "./encoding.js";
 import { AuthError, AuthErrorCode } from "./errors.js";
 import { createEmitter, type TokenEventListener } from "./events.js";
 import type { TokenExchange } from "./exchange.js";
 import { createAuthMiddleware } from "./middleware.js";
-import { optionsError, resolvePolicies } from "./options.js";
+import { resolvePolicies } from "./options.js";
+import { basicValue, checkCredentials } from "./credentials.js";
 import { createRedactor } from "./redact.js";
+import { bindStore, createSharedState } from "./shared-state.js";
 import { closedError, createRequestRunner } from "./request-runner.js";
 import { type RetryPolicy, defaultSleep } from "./retry.js";
-import { MemoryTokenStore, type StoreBinding, type TokenStore } from "./store.js";
+import type { TokenStore } from "./store.js";
 import { createStoreGateway } from "./store-gateway.js";
 import { schedule, type TimingPolicy } from "./timing.js";
 import { type StoredToken, type TokenSet, toTokenSet } from "./token.js";
@@ -199,51 +200,20 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     closed: closedSignal,
   });
 
-  /** Identifies the secrets in a shared credentials failure, so a fixed password is not blocked. */
-  let fingerprint: Promise<string | undefined> | undefined;
-  const secretsFingerprint = () => (fingerprint ??= digest(`${key}\n${secretMaterial}`));
-
-  /** Takes on what another instance recorded in the shared store, and throws if it blocks us. */
-  async function respectShared(): Promise<void> {
-    const shared = await store.getCooldown(key);
-    if (!shared) return;
-    if (shared.kind === "credentials" && shared.fingerprint !== (await secretsFingerprint()))
-      return;
-    gate.adopt(shared, clock(), provider);
-    const blocked = gate.blocked(clock());
-    if (!blocked) return;
-    if (blocked.credentials)
-      emit("credentials_failure_remembered", { retryInMs: blocked.retryInMs });
-    throw redact.error(blocked.error);
-  }
-
-  /** Records what the provider said where every instance sharing the store will see it. */
-  async function share(error: AuthError, delay: number): Promise<void> {
-    if (!store.shares) return;
-    const now = clock();
-    if (error.code === AuthErrorCode.InvalidCredentials) {
-      const fingerprint = await secretsFingerprint();
-      if (fingerprint === undefined) return;
-      const ttl = exchange.lockoutAfter ? null : timing.credentialFailureTtlMs;
-      await store.setCooldown(
-        key,
-        {
-          kind: "credentials",
-          until: ttl === null ? null : now + ttl,
-          code: error.code,
-          status: error.status,
-          fingerprint,
-        },
-        ttl,
-      );
-    } else if (error.code === AuthErrorCode.RateLimited && error.retryAfterMs !== undefined) {
-      await store.setCooldown(
-        key,
-        { kind: "rate_limited", until: now + delay, code: error.code, status: error.status },
-        delay,
-      );
-    }
-  }
+  const shared = createSharedState({
+    store,
+    gate,
+    key,
+    secretMaterial,
+    provider,
+    clock,
+    credentialFailureTtlMs: exchange.lockoutAfter ? null : timing.credentialFailureTtlMs,
+    onBlocked: (blocked) => {
+      if (blocked.credentials)
+        emit("credentials_failure_remembered", { retryInMs: blocked.retryInMs });
+      return redact.error(blocked.error);
+    },
+  });
 
   function toEntry(stored: StoredToken): Entry<Raw> {
     const s = schedule(stored.obtainedAt, stored.expiresAt, timing, random);
@@ -351,9 +321,9 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         stored && stored.accessToken !== previous?.accessToken ? toEntry(stored) : undefined;
       return entry && clock() < entry.refreshAt ? (current = entry) : undefined;
     };
-    await respectShared();
-    let shared = force ? undefined : await adopt();
-    if (shared) return shared;
+    await shared.respect();
+    let adopted = force ? undefined : await adopt();
+    if (adopted) return adopted;
     // The lock outlives our longest attempt, so no other instance starts while ours is running.
     const lockTtl = retry.maxElapsedMs + retry.attemptTimeoutMs;
     let release = await store.lock(key, lockTtl);
@@ -363,16 +333,16 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       for (let wait = 50, deadline = clock() + retry.maxElapsedMs; clock() < deadline;) {
         await pause(wait * (0.5 + random() / 2), !background);
         wait = Math.min(1_000, wait * 2);
-        if ((shared = await adopt())) return shared;
-        await respectShared();
+        if ((adopted = await adopt())) return adopted;
+        await shared.respect();
         if ((release = await store.lock(key, lockTtl)) !== undefined) break;
       }
     }
     try {
       if (release) {
         // We hold the lock now: the previous holder may have just stored a token or a failure.
-        await respectShared();
-        if (!force && (shared = await adopt())) return shared;
+        await shared.respect();
+        if (!force && (adopted = await adopt())) return adopted;
       }
       const stored = await obtain(previous, background);
       const entry = toEntry(stored);
@@ -433,7 +403,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
           kind === "refresh" && error.code === AuthErrorCode.InvalidCredentials;
         const delay = rejectedRefresh ? Infinity : gate.failed(error, clock());
         // Before the lock is released, so the next holder sees it.
-        if (!rejectedRefresh) await share(error, delay);
+        if (!rejectedRefresh) await shared.record(error, delay);
         const retrying = attempt < maxAttempts && clock() - started + delay < retry.maxElapsedMs;
         emit("fetch_failed", {
           grant: kind,
@@ -491,84 +461,4 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     cacheKey: key,
   };
   return manager;
-}
-
-function bindStore(store: TokenStore | undefined, binding: StoreBinding): TokenStore {
-  if (!store) return new MemoryTokenStore();
-  if (typeof store.bind !== "function") return store;
-  try {
-    return store.bind(binding);
-  } catch (cause) {
-    throw new AuthError(
-      AuthErrorCode.InvalidOptions,
-      "store.bind() threw; check the store option",
-      {
-        cause,
-      },
-    );
-  }
-}
-
-/** SHA-256, hex; undefined where Web Crypto is missing (then nothing secret-derived is shared). */
-async function digest(text: string): Promise<string | undefined> {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) return undefined;
-  const bytes = new Uint8Array(await subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** The value of the Basic header, a secret as a whole even where the user name is not. */
-function basicValue(
-  exchange: TokenExchange,
-  credentials: Readonly<Record<string, string>>,
-): string | undefined {
-  const parts = ["", ""];
-  let any = false;
-  for (const c of exchange.credentials) {
-    if (c.in !== "basic" || credentials[c.name] === undefined) continue;
-    parts[c.part === "username" ? 0 : 1] = credentials[c.name]!;
-    any = true;
-  }
-  return any ? basicAuthorization(parts[0]!, parts[1]!).slice("Basic ".length) : undefined;
-}
-
-/** Printable ASCII: what an HTTP header carries the same way everywhere. */
-const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
-
-function checkCredentials(
-  exchange: TokenExchange,
-  given: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  const known = exchange.credentials.map((c) => c.name);
-  for (const name in given) {
-    if (!known.includes(name) && given[name] !== undefined)
-      throw optionsError(
-        `unknown credential "${name}" for ${exchange.provider}; expected ${known.join(", ")}`,
-      );
-  }
-  for (const credential of exchange.credentials) {
-    const { name, required } = credential;
-    const value = given[name];
-    if (typeof value === "string" && /[\r\n\0]/.test(value))
-      throw optionsError(
-        `${name} contains a line break or NUL; check the value (a trailing newline from a file?)`,
-      );
-    if (typeof value === "string" && value) {
-      if (credential.in === "header" && !HEADER_VALUE.test(value))
-        throw optionsError(
-          `${name} is sent in the ${credential.header} header, which carries printable ASCII without leading or trailing spaces; check the value`,
-        );
-      if (credential.in === "basic" && credential.part === "username" && value.includes(":"))
-        throw optionsError(
-          `${name} contains ":", which HTTP Basic cannot carry in a user name (RFC 7617); check the value`,
-        );
-      result[name] = value;
-    } else if (value !== undefined && value !== "") throw optionsError(`${name} must be a string`);
-    else if (required)
-      throw optionsError(
-        `${name} is required for ${exchange.provider}; pass it to createAuth({ ${name}: … })`,
-      );
-  }
-  return result;
 }

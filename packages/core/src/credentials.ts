@@ -1,0 +1,63 @@
+import { basicAuthorization } from "./encoding.js";
+import type { TokenExchange } from "./exchange.js";
+import { optionsError } from "./options.js";
+
+/** The value of the Basic header, a secret as a whole even where the user name is not. */
+export function basicValue(
+  exchange: TokenExchange,
+  credentials: Readonly<Record<string, string>>,
+): string | undefined {
+  const parts = ["", ""];
+  let any = false;
+  for (const c of exchange.credentials) {
+    if (c.in !== "basic" || credentials[c.name] === undefined) continue;
+    parts[c.part === "username" ? 0 : 1] = credentials[c.name]!;
+    any = true;
+  }
+  return any ? basicAuthorization(parts[0]!, parts[1]!).slice("Basic ".length) : undefined;
+}
+
+/** Printable ASCII: what an HTTP header carries the same way everywhere. */
+const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
+
+/**
+ * Checks credentials against the exchange at creation, so a value HTTP cannot carry is an
+ * `invalid_options` naming the option, not a network error on every call.
+ */
+export function checkCredentials(
+  exchange: TokenExchange,
+  given: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  const known = exchange.credentials.map((c) => c.name);
+  for (const name in given) {
+    if (!known.includes(name) && given[name] !== undefined)
+      throw optionsError(
+        `unknown credential "${name}" for ${exchange.provider}; expected ${known.join(", ")}`,
+      );
+  }
+  for (const credential of exchange.credentials) {
+    const { name, required } = credential;
+    const value = given[name];
+    if (typeof value === "string" && /[\r\n\0]/.test(value))
+      throw optionsError(
+        `${name} contains a line break or NUL; check the value (a trailing newline from a file?)`,
+      );
+    if (typeof value === "string" && value) {
+      if (credential.in === "header" && !HEADER_VALUE.test(value))
+        throw optionsError(
+          `${name} is sent in the ${credential.header} header, which carries printable ASCII without leading or trailing spaces; check the value`,
+        );
+      if (credential.in === "basic" && credential.part === "username" && value.includes(":"))
+        throw optionsError(
+          `${name} contains ":", which HTTP Basic cannot carry in a user name (RFC 7617); check the value`,
+        );
+      result[name] = value;
+    } else if (value !== undefined && value !== "") throw optionsError(`${name} must be a string`);
+    else if (required)
+      throw optionsError(
+        `${name} is required for ${exchange.provider}; pass it to createAuth({ ${name}: … })`,
+      );
+  }
+  return result;
+}
