@@ -16,3 +16,22 @@ export function summarize(values: readonly number[]): Summary {
 export function formatSummary(summary: Summary, digits = 2, unit = ""): string {
   return `${summary.median.toFixed(digits)}${unit} (${summary.min.toFixed(digits)}–${summary.max.toFixed(digits)}, n=${summary.samples})`;
 }
+
+export type Verdict = "met" | "missed" | "inconclusive" | "info";
+
+/**
+ * "met" only when every sample meets the target, "missed" only when none does: when the spread
+ * straddles the target the machine's noise decides, and the honest verdict is "inconclusive".
+ */
+export function verdict(
+  summary: Summary,
+  target: number,
+  better: "lower" | "higher" = "lower",
+): Verdict {
+  const [best, worst] =
+    better === "lower" ? [summary.min, summary.max] : [summary.max, summary.min];
+  const meets = (value: number) => (better === "lower" ? value <= target : value >= target);
+  if (meets(worst)) return "met";
+  if (!meets(best)) return "missed";
+  return "inconclusive";
+}

@@ -1,22 +1,77 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** A loopback OAuth token endpoint with fixed latency that counts requests. */
-export async function startTokenServer(latencyMs: number) {
+export const BENCH_CLIENT = { clientId: "bench-client", clientSecret: "bench-secret" } as const;
+
+/**
+ * HTTP Basic as a standards-following provider reads it: base64 of `id:secret`, each part
+ * form-urlencoded first (RFC 6749 §2.3.1) or not — decoding a raw value that has no `%` or `+`
+ * changes nothing, so both forms are accepted.
+ */
+function basicCredentialsValid(header: string | undefined): boolean {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? "");
+  if (!match) return false;
+  const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return false;
+  const part = (value: string) => {
+    try {
+      return decodeURIComponent(value.replace(/\+/g, " "));
+    } catch {
+      return undefined;
+    }
+  };
+  return (
+    part(decoded.slice(0, colon)) === BENCH_CLIENT.clientId &&
+    part(decoded.slice(colon + 1)) === BENCH_CLIENT.clientSecret
+  );
+}
+
+export interface TokenServerOptions {
+  /** Fixed latency before answering (default 0). */
+  readonly latencyMs?: number;
+  /** Lifetime of issued tokens, in seconds (default 3600). */
+  readonly lifetimeSeconds?: number;
+}
+
+/**
+ * A loopback OAuth token endpoint that checks credentials like a real provider (HTTP Basic with the
+ * bench client, `grant_type=client_credentials`; anything else is a 401 or 400), counts requests,
+ * and remembers when each token it issued expires — so a client that forgot to authenticate, or
+ * serves expired tokens, shows up in the numbers.
+ */
+export async function startTokenServer(options: TokenServerOptions | number = {}) {
+  const { latencyMs = 0, lifetimeSeconds = 3600 } =
+    typeof options === "number" ? { latencyMs: options } : options;
   let requests = 0;
+  let rejected = 0;
   let issued = 0;
+  const expiries = new Map<string, number>();
   const server = createServer((request, response) => {
     requests += 1;
-    request.resume();
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
+      const authorized = basicCredentialsValid(request.headers.authorization);
+      const grant = new URLSearchParams(body).get("grant_type");
+      if (!authorized || grant !== "client_credentials") {
+        rejected += 1;
+        response.writeHead(authorized ? 400 : 401, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({ error: authorized ? "unsupported_grant_type" : "invalid_client" }),
+        );
+        return;
+      }
       setTimeout(() => {
         issued += 1;
+        const accessToken = `token-${issued}`;
+        expiries.set(accessToken, Date.now() + lifetimeSeconds * 1000);
         response.writeHead(200, { "content-type": "application/json" });
         response.end(
           JSON.stringify({
-            access_token: `token-${issued}`,
+            access_token: accessToken,
             token_type: "bearer",
-            expires_in: 3600,
+            expires_in: lifetimeSeconds,
           }),
         );
       }, latencyMs);
@@ -30,8 +85,24 @@ export async function startTokenServer(latencyMs: number) {
     get requests() {
       return requests;
     },
+    /** Requests refused for missing or wrong credentials or grant: any is a benchmark failure. */
+    get rejected() {
+      return rejected;
+    },
+    /** Whether `accessToken` was issued here and has expired by now (server clock). */
+    expired(accessToken: string): boolean {
+      const expiresAt = expiries.get(accessToken);
+      return expiresAt === undefined || expiresAt <= Date.now();
+    },
     reset() {
       requests = 0;
+    },
+    /** Throws when a client was refused: its numbers would measure a failure, not a client. */
+    assertNoRejections(workload: string) {
+      if (rejected > 0)
+        throw new Error(
+          `${workload}: the token server refused ${rejected} request(s); the client did not authenticate`,
+        );
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,10 +1,10 @@
 import { createTokenManager, type TokenExchange } from "@auth/core";
 import createClient, { type Middleware } from "openapi-fetch";
-import { ClientCredentials } from "simple-oauth2";
 import { Bench } from "tinybench";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { summarize, type Summary } from "./stats.ts";
+import { tokenSources } from "./peers.ts";
 import { startTokenServer } from "./token-server.ts";
 
 const exchange: TokenExchange = {
@@ -42,64 +42,50 @@ async function latencies(
 }
 
 export interface P1Result {
+  /** Warm getToken() ÷ await Promise.resolve(token). */
   readonly ratio: Summary;
-  readonly naiveRatio: Summary;
-  readonly simpleOauth2Ratio: Summary;
+  /** Each peer's warm call ÷ the same baseline. */
+  readonly peers: Readonly<Record<string, Summary>>;
   readonly baselineNs: number;
 }
 
-/** P1: warm getToken() vs `await Promise.resolve(token)`, with peers on the same workload. */
+/** P1: a warm call vs `await Promise.resolve(token)`, for the manager and every peer, interleaved. */
 export async function p1WarmGetToken(rounds: number): Promise<P1Result> {
   const server = await startTokenServer(0);
   try {
+    const { "@auth/core": _wrapped, ...sources } = tokenSources(server.url);
     const manager = createTokenManager({ exchange, credentials, baseUrl: server.url });
+    for (const get of Object.values(sources)) await get(); // warm every cache
     const token = await manager.getToken();
-    const naive = async () => {
-      const response = await fetch(`${server.url}/oauth/token`, {
-        method: "POST",
-        headers: {
-          authorization: `Basic ${btoa("bench-client:bench-secret")}`,
-          "content-type": "application/x-www-form-urlencoded",
-        },
-        body: "grant_type=client_credentials",
-      });
-      return ((await response.json()) as { access_token: string }).access_token;
-    };
-    const oauth = new ClientCredentials({
-      client: { id: "bench-client", secret: "bench-secret" },
-      auth: { tokenHost: server.url, tokenPath: "/oauth/token" },
-    });
-    let accessToken = await oauth.getToken({});
-    // How users typically wire simple-oauth2: check expired() with a margin on every call.
-    const simple = async () => {
-      if (accessToken.expired(300)) accessToken = await oauth.getToken({});
-      return accessToken.token.access_token;
-    };
+    const fetchEveryCall = sources["fetch every call"]!;
     const ratios: number[] = [];
-    const naiveRatios: number[] = [];
-    const simpleRatios: number[] = [];
+    const peerRatios: Record<string, number[]> = {};
     let baselineNs = 0;
     for (let round = 0; round < rounds; round++) {
-      const result = await latencies(
-        {
-          baseline: () => Promise.resolve(token),
-          getToken: () => manager.getToken(),
-          simpleOauth2: simple,
-        },
-        250,
-      );
-      ratios.push(result.getToken! / result.baseline!);
-      simpleRatios.push(result.simpleOauth2! / result.baseline!);
-      baselineNs = result.baseline! * 1e6;
-      // The naive client does a full HTTP round trip per call: a few hundred calls suffice.
+      const tasks: Record<string, () => Promise<unknown>> = {
+        baseline: () => Promise.resolve(token),
+        "@auth/core": () => manager.getToken(),
+      };
+      for (const [name, get] of Object.entries(sources))
+        if (get !== fetchEveryCall) tasks[name] = get;
+      const result = await latencies(tasks, 250);
+      const baseline = result.baseline!;
+      baselineNs = baseline * 1e6;
+      ratios.push(result["@auth/core"]! / baseline);
+      for (const [name, latency] of Object.entries(result))
+        if (name !== "baseline" && name !== "@auth/core")
+          (peerRatios[name] ??= []).push(latency / baseline);
+      // A full HTTP round trip per call: a few hundred calls suffice.
       const started = performance.now();
-      for (let i = 0; i < 200; i++) await naive();
-      naiveRatios.push((performance.now() - started) / 200 / result.baseline!);
+      for (let i = 0; i < 200; i++) await fetchEveryCall();
+      (peerRatios["fetch every call"] ??= []).push((performance.now() - started) / 200 / baseline);
     }
+    server.assertNoRejections("P1");
     return {
       ratio: summarize(ratios),
-      naiveRatio: summarize(naiveRatios),
-      simpleOauth2Ratio: summarize(simpleRatios),
+      peers: Object.fromEntries(
+        Object.entries(peerRatios).map(([name, values]) => [name, summarize(values)]),
+      ),
       baselineNs,
     };
   } finally {
@@ -107,27 +93,42 @@ export async function p1WarmGetToken(rounds: number): Promise<P1Result> {
   }
 }
 
-export interface P2Sample {
+export interface P2Peer {
+  readonly client: string;
   readonly upstream: number;
-  readonly spreadMs: number;
+  readonly lastCallerMs: number;
 }
 export interface P2Result {
-  readonly ours: { upstream: Summary; spreadMs: Summary };
-  /** The same measurement with no token manager: callers awaiting one bare promise resolved after 20 ms. */
-  readonly floorSpreadMs: Summary;
-  readonly naive: P2Sample;
-  readonly simpleOauth2: P2Sample;
+  readonly upstream: Summary;
+  /** Last caller's wait ÷ the same burst awaiting one bare token request: what single-flight costs. */
+  readonly ratio: Summary;
+  readonly lastCallerMs: Summary;
+  readonly bareLastCallerMs: Summary;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly peers: readonly P2Peer[];
 }
 
-async function resolveAll(callers: number, call: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
+/** Each caller's wait from the burst's start, sorted. */
+async function burst(callers: number, call: () => Promise<unknown>): Promise<number[]> {
+  const started = performance.now();
+  const waits: number[] = [];
   await Promise.all(
-    Array.from({ length: callers }, () => call().then(() => times.push(performance.now()))),
+    Array.from({ length: callers }, () =>
+      call().then(() => waits.push(performance.now() - started)),
+    ),
   );
-  return Math.max(...times) - Math.min(...times);
+  return waits.sort((a, b) => a - b);
 }
 
-/** P2: 10,000 concurrent cold callers against a loopback token server with 20 ms latency. */
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/**
+ * P2: what a caller sees when `callers` arrive cold at once (token server latency 20 ms): from the
+ * burst's start to each caller's token, against the same burst awaiting one bare, authenticated
+ * token request to the same server, interleaved round by round.
+ */
 export async function p2ColdCallers(
   callers: number,
   rounds: number,
@@ -136,54 +137,103 @@ export async function p2ColdCallers(
   const server = await startTokenServer(20);
   try {
     const upstream: number[] = [];
-    const spreads: number[] = [];
-    const floor: number[] = [];
+    const ratios: number[] = [];
+    const oursLast: number[] = [];
+    const bare: number[] = [];
+    let lastWaits: number[] = [];
     for (let round = 0; round <= rounds; round++) {
       server.reset();
       const manager = createTokenManager({ exchange, credentials, baseUrl: server.url });
-      const spread = await resolveAll(callers, () => manager.getToken());
-      let release!: () => void;
-      const bare = new Promise<void>((resolve) => (release = resolve));
-      setTimeout(release, 20);
-      const floorSpread = await resolveAll(callers, () => bare);
+      const bareFetch = tokenSources(server.url)["fetch every call"]!;
+      let shared: Promise<string> | undefined;
+      const ours = () => burst(callers, () => manager.getToken());
+      const bareBurst = () => burst(callers, () => (shared ??= bareFetch()));
+      // Alternate which goes first, so warm connections and GC land on both sides equally.
+      let waits: number[];
+      let bareWaits: number[];
+      if (round % 2 === 0) {
+        waits = await ours();
+        bareWaits = await bareBurst();
+      } else {
+        bareWaits = await bareBurst();
+        waits = await ours();
+      }
+      const requests = server.requests - 1; // the bare request
       if (round === 0) continue; // warm-up
-      spreads.push(spread);
-      upstream.push(server.requests);
-      floor.push(floorSpread);
+      upstream.push(requests);
+      oursLast.push(waits.at(-1)!);
+      bare.push(bareWaits.at(-1)!);
+      ratios.push(waits.at(-1)! / bareWaits.at(-1)!);
+      lastWaits = waits;
     }
-    server.reset();
-    const naiveSpread = await resolveAll(peerCallers, async () => {
-      const response = await fetch(`${server.url}/oauth/token`, {
-        method: "POST",
-        body: "grant_type=client_credentials",
-      });
-      return response.json();
-    });
-    const naive = { upstream: server.requests, spreadMs: naiveSpread };
-    server.reset();
-    const oauth = new ClientCredentials({
-      client: { id: "bench-client", secret: "bench-secret" },
-      auth: { tokenHost: server.url, tokenPath: "/oauth/token" },
-    });
-    let cached: Awaited<ReturnType<typeof oauth.getToken>> | undefined;
-    const simpleSpread = await resolveAll(peerCallers, async () => {
-      if (!cached || cached.expired(300)) cached = await oauth.getToken({});
-      return cached.token.access_token;
-    });
-    const simpleOauth2 = { upstream: server.requests, spreadMs: simpleSpread };
+    const peers: P2Peer[] = [];
+    for (const [client, get] of Object.entries(tokenSources(server.url))) {
+      if (client === "@auth/core") continue;
+      server.reset();
+      const waits = await burst(peerCallers, get);
+      peers.push({ client, upstream: server.requests, lastCallerMs: waits.at(-1)! });
+    }
+    server.assertNoRejections("P2");
     return {
-      ours: { upstream: summarize(upstream), spreadMs: summarize(spreads) },
-      floorSpreadMs: summarize(floor),
-      naive,
-      simpleOauth2,
+      upstream: summarize(upstream),
+      ratio: summarize(ratios),
+      lastCallerMs: summarize(oursLast),
+      bareLastCallerMs: summarize(bare),
+      p50Ms: percentile(lastWaits, 50),
+      p99Ms: percentile(lastWaits, 99),
+      peers,
     };
   } finally {
     await server.close();
   }
 }
 
-/** P3: openapi-fetch GETs through the auth middleware vs a middleware setting a static header. */
-export async function p3Middleware(requests: number, rounds: number): Promise<Summary> {
+export interface P3Result {
+  /** Added per request by the auth middleware, in µs, against an in-memory fetch (no I/O noise). */
+  readonly overheadUs: Summary;
+  /** One openapi-fetch GET over loopback with a static header, in µs (context). */
+  readonly loopbackRequestUs: Summary;
+  /** overhead ÷ a loopback request, per round. */
+  readonly share: Summary;
+  /** Loopback, auth ÷ static middleware, interleaved (context: noisy at this scale). */
+  readonly loopbackRatio: Summary;
+}
+
+type Paths = {
+  "/ping": { get: { responses: { 200: { content: { "application/json": { ok: boolean } } } } } };
+};
+
+/** Total ms of `requests` GETs on each client, interleaved request by request, alternating which goes first. */
+async function interleaved(
+  a: ReturnType<typeof createClient<Paths>>,
+  b: ReturnType<typeof createClient<Paths>>,
+  requests: number,
+): Promise<[number, number]> {
+  const get = async (client: typeof a) => {
+    const started = performance.now();
+    const { response } = await client.GET("/ping");
+    if (!response.ok) throw new Error(`API answered ${response.status}`);
+    return performance.now() - started;
+  };
+  let first = 0;
+  let second = 0;
+  for (let i = 0; i < requests; i++) {
+    if (i % 2 === 0) {
+      first += await get(a);
+      second += await get(b);
+    } else {
+      second += await get(b);
+      first += await get(a);
+    }
+  }
+  return [first, second];
+}
+
+/**
+ * P3: what the auth middleware adds to a request. Measured against an in-memory fetch, where the
+ * overhead is not drowned in loopback I/O noise, and related to a real loopback request's time.
+ */
+export async function p3Middleware(rounds: number): Promise<P3Result> {
   const tokens = await startTokenServer(0);
   const api = createServer((_request, response) => {
     response.writeHead(200, { "content-type": "application/json" });
@@ -201,40 +251,44 @@ export async function p3Middleware(requests: number, rounds: number): Promise<Su
         return request;
       },
     };
-    type Paths = {
-      "/ping": {
-        get: { responses: { 200: { content: { "application/json": { ok: boolean } } } } };
-      };
+    const inMemory = (async () =>
+      new Response('{"ok":true}', {
+        headers: { "content-type": "application/json" },
+      })) as typeof globalThis.fetch;
+    const client = (middleware: Middleware, fetch?: typeof globalThis.fetch) => {
+      const created = createClient<Paths>({ baseUrl, ...(fetch ? { fetch } : {}) });
+      created.use(middleware);
+      return created;
     };
-    const withAuth = createClient<Paths>({ baseUrl });
-    withAuth.use(manager.middleware());
-    const withStatic = createClient<Paths>({ baseUrl });
-    withStatic.use(staticHeader);
-    const get = async (client: typeof withAuth) => {
-      const started = performance.now();
-      const { response } = await client.GET("/ping");
-      if (!response.ok) throw new Error(`API answered ${response.status}`);
-      return performance.now() - started;
-    };
-    for (let i = 0; i < 200; i++) await get(i % 2 ? withAuth : withStatic); // warm-up
+    const memoryAuth = client(manager.middleware(), inMemory);
+    const memoryStatic = client(staticHeader, inMemory);
+    const loopAuth = client(manager.middleware());
+    const loopStatic = client(staticHeader);
+    await interleaved(memoryAuth, memoryStatic, 2_000); // warm-up
+    await interleaved(loopAuth, loopStatic, 200);
+    const overhead: number[] = [];
+    const loopback: number[] = [];
+    const share: number[] = [];
     const ratios: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      // Interleave request by request, alternating which goes first, so drift on a shared
-      // machine lands on both sides equally.
-      let auth = 0;
-      let plain = 0;
-      for (let i = 0; i < requests; i++) {
-        if (i % 2 === 0) {
-          auth += await get(withAuth);
-          plain += await get(withStatic);
-        } else {
-          plain += await get(withStatic);
-          auth += await get(withAuth);
-        }
-      }
-      ratios.push(auth / plain);
+      const memoryRequests = 10_000;
+      const [withAuth, withStatic] = await interleaved(memoryAuth, memoryStatic, memoryRequests);
+      const overheadUs = ((withAuth - withStatic) / memoryRequests) * 1000;
+      const loopRequests = 1_000;
+      const [loopWithAuth, loopWithStatic] = await interleaved(loopAuth, loopStatic, loopRequests);
+      const requestUs = (loopWithStatic / loopRequests) * 1000;
+      overhead.push(overheadUs);
+      loopback.push(requestUs);
+      share.push(overheadUs / requestUs);
+      ratios.push(loopWithAuth / loopWithStatic);
     }
-    return summarize(ratios);
+    tokens.assertNoRejections("P3");
+    return {
+      overheadUs: summarize(overhead),
+      loopbackRequestUs: summarize(loopback),
+      share: summarize(share),
+      loopbackRatio: summarize(ratios),
+    };
   } finally {
     api.closeAllConnections();
     await new Promise((resolve) => api.close(resolve));
