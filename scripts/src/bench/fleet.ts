@@ -91,6 +91,7 @@ export async function p4Fleet(counts: readonly number[]): Promise<FleetRow[]> {
         const coldRequests = server.requests;
         await Promise.all(workers.map((w) => w.ask({ cmd: "offset", ms: 3_590_000 })));
         await Promise.all(workers.map((w) => w.ask({ cmd: "get", callers: 20 })));
+        server.assertNoRejections(`P4 (${processes} processes, ${store})`);
         rows.push({
           processes,
           store,

@@ -8,7 +8,7 @@ import { p5Codegen } from "./codegen.ts";
 import { p4Fleet, p4WarmRedis } from "./fleet.ts";
 import { longLived, steadyState } from "./steady.ts";
 import { formatSummary, verdict } from "./stats.ts";
-import { type BenchResults, renderSummary, type Row, withSummary } from "./summary.ts";
+import { type BenchResults, readmeWithSummary, renderSummary, type Row } from "./summary.ts";
 import { p1WarmGetToken, p2ColdCallers, p3Middleware } from "./workloads.ts";
 
 /**
@@ -233,7 +233,7 @@ async function writeOutputs(
   const readmePath = path.join(REPO_ROOT, "README.md");
   await writeFile(
     readmePath,
-    withSummary(await readFile(readmePath, "utf8"), renderSummary(benchResults)),
+    await readmeWithSummary(await readFile(readmePath, "utf8"), renderSummary(benchResults)),
   );
 }
 

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import * as prettier from "prettier";
 import { REPO_ROOT } from "../generate.ts";
 import type { Verdict } from "./stats.ts";
 
@@ -81,6 +82,13 @@ export function renderSummary(results: BenchResults): string {
   return lines.join("\n");
 }
 
+/** README.md with `summary` between the markers, formatted as the repo's prettier check expects. */
+export async function readmeWithSummary(readme: string, summary: string): Promise<string> {
+  const readmePath = path.join(REPO_ROOT, "README.md");
+  const config = (await prettier.resolveConfig(readmePath)) ?? {};
+  return prettier.format(withSummary(readme, summary), { ...config, filepath: readmePath });
+}
+
 /** Replaces the summary between the markers; throws when the markers are missing. */
 export function withSummary(readme: string, summary: string): string {
   const start = readme.indexOf(START);
@@ -102,7 +110,7 @@ export async function readResults(): Promise<BenchResults> {
 async function main(): Promise<void> {
   const readmePath = path.join(REPO_ROOT, "README.md");
   const readme = await readFile(readmePath, "utf8");
-  const expected = withSummary(readme, renderSummary(await readResults()));
+  const expected = await readmeWithSummary(readme, renderSummary(await readResults()));
   if (process.argv.includes("--check")) {
     if (expected !== readme) {
       console.error(

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { verdict } from "../src/bench/stats.ts";
+import { END, renderSummary, START, withSummary, type BenchResults } from "../src/bench/summary.ts";
+
+const spread = (min: number, median: number, max: number) => ({ min, median, max, samples: 7 });
+
+describe("verdicts from a spread", () => {
+  it("is met or missed only when the whole spread is on one side of the target", () => {
+    expect(verdict(spread(1.1, 1.2, 1.4), 1.5)).toBe("met");
+    expect(verdict(spread(1.6, 1.7, 1.9), 1.5)).toBe("missed");
+    expect(verdict(spread(0.8, 1.2, 1.9), 1.5)).toBe("inconclusive");
+    expect(verdict(spread(0.8, 0.9, 1.0), 1.0)).toBe("met");
+    expect(verdict(spread(5, 6, 7), 4, "higher")).toBe("met");
+  });
+});
+
+describe("README benchmark summary", () => {
+  const results: BenchResults = {
+    machine: "test machine",
+    rows: [
+      { id: "P1", what: "warm", measured: "1.2×", target: "≤ 1.5×", verdict: "met" },
+      { id: "P2", what: "burst", measured: "1.1×", target: "≤ 1.10×", verdict: "inconclusive" },
+      { id: "P5", what: "codegen", measured: "70 ms", target: "≤ 50 ms", verdict: "missed" },
+      { id: "P1 peer", what: "peer", measured: "1.1×", target: "—", verdict: "info" },
+    ],
+    steady: {
+      lifetimeSeconds: 2,
+      seconds: 20,
+      rows: [
+        { client: "@auth/core", calls: 100, upstream: 21, blocked: 0, expiredServed: 0 },
+        { client: "oauth4webapi + memo", calls: 100, upstream: 11, blocked: 500, expiredServed: 3 },
+      ],
+    },
+    longLived: [
+      { client: "@auth/core", requestsPerHour: 1.2 },
+      { client: "memo cache", requestsPerHour: 1 },
+    ],
+    suiteSeconds: 95,
+  };
+
+  it("is computed from the results: counts, every target row, the trade-off, the suite time", () => {
+    const summary = renderSummary(results);
+    expect(summary.startsWith(START) && summary.endsWith(END)).toBe(true);
+    expect(summary).toContain("1 targets met, 1 missed, 1 inconclusive");
+    expect(summary).toContain("| P5 | codegen | 70 ms | ≤ 50 ms | **missed** |");
+    expect(summary).not.toContain("P1 peer");
+    expect(summary).toContain(
+      "1.9× the requests of a memo cache while blocking 0 callers (memo caches: 500)",
+    );
+    expect(summary).toContain("1.20 requests per hour against 1.00");
+    expect(summary).toContain("took 95 s");
+  });
+
+  it("replaces only what is between the markers, and refuses a README without them", () => {
+    const readme = `# Title\n\nbefore\n\n${START}\nold\n${END}\n\nafter\n`;
+    const updated = withSummary(readme, renderSummary(results));
+    expect(updated.startsWith("# Title\n\nbefore\n\n")).toBe(true);
+    expect(updated.endsWith("\n\nafter\n")).toBe(true);
+    expect(updated).not.toContain("\nold\n");
+    expect(() => withSummary("# no markers", "x")).toThrow(/bench-summary:start/);
+  });
+});
