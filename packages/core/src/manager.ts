@@ -1,9 +1,8 @@
-import type { Middleware } from "openapi-fetch";
 import { createCooldownGate } from "./cooldown.js";
 import { AuthError, AuthErrorCode } from "./errors.js";
 import { createEmitter, type TokenEventListener } from "./events.js";
 import type { TokenExchange } from "./exchange.js";
-import { createAuthMiddleware } from "./middleware.js";
+import { type AuthMiddleware, createAuthMiddleware } from "./middleware.js";
 import { resolvePolicies } from "./options.js";
 import { basicValue, checkCredentials } from "./credentials.js";
 import { createRedactor } from "./redact.js";
@@ -84,7 +83,7 @@ export interface TokenManager<Raw = Record<string, unknown>> {
    */
   clearCredentialsFailure(): Promise<void>;
   /** openapi-fetch middleware: sets Authorization and replays a request once after a 401. */
-  middleware(): Middleware;
+  middleware(): AuthMiddleware;
   /** Subscribes to events; returns the unsubscribe function. */
   on(listener: TokenEventListener): () => void;
   /**
@@ -150,7 +149,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   /** The last token dropped by invalidate(): its refresh token may still be good. */
   let retired: StoredToken | undefined;
   let inflight: Promise<TokenSet<Raw>> | undefined;
-  let middleware: Middleware | undefined;
+  let middleware: AuthMiddleware | undefined;
   /** Mirrors `closedSignal.aborted` as a plain field: the warm path reads it on every call. */
   let closed = false;
 

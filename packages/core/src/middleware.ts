@@ -1,5 +1,18 @@
-import type { Middleware } from "openapi-fetch";
 import type { TokenManager } from "./manager.js";
+
+/**
+ * The openapi-fetch middleware shape, declared here so `@auth/core`'s types compile without
+ * openapi-fetch installed (it is an optional peer). Structurally assignable to openapi-fetch's
+ * `Middleware`: `client.use(auth.middleware())` type-checks as is.
+ */
+export interface AuthMiddleware {
+  onRequest(params: { request: Request }): Promise<Request>;
+  onResponse(params: {
+    request: Request;
+    response: Response;
+    options: { fetch: (input: Request) => Promise<Response> };
+  }): Promise<Response | undefined>;
+}
 
 interface Sent {
   readonly accessToken: string;
@@ -25,7 +38,7 @@ const MAX_REPLACEMENTS = 16;
  */
 export function createAuthMiddleware(
   manager: Pick<TokenManager<unknown>, "getToken" | "invalidate">,
-): Middleware {
+): AuthMiddleware {
   const sent = new WeakMap<Request, Sent>();
   /** Tokens obtained after a 401 that have not yet been accepted by the API. */
   const unproven = new Set<string>();

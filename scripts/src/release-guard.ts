@@ -1,0 +1,53 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "./generate.ts";
+
+/** The public npm scope `@auth` belongs to Auth.js: these packages must never be published there. */
+const FOREIGN_SCOPES = ["@auth"];
+
+/**
+ * Why a release must not go ahead, or undefined when it may: every publishable package is under
+ * one scope, that scope is not someone else's, and the person releasing confirmed owning it
+ * (`RELEASE_SCOPE=@your-scope`).
+ */
+export function releaseProblem(
+  names: readonly string[],
+  confirmedScope: string | undefined,
+): string | undefined {
+  const scopes = [
+    ...new Set(names.map((name) => (name.startsWith("@") ? name.split("/")[0]! : "(no scope)"))),
+  ];
+  if (scopes.length !== 1)
+    return `the publishable packages use several scopes (${scopes.join(", ")}); run \`pnpm rescope @your-scope\` to move them all to one you own`;
+  const scope = scopes[0]!;
+  if (FOREIGN_SCOPES.includes(scope))
+    return `the packages are named ${scope}/*, and the public npm scope ${scope} belongs to Auth.js: installing them would resolve to Auth.js's packages. Run \`pnpm rescope @your-scope\` (a scope you own), then \`pnpm install && pnpm generate\`, then release with RELEASE_SCOPE=@your-scope`;
+  if (confirmedScope !== scope)
+    return `confirm that you own the npm scope ${scope}: run the release with RELEASE_SCOPE=${scope}${confirmedScope ? ` (RELEASE_SCOPE is ${confirmedScope})` : ""}`;
+  return undefined;
+}
+
+/** Names of the packages changesets would publish: every non-private package under packages/. */
+export async function publishableNames(root = REPO_ROOT): Promise<string[]> {
+  const names: string[] = [];
+  for (const entry of await readdir(path.join(root, "packages"), { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const manifest = JSON.parse(
+      await readFile(path.join(root, "packages", entry.name, "package.json"), "utf8"),
+    ) as { name: string; private?: boolean };
+    if (!manifest.private) names.push(manifest.name);
+  }
+  return names.sort();
+}
+
+async function main(): Promise<void> {
+  const problem = releaseProblem(await publishableNames(), process.env.RELEASE_SCOPE);
+  if (problem) {
+    console.error(`release refused: ${problem}`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  await main();

@@ -1,0 +1,50 @@
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../src/generate.ts";
+import { publishableNames, releaseProblem } from "../src/release-guard.ts";
+
+// Built so that `pnpm rescope` (which rewrites "@auth/") leaves these tests meaning the same.
+const AUTH = "@" + "auth";
+
+describe("release guard", () => {
+  it("refuses the @auth scope, which belongs to Auth.js, and names pnpm rescope", () => {
+    expect(releaseProblem([`${AUTH}/core`, `${AUTH}/enkash`], AUTH)).toMatch(
+      /belongs to Auth\.js.*pnpm rescope @your-scope/,
+    );
+  });
+
+  it("needs the owner's confirmation of any other scope, and one scope for all", () => {
+    expect(releaseProblem(["@acme/core", "@acme/enkash"], undefined)).toMatch(
+      /RELEASE_SCOPE=@acme/,
+    );
+    expect(releaseProblem(["@acme/core"], "@other")).toMatch(/RELEASE_SCOPE is @other/);
+    expect(releaseProblem(["@acme/core", "@other/enkash"], "@acme")).toMatch(/several scopes/);
+    expect(releaseProblem(["@acme/core", "@acme/enkash"], "@acme")).toBeUndefined();
+  });
+
+  it("runs first in `pnpm release`, and refuses this repository without a confirmed scope", async () => {
+    const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts.release).toMatch(
+      /^pnpm --filter \S+ exec tsx src\/release-guard\.ts && /,
+    );
+    expect((await publishableNames()).length).toBeGreaterThanOrEqual(6);
+    // The guard alone: never `pnpm release`, which would go on to publish if the guard were broken.
+    const env = { ...process.env };
+    delete env.RELEASE_SCOPE;
+    const result = await promisify(execFile)(
+      path.join(REPO_ROOT, "scripts/node_modules/.bin/tsx"),
+      ["src/release-guard.ts"],
+      { cwd: path.join(REPO_ROOT, "scripts"), env },
+    ).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("release refused");
+  }, 60_000);
+});
