@@ -125,6 +125,12 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
       await format(renderTsconfig(model), path.join(dir, "tsconfig.json")),
     );
     files.set("README.md", await format(renderReadme(model), path.join(dir, "README.md")));
+    // Shipped in the tarball: the license, and the spec the package was generated from.
+    files.set("LICENSE", await readFile(path.join(REPO_ROOT, "LICENSE"), "utf8"));
+    files.set(
+      "openapi.yaml",
+      await readFile(path.join(specsDir, path.basename(model.specFile)), "utf8"),
+    );
     files.set("src/index.ts", await format(renderIndex(model), path.join(dir, "src/index.ts")));
     files.set(
       "src/provider.gen.ts",

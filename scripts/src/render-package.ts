@@ -11,8 +11,8 @@ const DEV_DEPENDENCIES = {
 
 /** package.json of a provider package. `version` is kept from disk: changesets owns it. */
 export function renderPackageJson(model: ProviderModel, version: string): string {
+  // No "//" note here: it would ship in the tarball. README.md and every .gen.ts say it is generated.
   const manifest = {
-    [GENERATED_JSON_KEY]: generatedJsonNote(model.specFile),
     name: model.packageName,
     version,
     description: `Typed token manager for ${model.title}: ${model.summary}`,
@@ -26,8 +26,18 @@ export function renderPackageJson(model: ProviderModel, version: string): string
     },
     main: "./dist/index.js",
     types: "./dist/index.d.ts",
-    files: ["dist", "README.md"],
-    engines: { node: ">=20" },
+    // The source maps point at src/: ship it (tests excluded) so they resolve.
+    files: [
+      "dist",
+      "src",
+      "!src/**/*.test.ts",
+      "!src/**/*.test-d.ts",
+      "openapi.yaml",
+      "README.md",
+      "LICENSE",
+    ],
+    // ESM only; require() of ESM works unflagged from Node 20.19.
+    engines: { node: ">=20.19" },
     scripts: {
       build: "tsc -p tsconfig.json",
       typecheck: "tsc --noEmit -p tsconfig.json",

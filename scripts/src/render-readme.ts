@@ -38,7 +38,7 @@ export function renderReadme(model: ProviderModel): string {
 
 ${model.summary}
 
-A typed token manager for **${model.title}**, generated from [\`${model.specFile}\`](../../${model.specFile}).
+A typed token manager for **${model.title}**, generated from \`${model.specFile}\` (shipped with the package as [\`openapi.yaml\`](./openapi.yaml)). ESM only: Node ≥ 20.19 (where \`require()\` of ES modules works unflagged), Bun, Deno, browsers and edge runtimes.
 You hand it your credentials once; \`getToken()\` returns a cached token, renews it in the background
 before it expires, shares one request between concurrent callers, and never retries a credentials
 failure.
