@@ -9,7 +9,7 @@ import { REPO_ROOT } from "../generate.ts";
 /**
  * `pnpm test:runtimes`: the packages as users install them. Packs every package the scenario needs,
  * installs the tarballs with npm into a fresh consumer project, runs one scenario on each Node
- * version (real binaries from the `node` npm package), and type-checks a consumer under node16,
+ * version (real binaries from the `node` npm package), Bun and Deno (their npm packages), and type-checks a consumer under node16,
  * nodenext and bundler resolution with `skipLibCheck: false`. Prints a table runtime × check and
  * exits non-zero on any failure. A runtime that cannot be had is reported as skipped, with why.
  */
@@ -17,6 +17,8 @@ const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PACKAGES = ["core", "alternative-payments", "sandbox"];
 const NODE_VERSIONS = ["20.19.6", "22.23.3", "24.9.0"];
+const BUN_VERSION = "1.4.5";
+const DENO_VERSION = "2.9.6";
 const progress = (line: string) => process.stderr.write(`runtimes: ${line}\n`);
 
 type Cell = "pass" | `fail: ${string}` | `skipped: ${string}`;
@@ -72,10 +74,10 @@ async function main(): Promise<void> {
     await copyFile(path.join(here, "consumer.ts"), path.join(consumer, "consumer.ts"));
 
     const table = new Map<string, Record<string, Cell>>();
-    const scenario = async (runtime: string, executable: string) => {
+    const scenario = async (runtime: string, executable: string, flags: string[] = []) => {
       progress(`scenario on ${runtime}…`);
       try {
-        const { stdout } = await run(executable, ["scenario.mjs"], {
+        const { stdout } = await run(executable, [...flags, "scenario.mjs"], {
           cwd: consumer,
           timeout: 120_000,
         });
@@ -101,6 +103,30 @@ async function main(): Promise<void> {
         continue;
       }
       await scenario(`node ${version}`, path.join(tools, "node_modules/node/bin/node"));
+    }
+
+    // Bun and Deno from their npm packages, which ship the real binaries.
+    const others = path.join(work, "bun-deno");
+    await mkdir(others);
+    await writeFile(path.join(others, "package.json"), '{"private":true}');
+    let othersInstalled = true;
+    try {
+      await npm(others, ["install", `bun@${BUN_VERSION}`, `deno@${DENO_VERSION}`]);
+    } catch (error) {
+      othersInstalled = false;
+      const why = `skipped: npm could not install bun/deno (${(error as Error).message.split("\n")[0]})`;
+      table.set(`bun ${BUN_VERSION}`, { scenario: why as Cell });
+      table.set(`deno ${DENO_VERSION}`, { scenario: why as Cell });
+    }
+    if (othersInstalled) {
+      await scenario(`bun ${BUN_VERSION}`, path.join(others, "node_modules/.bin/bun"));
+      await scenario(`deno ${DENO_VERSION}`, path.join(others, "node_modules/.bin/deno"), [
+        "run",
+        "--allow-net=127.0.0.1",
+        "--allow-env",
+        "--allow-read",
+        "--allow-sys",
+      ]);
     }
 
     const tsc = path.join(REPO_ROOT, "scripts/node_modules/.bin/tsc");
