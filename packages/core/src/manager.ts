@@ -60,6 +60,11 @@ export interface GetTokenOptions {
   readonly signal?: AbortSignal;
   /** Ignore the cached token and fetch a new one. */
   readonly forceRefresh?: boolean;
+  /**
+   * Hands a background refresh started by this call to the platform, so it outlives the request
+   * that triggered it: on Cloudflare Workers pass `(promise) => ctx.waitUntil(promise)`.
+   */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /**
@@ -251,12 +256,13 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         now < entry.stored.expiresAt &&
         (now < entry.usableUntil || now < entry.notBefore || blocked)
       ) {
-        if (!inflight && !blocked && now >= entry.notBefore) refreshInBackground();
+        if (!inflight && !blocked && now >= entry.notBefore)
+          refreshInBackground(getOptions.waitUntil);
         if (events.listening) emit("served_stale", { expiresAt: entry.stored.expiresAt });
         return entry.promise;
       }
     }
-    const fresh = acquire(!!forceRefresh, false);
+    const fresh = recoverLost(acquire(!!forceRefresh, false), !!forceRefresh);
     // A refresh that failed does not take away a token that still works (unless the caller asked
     // for a new one, or dropped this one with invalidate()).
     const shared =
@@ -278,8 +284,8 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     });
   }
 
-  function refreshInBackground(): void {
-    acquire(false, true).then(
+  function refreshInBackground(waitUntil: GetTokenOptions["waitUntil"]): void {
+    const work = acquire(false, true).then(
       (fresh) => emit("refreshed_in_background", { expiresAt: fresh.expiresAt }),
       (error: AuthError) => {
         if (error.code === AuthErrorCode.Closed) return;
@@ -287,6 +293,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         emit("background_refresh_failed", { code: error.code, nextAttemptInMs: wait });
       },
     );
+    waitUntil?.(work);
   }
 
   function aborted(): AuthError {
@@ -295,6 +302,19 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       `waiting for a ${provider} token was aborted by the caller's signal`,
       { provider },
     );
+  }
+
+  /**
+   * A shared request can be lost without an AuthError: an edge runtime (workerd) cancels the I/O of
+   * a request that has ended, and a promise from that request then rejects with the platform's own
+   * error in every other request. Whoever sees that drops the lost request and sends its own, once.
+   */
+  function recoverLost(shared: Promise<TokenSet<Raw>>, force: boolean): Promise<TokenSet<Raw>> {
+    return shared.catch((error: unknown) => {
+      if (AuthError.isInstance(error) || closed) throw error;
+      if (inflight === shared) inflight = undefined;
+      return acquire(force, false);
+    });
   }
 
   /** One shared promise per refresh; callers arriving while the gate is closed get its error at once. */

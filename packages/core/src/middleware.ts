@@ -74,7 +74,9 @@ export function createAuthMiddleware(
       replay.headers.set("authorization", `${fresh.tokenType} ${fresh.accessToken}`);
       // Drain the first 401 so its connection can be reused.
       await response.body?.cancel().catch(() => undefined);
-      const replayed = await options.fetch(replay);
+      // Unbound: browsers and workerd reject a `fetch` called with another `this`.
+      const fetchImpl = options.fetch;
+      const replayed = await fetchImpl(replay);
       settle(fresh.accessToken, replayed.status);
       return replayed;
     },

@@ -40,6 +40,9 @@ const noop = () => undefined;
 export function createRequestRunner(options: RequestRunnerOptions): RunAttempt {
   const { exchange, clock, closed } = options;
   const provider = exchange.provider;
+  // Called unbound: browsers and workerd reject a `fetch` whose `this` is not the global object
+  // ("Illegal invocation"), and `options.fetch(…)` would make `this` the options object.
+  const fetchImpl = options.fetch;
 
   return async (grant, timeoutMs) => {
     const controller = new AbortController();
@@ -57,7 +60,7 @@ export function createRequestRunner(options: RequestRunnerOptions): RunAttempt {
       controller.signal,
     );
     const guardedFetch: typeof globalThis.fetch = (input, init) =>
-      options.fetch(input, { ...init, redirect: "manual", signal: controller.signal });
+      fetchImpl(input, { ...init, redirect: "manual", signal: controller.signal });
 
     const work = (async () => {
       const response = await options.send(request, guardedFetch);
