@@ -1,8 +1,10 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
+import { build } from "esbuild";
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../generate.ts";
 
@@ -19,6 +21,7 @@ const PACKAGES = ["core", "alternative-payments", "sandbox"];
 const NODE_VERSIONS = ["20.19.6", "22.23.3", "24.9.0"];
 const BUN_VERSION = "1.4.5";
 const DENO_VERSION = "2.9.6";
+const WORKERD_VERSION = "1.20261117.1";
 const progress = (line: string) => process.stderr.write(`runtimes: ${line}\n`);
 
 type Cell = "pass" | `fail: ${string}` | `skipped: ${string}`;
@@ -129,6 +132,8 @@ async function main(): Promise<void> {
       ]);
     }
 
+    table.set(`workerd ${WORKERD_VERSION}`, await workerd(work, consumer));
+
     const tsc = path.join(REPO_ROOT, "scripts/node_modules/.bin/tsc");
     const types: Record<string, Cell> = {};
     for (const [name, module, resolution] of [
@@ -189,6 +194,116 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * workerd (Cloudflare's runtime, from its npm package): the worker bundled from the installed
+ * tarballs, the sandbox from the installed @auth/sandbox, 4 s tokens. A background refresh either
+ * handed to `ctx.waitUntil` (kept) or not (cancelled when its request ends, which used to poison
+ * the manager for every later request).
+ */
+async function workerd(work: string, consumer: string): Promise<Record<string, Cell>> {
+  progress("scenario on workerd…");
+  const dir = path.join(work, "workerd");
+  await mkdir(dir);
+  await writeFile(path.join(dir, "package.json"), '{"private":true}');
+  try {
+    await npm(dir, ["install", `workerd@${WORKERD_VERSION}`]);
+  } catch (error) {
+    return {
+      scenario: `skipped: npm could not install workerd (${(error as Error).message.split("\n")[0]})`,
+    };
+  }
+  await build({
+    entryPoints: [path.join(here, "worker.mjs")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    outfile: path.join(dir, "worker.js"),
+    nodePaths: [path.join(consumer, "node_modules")],
+    mainFields: ["module", "main"],
+    conditions: ["worker", "browser"],
+    logLevel: "silent",
+  });
+  const { startSandbox } = (await import(
+    pathToFileURL(path.join(consumer, "node_modules/@auth/sandbox/dist/index.js")).href
+  )) as typeof import("@auth/sandbox");
+  const sandbox = await startSandbox({
+    providers: ["alternative-payments"],
+    settings: { lifetimeSeconds: 4 },
+  });
+  const credentials = sandbox.credentials["alternative-payments"];
+  const port = await freePort();
+  await writeFile(
+    path.join(dir, "config.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker), (name = "loopback", network = (allow = ["local"])) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker", esModule = embed "worker.js") ],
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "TOKEN_URL", text = "${sandbox.baseUrls["alternative-payments"]}"),
+    (name = "CLIENT_ID", text = "${credentials.clientId}"),
+    (name = "CLIENT_SECRET", text = "${credentials.clientSecret}"),
+  ],
+  globalOutbound = "loopback",
+);
+`,
+  );
+  const server = spawn(path.join(dir, "node_modules/.bin/workerd"), ["serve", "config.capnp"], {
+    cwd: dir,
+    stdio: "ignore",
+  });
+  const call = async (query: string): Promise<{ ok: boolean; token?: string; error?: string }> =>
+    (await fetch(`http://127.0.0.1:${port}/?${query}`)).json() as Promise<{
+      ok: boolean;
+      token?: string;
+      error?: string;
+    }>;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const results: Record<string, Cell> = {};
+  try {
+    for (let i = 0; ; i++) {
+      const up = await call("m=probe").then(
+        () => true,
+        () => false,
+      );
+      if (up) break;
+      if (i > 100) throw new Error("workerd did not start");
+      await sleep(100);
+    }
+    const [a1, b1] = await Promise.all([call("m=a"), call("m=b")]);
+    results.token = a1.ok && b1.ok ? "pass" : `fail: ${a1.error ?? b1.error}`;
+    await sleep(2_600); // inside the refresh window: each call starts a background refresh
+    await Promise.all([call("m=a&waitUntil"), call("m=b")]);
+    await sleep(500);
+    const a2 = await call("m=a");
+    results["waitUntil keeps a background refresh"] =
+      a2.ok && a2.token !== a1.token
+        ? "pass"
+        : `fail: ${a2.error ?? "the refresh did not complete"}`;
+    await sleep(1_500); // b's token has expired; its background refresh died with its request
+    const b2 = await call("m=b");
+    results["recovers a refresh lost with its request"] =
+      b2.ok && b2.token !== b1.token ? "pass" : `fail: ${b2.error ?? "no new token"}`;
+  } catch (error) {
+    results.scenario = `fail: ${(error as Error).message}`;
+  } finally {
+    server.kill();
+    await sandbox.close();
+  }
+  return results;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 await main();

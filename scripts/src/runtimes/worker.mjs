@@ -1,0 +1,29 @@
+// The edge recipe, run in workerd against the installed tarballs: one client per isolate, at
+// module scope; `?waitUntil` hands a background refresh to the platform. Two managers so one
+// timeline covers both a refresh kept alive by waitUntil (a) and one lost with its request (b).
+import { createAuth } from "@auth/alternative-payments";
+
+const managers = {};
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    const name = url.searchParams.get("m") ?? "a";
+    managers[name] ??= createAuth({
+      clientId: env.CLIENT_ID,
+      clientSecret: env.CLIENT_SECRET,
+      baseUrl: env.TOKEN_URL,
+    });
+    const options = url.searchParams.has("waitUntil")
+      ? { waitUntil: (promise) => ctx.waitUntil(promise) }
+      : {};
+    try {
+      const token = await managers[name].getToken(options);
+      return Response.json({ ok: true, token: token.accessToken });
+    } catch (error) {
+      return Response.json({
+        ok: false,
+        error: `${error?.constructor?.name}: ${error?.code ?? ""} ${String(error?.message).slice(0, 160)}`,
+      });
+    }
+  },
+};
