@@ -228,6 +228,36 @@ function demoCredentials(exchange: TokenExchange): Record<string, string> {
   return values;
 }
 
+/**
+ * CORS for pages served from a loopback origin (a frontend under test talking to the emulator);
+ * other origins get no CORS headers, so a website in a developer's browser cannot use it.
+ * Answers a preflight and returns true; otherwise adds the headers and returns false.
+ */
+function allowCors(request: IncomingMessage, response: ServerResponse): boolean {
+  const origin = request.headers.origin;
+  let loopback = false;
+  try {
+    const { hostname } = new URL(origin ?? "");
+    loopback =
+      hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+  } catch {
+    // No or malformed Origin: not a browser's cross-origin request.
+  }
+  if (!loopback) return false;
+  response.setHeader("access-control-allow-origin", origin!);
+  response.setHeader("vary", "origin");
+  response.setHeader("access-control-expose-headers", "date, retry-after");
+  if (request.method !== "OPTIONS") return false;
+  response.writeHead(204, {
+    "access-control-allow-methods": "GET, POST",
+    "access-control-allow-headers":
+      request.headers["access-control-request-headers"] ?? "authorization, content-type",
+    "access-control-max-age": "600",
+  });
+  response.end();
+  return true;
+}
+
 /** What this sandbox answers, for 404s and the CLI: `POST /enkash/oauth/token`, … */
 export function endpoints(states: ReadonlyMap<string, { provider: SandboxProvider }>): string[] {
   return [...states.values()].flatMap(({ provider }) => [
@@ -242,6 +272,7 @@ async function handle(
   response: ServerResponse,
   maxBodyBytes: number,
 ): Promise<void> {
+  if (allowCors(request, response)) return;
   const url = new URL(request.url ?? "/", "http://sandbox.local");
   const [, id = "", ...rest] = url.pathname.split("/");
   const state = states.get(id);

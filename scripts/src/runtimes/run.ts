@@ -1,7 +1,18 @@
 import { execFile, spawn } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import { build } from "esbuild";
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { chromium as launcher } from "playwright-core";
+import {
+  access,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -22,6 +33,7 @@ const NODE_VERSIONS = ["20.19.6", "22.23.3", "24.9.0"];
 const BUN_VERSION = "1.4.5";
 const DENO_VERSION = "2.9.6";
 const WORKERD_VERSION = "1.20261117.1";
+const CHROMIUM = "/usr/bin/chromium";
 const progress = (line: string) => process.stderr.write(`runtimes: ${line}\n`);
 
 type Cell = "pass" | `fail: ${string}` | `skipped: ${string}`;
@@ -133,6 +145,7 @@ async function main(): Promise<void> {
     }
 
     table.set(`workerd ${WORKERD_VERSION}`, await workerd(work, consumer));
+    table.set("chromium (headless)", await chromium(work, consumer));
 
     const tsc = path.join(REPO_ROOT, "scripts/node_modules/.bin/tsc");
     const types: Record<string, Cell> = {};
@@ -294,6 +307,108 @@ const worker :Workerd.Worker = (
   } finally {
     server.kill();
     await sandbox.close();
+  }
+  return results;
+}
+
+/**
+ * Headless Chromium (Debian's, driven by playwright-core, which downloads no browser): a page on one
+ * loopback origin, bundled from the installed tarballs, talking to the sandbox on another (CORS).
+ */
+async function chromium(work: string, consumer: string): Promise<Record<string, Cell>> {
+  progress("scenario in headless Chromium…");
+  if (
+    !(await access(CHROMIUM).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return {
+      scenario: `skipped: ${CHROMIUM} is not installed (Debian: apt-get install chromium; .ci/run installs it)`,
+    };
+  const dir = path.join(work, "chromium");
+  await mkdir(dir);
+  await build({
+    entryPoints: [path.join(here, "browser.mjs")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    outfile: path.join(dir, "bundle.js"),
+    nodePaths: [path.join(consumer, "node_modules")],
+    logLevel: "silent",
+  });
+  const page = `<!doctype html><meta charset="utf-8"><title>@auth in a browser</title><script type="module" src="/bundle.js"></script>`;
+  const bundle = await readFile(path.join(dir, "bundle.js"));
+  const site = createHttpServer((request, response) => {
+    const script = request.url === "/bundle.js";
+    response.writeHead(200, { "content-type": script ? "text/javascript" : "text/html" });
+    response.end(script ? bundle : page);
+  });
+  await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  const { startSandbox } = (await import(
+    pathToFileURL(path.join(consumer, "node_modules/@auth/sandbox/dist/index.js")).href
+  )) as typeof import("@auth/sandbox");
+  const sandbox = await startSandbox({ providers: ["alternative-payments"] });
+  const config = {
+    credentials: sandbox.credentials["alternative-payments"],
+    baseUrl: sandbox.baseUrls["alternative-payments"],
+  };
+  const stats = () => sandbox.stats["alternative-payments"];
+  const browser = await launcher.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const results: Record<string, Cell> = {};
+  const check = async (name: string, run: () => Promise<string | undefined>) => {
+    try {
+      const failure = await run();
+      results[name] = failure === undefined ? "pass" : `fail: ${failure}`;
+    } catch (error) {
+      results[name] = `fail: ${(error as Error).message.split("\n")[0]}`;
+    }
+  };
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(origin);
+    await tab.waitForFunction(() => "scenario" in globalThis);
+    type Scenario = Record<string, (config: unknown) => Promise<unknown>>;
+    const step = (name: string) =>
+      tab.evaluate(
+        ([name, config]) =>
+          (globalThis as unknown as { scenario: Scenario }).scenario[name as string]!(config),
+        [name, config] as const,
+      );
+    await check("token", async () =>
+      (await step("token")) === true ? undefined : "no usable token",
+    );
+    await check("cache hit", async () =>
+      stats().tokenRequests === 1 ? undefined : `${stats().tokenRequests} token requests`,
+    );
+    sandbox.revokeTokens("alternative-payments");
+    await check("401 replay", async () => {
+      const status = await step("replay");
+      return status === 200 && stats().tokenRequests === 2
+        ? undefined
+        : `status ${String(status)}, ${stats().tokenRequests} token requests`;
+    });
+    await check("typed bad credentials", async () => {
+      const code = await step("badCredentials");
+      return code === "invalid_credentials" ? undefined : `got ${String(code)}`;
+    });
+  } finally {
+    await browser.close();
+    await sandbox.close();
+    site.closeAllConnections();
+    await new Promise((resolve) => site.close(resolve));
   }
   return results;
 }

@@ -93,6 +93,28 @@ describe("the sandbox under a rude client", () => {
   });
 });
 
+describe("CORS", () => {
+  it("lets a page on a loopback origin call the sandbox, and no other origin", async () => {
+    const url = `${sandbox.baseUrls["alternative-payments"]}/oauth/token`;
+    const preflight = (origin: string) =>
+      fetch(url, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
+      });
+    const local = await preflight("http://127.0.0.1:5173");
+    expect(local.status).toBe(204);
+    expect(local.headers.get("access-control-allow-origin")).toBe("http://127.0.0.1:5173");
+    expect(local.headers.get("access-control-allow-headers")).toBe("authorization, content-type");
+    const foreign = await preflight("https://evil.example");
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+    expect(foreign.status).toBe(404);
+  });
+});
+
 describe("auth-sandbox arguments", () => {
   const run = (...args: string[]) =>
     promisify(execFile)(process.execPath, [cli, ...args], { timeout: 30_000 }).then(
