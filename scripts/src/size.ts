@@ -17,6 +17,13 @@ export const TARGETS = { core: 3 * 1024, provider: 1024 } as const;
  */
 export const BUDGETS = { core: 11 * 1024, provider: TARGETS.provider } as const;
 
+/**
+ * What users ship, per path (issue 10): a frontend importing only types ships nothing; a backend
+ * calling `createAuth().getToken()` ships core, openapi-fetch and the provider's own code. Measured
+ * 12.6 kB min+gzip; guarded at 14 kB against regressions.
+ */
+export const PATH_BUDGETS = { typesOnly: 0, backendGetToken: 14 * 1024 } as const;
+
 export interface SizeRow {
   readonly name: string;
   readonly minified: number;
@@ -56,6 +63,43 @@ export async function measureSizes(): Promise<SizeRow[]> {
     rows.push({ name: `@auth/${id}`, ...size, budget: BUDGETS.provider });
   }
   return rows;
+}
+
+/** Bytes a user's bundle gets for each path, measured through a provider package as users import it. */
+export async function measureUserPaths(): Promise<SizeRow[]> {
+  const through = async (contents: string) => {
+    const result = await build({
+      stdin: { contents, loader: "ts", resolveDir: path.join(REPO_ROOT, "examples") },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "neutral",
+      mainFields: ["module", "main"],
+      write: false,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]!.contents;
+    return {
+      minified: code.byteLength,
+      gzip: code.byteLength ? gzipSync(code, { level: 9 }).byteLength : 0,
+    };
+  };
+  return [
+    {
+      name: "types-only import (frontend): `import type { TokenResponse } from` a provider",
+      ...(await through(
+        `import type { TokenResponse } from "@auth/alternative-payments"; export type Body = TokenResponse;`,
+      )),
+      budget: PATH_BUDGETS.typesOnly,
+    },
+    {
+      name: "backend: `createAuth(…).getToken()` (provider + core + openapi-fetch)",
+      ...(await through(
+        `import { createAuth } from "@auth/alternative-payments"; export const token = createAuth({ clientId: "id", clientSecret: "secret" }).getToken();`,
+      )),
+      budget: PATH_BUDGETS.backendGetToken,
+    },
+  ];
 }
 
 async function generatedPackages(): Promise<string[]> {

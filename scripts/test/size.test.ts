@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { measureSizes } from "../src/size.ts";
+import { measureSizes, measureUserPaths } from "../src/size.ts";
 
 describe("size budgets (min+gzip)", () => {
   it("keeps each generated package's own runtime within 1 kB and @auth/core within its 11 kB guard", async () => {
@@ -10,5 +10,12 @@ describe("size budgets (min+gzip)", () => {
       .filter((row) => row.gzip > row.budget)
       .map((row) => `${row.name}: ${row.gzip} B > ${row.budget} B`);
     expect(over).toEqual([]);
+  });
+
+  it("ships 0 B for a types-only import, and keeps the backend path within its guard", async () => {
+    const [typesOnly, backend] = await measureUserPaths();
+    expect(typesOnly!.gzip).toBe(0);
+    expect(backend!.gzip).toBeGreaterThan(0);
+    expect(backend!.gzip).toBeLessThanOrEqual(backend!.budget);
   });
 });

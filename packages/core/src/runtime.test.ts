@@ -47,7 +47,8 @@ describe("runtime behaviour of the built package", () => {
       await manager.getToken();
       offset = 3_300_000;
       await manager.getToken();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Wait for the background request to reach the server (no fixed delay: a busy machine is slow).
+      while (calls < 2) await new Promise((resolve) => setTimeout(resolve, 10));
       server.closeAllConnections();
       server.close();
       console.log("done", calls);

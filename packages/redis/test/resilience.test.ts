@@ -80,9 +80,9 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
     await redis.kill();
     expect((await first.getToken({ forceRefresh: true })).accessToken).toMatch(/^token-/);
     await redis.start();
-    // The breaker probes again after its open period (1 s, then doubling): poll generously.
+    // The breaker probes again after its open period (1 s, then doubling): poll generously (40 s).
     let shared = false;
-    for (let i = 0; i < 100 && !shared; i++) {
+    for (let i = 0; i < 400 && !shared; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       await first.getToken({ forceRefresh: true }).catch(() => undefined);
       shared = (await redis.keys()).some((key) => key.endsWith(":token"));

@@ -160,7 +160,9 @@ describe("nothing readable at rest or on the wire", () => {
         60_000,
       );
       expect((await store.get("k"))?.accessToken).toBe("eyJhbGciOi.usable-token-value.sig");
-      await new Promise((resolve) => setTimeout(resolve, 100)); // let MONITOR lines arrive
+      // MONITOR lines arrive asynchronously: wait for the read above to show up (a busy machine is slow).
+      for (let i = 0; i < 500 && !monitored.some((line) => line.includes("HMGET")); i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       const dump = `${await redis.dump()}\n${monitored.join("\n")}`;
       expect(monitored.some((line) => line.includes("HMGET"))).toBe(true);
       expect(dump).toMatch(/^auth:\{[0-9a-f]{32}\}:token$/m);

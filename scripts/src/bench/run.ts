@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "../generate.ts";
-import { measureSizes, TARGETS } from "../size.ts";
+import { measureSizes, measureUserPaths, TARGETS } from "../size.ts";
 import { p5Codegen } from "./codegen.ts";
 import { p4Fleet, p4WarmRedis } from "./fleet.ts";
 import { longLived, steadyState } from "./steady.ts";
@@ -157,6 +157,16 @@ async function main(): Promise<void> {
   progress("P6 sizes…");
   const sizes = await measureSizes();
   results.p6 = sizes;
+  const userPaths = await measureUserPaths();
+  results.p6Paths = userPaths;
+  for (const size of userPaths)
+    rows.push({
+      id: "P6 path",
+      what: size.name,
+      measured: `${size.gzip} B (min ${size.minified} B)`,
+      target: `≤ ${size.budget} B`,
+      verdict: size.gzip <= size.budget ? "met" : "missed",
+    });
   for (const size of sizes) {
     const target = size.name === "@auth/core" ? TARGETS.core : TARGETS.provider;
     rows.push({
