@@ -76,7 +76,7 @@ export function renderSummary(results: BenchResults): string {
   if (results.suiteSeconds !== undefined)
     lines.push(
       "",
-      `The whole test suite (\`pnpm test\`, forced, no cache) took ${results.suiteSeconds.toFixed(0)} s in this run.`,
+      `The whole test suite (\`pnpm test\` with no turbo cache, runtime matrix included) took ${results.suiteSeconds.toFixed(0)} s in this run.`,
     );
   lines.push(END);
   return lines.join("\n");
