@@ -1,25 +1,17 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { createTokenManager, MemoryTokenStore, type TokenExchange } from "@auth/core";
+import { createTokenManager, MemoryTokenStore } from "@auth/core";
 import { createRedisStore } from "@auth/redis";
 import { createClient } from "redis";
 import { Bench } from "tinybench";
 import { summarize, type Summary } from "./stats.ts";
-import { startTokenServer } from "./token-server.ts";
+import { benchExchange } from "./peers.ts";
+import { BENCH_CLIENT, startTokenServer } from "./token-server.ts";
 
-const exchange: TokenExchange = {
-  provider: "bench",
-  tokenPath: "/oauth/token",
-  credentials: [
-    { name: "clientId", in: "basic", part: "username", secret: false, required: true },
-    { name: "clientSecret", in: "basic", part: "password", secret: true, required: true },
-  ],
-  grant: "client_credentials",
-  response: { accessToken: "access_token", tokenType: "token_type" },
-  expiry: { field: "expires_in", kind: "relative-seconds" },
-};
-const credentials = { clientId: "bench-client", clientSecret: "bench-secret" };
+/** The one bench client: its exchange and credentials, shared by every workload. */
+const exchange = benchExchange;
+const credentials = BENCH_CLIENT;
 const workerPath = fileURLToPath(new URL("./fleet-worker.mjs", import.meta.url));
 
 interface Worker {

@@ -1,24 +1,15 @@
-import { createTokenManager, type TokenExchange } from "@auth/core";
+import { createTokenManager } from "@auth/core";
 import createClient, { type Middleware } from "openapi-fetch";
 import { Bench } from "tinybench";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { summarize, type Summary } from "./stats.ts";
-import { tokenSources } from "./peers.ts";
-import { startTokenServer } from "./token-server.ts";
+import { benchExchange, tokenSources } from "./peers.ts";
+import { BENCH_CLIENT, startTokenServer } from "./token-server.ts";
 
-const exchange: TokenExchange = {
-  provider: "bench",
-  tokenPath: "/oauth/token",
-  credentials: [
-    { name: "clientId", in: "basic", part: "username", secret: false, required: true },
-    { name: "clientSecret", in: "basic", part: "password", secret: true, required: true },
-  ],
-  grant: "client_credentials",
-  response: { accessToken: "access_token", tokenType: "token_type" },
-  expiry: { field: "expires_in", kind: "relative-seconds" },
-};
-const credentials = { clientId: "bench-client", clientSecret: "bench-secret" };
+/** The one bench client: its exchange and credentials, shared by every workload. */
+const exchange = benchExchange;
+const credentials = BENCH_CLIENT;
 const BATCH = 1_000;
 
 /** Latency of one `await` in ms, per approach, measured by tinybench in batches of 1,000. */
