@@ -106,34 +106,20 @@ async function main(): Promise<void> {
 
     await scenario(`node ${process.versions.node} (this machine)`, process.execPath);
     for (const version of NODE_VERSIONS) {
-      const tools = path.join(work, `node-${version}`);
-      await mkdir(tools);
-      await writeFile(path.join(tools, "package.json"), '{"private":true}');
-      try {
-        await npm(tools, ["install", `node@${version}`]);
-      } catch (error) {
-        table.set(`node ${version}`, {
-          scenario: `skipped: npm could not install node@${version} (${(error as Error).message.split("\n")[0]})`,
-        });
-        continue;
-      }
-      await scenario(`node ${version}`, path.join(tools, "node_modules/node/bin/node"));
+      const tools = await installTools(work, `node-${version}`, [`node@${version}`]);
+      if (typeof tools !== "string") table.set(`node ${version}`, { scenario: tools.skipped });
+      else await scenario(`node ${version}`, path.join(tools, "node_modules/node/bin/node"));
     }
 
     // Bun and Deno from their npm packages, which ship the real binaries.
-    const others = path.join(work, "bun-deno");
-    await mkdir(others);
-    await writeFile(path.join(others, "package.json"), '{"private":true}');
-    let othersInstalled = true;
-    try {
-      await npm(others, ["install", `bun@${BUN_VERSION}`, `deno@${DENO_VERSION}`]);
-    } catch (error) {
-      othersInstalled = false;
-      const why = `skipped: npm could not install bun/deno (${(error as Error).message.split("\n")[0]})`;
-      table.set(`bun ${BUN_VERSION}`, { scenario: why as Cell });
-      table.set(`deno ${DENO_VERSION}`, { scenario: why as Cell });
-    }
-    if (othersInstalled) {
+    const others = await installTools(work, "bun-deno", [
+      `bun@${BUN_VERSION}`,
+      `deno@${DENO_VERSION}`,
+    ]);
+    if (typeof others !== "string") {
+      table.set(`bun ${BUN_VERSION}`, { scenario: others.skipped });
+      table.set(`deno ${DENO_VERSION}`, { scenario: others.skipped });
+    } else {
       await scenario(`bun ${BUN_VERSION}`, path.join(others, "node_modules/.bin/bun"));
       await scenario(`deno ${DENO_VERSION}`, path.join(others, "node_modules/.bin/deno"), [
         "run",
@@ -217,16 +203,8 @@ async function main(): Promise<void> {
  */
 async function workerd(work: string, consumer: string): Promise<Record<string, Cell>> {
   progress("scenario on workerd…");
-  const dir = path.join(work, "workerd");
-  await mkdir(dir);
-  await writeFile(path.join(dir, "package.json"), '{"private":true}');
-  try {
-    await npm(dir, ["install", `workerd@${WORKERD_VERSION}`]);
-  } catch (error) {
-    return {
-      scenario: `skipped: npm could not install workerd (${(error as Error).message.split("\n")[0]})`,
-    };
-  }
+  const dir = await installTools(work, "workerd", [`workerd@${WORKERD_VERSION}`]);
+  if (typeof dir !== "string") return { scenario: dir.skipped };
   await build({
     entryPoints: [path.join(here, "worker.mjs")],
     bundle: true,
@@ -238,9 +216,7 @@ async function workerd(work: string, consumer: string): Promise<Record<string, C
     conditions: ["worker", "browser"],
     logLevel: "silent",
   });
-  const { startSandbox } = (await import(
-    pathToFileURL(path.join(consumer, "node_modules/@auth/sandbox/dist/index.js")).href
-  )) as typeof import("@auth/sandbox");
+  const { startSandbox } = await installedSandbox(consumer);
   const sandbox = await startSandbox({
     providers: ["alternative-payments"],
     settings: { lifetimeSeconds: 4 },
@@ -346,9 +322,7 @@ async function chromium(work: string, consumer: string): Promise<Record<string, 
   });
   await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  const { startSandbox } = (await import(
-    pathToFileURL(path.join(consumer, "node_modules/@auth/sandbox/dist/index.js")).href
-  )) as typeof import("@auth/sandbox");
+  const { startSandbox } = await installedSandbox(consumer);
   const sandbox = await startSandbox({ providers: ["alternative-payments"] });
   const config = {
     credentials: sandbox.credentials["alternative-payments"],
@@ -411,6 +385,32 @@ async function chromium(work: string, consumer: string): Promise<Record<string, 
     await new Promise((resolve) => site.close(resolve));
   }
   return results;
+}
+
+/** A folder with `packages` installed by npm, or why they could not be (reported as skipped). */
+async function installTools(
+  work: string,
+  name: string,
+  packages: string[],
+): Promise<string | { skipped: Cell }> {
+  const dir = path.join(work, name);
+  await mkdir(dir);
+  await writeFile(path.join(dir, "package.json"), '{"private":true}');
+  try {
+    await npm(dir, ["install", ...packages]);
+    return dir;
+  } catch (error) {
+    return {
+      skipped: `skipped: npm could not install ${packages.join(", ")} (${(error as Error).message.split("\n")[0]})`,
+    };
+  }
+}
+
+/** The sandbox from the installed @auth/sandbox tarball, not the workspace's. */
+function installedSandbox(consumer: string): Promise<typeof import("@auth/sandbox")> {
+  return import(
+    pathToFileURL(path.join(consumer, "node_modules/@auth/sandbox/dist/index.js")).href
+  );
 }
 
 async function freePort(): Promise<number> {
