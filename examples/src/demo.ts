@@ -2,12 +2,9 @@
  * The main job (`pnpm start`): every provider package used exactly as its README shows, against
  * the embedded sandbox, with short-lived tokens so a background refresh happens within seconds.
  */
-import { createAuth as createAlternativePayments } from "@auth/alternative-payments";
 import type { TokenEvent, TokenManager } from "@auth/core";
-import { createAuth as createEnkash } from "@auth/enkash";
-import { createAuth as createInterswitch } from "@auth/interswitch";
-import { createAuth as createManis } from "@auth/manis";
 import { startSandbox, type ProviderId } from "@auth/sandbox";
+import { providers } from "./providers.gen.js";
 
 const TOKEN_LIFETIME_SECONDS = 6;
 const RUN_MS = 4_000;
@@ -97,25 +94,18 @@ async function main(): Promise<void> {
     `sandbox on ${sandbox.url}; tokens live ${TOKEN_LIFETIME_SECONDS} s; each provider serves callers for ${RUN_MS / 1000} s\n`,
   );
   try {
-    // Exactly as each package README shows, with baseUrl pointing at the local sandbox.
-    const managers: [ProviderId, TokenManager<unknown>][] = [
-      [
-        "interswitch",
-        createInterswitch({
-          ...sandbox.credentials.interswitch,
-          baseUrl: sandbox.baseUrls.interswitch,
-        }),
-      ],
-      [
-        "alternative-payments",
-        createAlternativePayments({
-          ...sandbox.credentials["alternative-payments"],
-          baseUrl: sandbox.baseUrls["alternative-payments"],
-        }),
-      ],
-      ["enkash", createEnkash({ ...sandbox.credentials.enkash, baseUrl: sandbox.baseUrls.enkash })],
-      ["manis", createManis({ ...sandbox.credentials.manis, baseUrl: sandbox.baseUrls.manis })],
-    ];
+    // Exactly as each package README shows, with baseUrl pointing at the local sandbox. The list
+    // is generated from specs/: every provider there is in the demo.
+    const managers = Object.entries(providers).map(
+      ([id, createAuth]) =>
+        [
+          id as ProviderId,
+          createAuth({
+            ...sandbox.credentials[id as ProviderId],
+            baseUrl: sandbox.baseUrls[id as ProviderId],
+          } as never),
+        ] as const,
+    );
     const rows = await Promise.all(
       managers.map(([id, auth]) => exercise(id, auth, () => sandbox.stats[id].tokenRequests)),
     );

@@ -4,7 +4,8 @@ import { generate, REPO_ROOT } from "./generate.ts";
 
 /**
  * Drift check: the committed packages must be exactly what the specs generate. Compares in memory
- * (works anywhere), and in CI also fails on any `git diff` under packages/ and .changeset/, since
+ * (works anywhere), and in CI also fails on any `git diff` under packages/, examples/ and
+ * .changeset/, since
  * the build regenerates before this runs.
  */
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   if (process.env.CI) {
     const status = spawnSync(
       "git",
-      ["status", "--porcelain", "--", "packages", ".changeset", "specs"],
+      ["status", "--porcelain", "--", "packages", "examples", ".changeset", "specs"],
       { cwd: REPO_ROOT, encoding: "utf8" },
     );
     if (status.status !== 0) {

@@ -1,14 +1,16 @@
-import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
+import { diffPublicApi } from "./api-diff.ts";
+import { type ChangeSummary, dropChangesets, updateChangeset } from "./changesets.ts";
 import { loadSpec } from "./load-spec.ts";
 import { buildModel, type ProviderModel } from "./model.ts";
 import { formatProblem, ProblemsError, type Problem } from "./problems.ts";
 import { renderPackageJson, renderTsconfig } from "./render-package.ts";
 import { renderReadme } from "./render-readme.ts";
 import { renderCreateAuth } from "./render-create-auth.ts";
+import { renderExampleProviders, renderSandboxTestPackages, syncManifest } from "./render-lists.ts";
 import {
   renderIndex,
   renderProvider,
@@ -153,36 +155,84 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
       ms: performance.now() - started,
     });
   }
-  // The sandbox emulates every spec from data: a new spec needs no sandbox code.
-  const sandboxStarted = performance.now();
-  planned.push({
-    id: "sandbox",
-    packageName: "@auth/sandbox",
-    specFile: "specs/",
-    dir: path.join(outRoot, "packages", "sandbox"),
-    files: new Map([
-      [
-        "src/providers.gen.ts",
+  // The sandbox emulates every spec from data, and every list of providers in the workspace is
+  // generated: a new spec needs no hand edit anywhere.
+  const generatedIds = await generatedPackageIds(outRoot);
+  const listsStarted = performance.now();
+  const sandboxDir = path.join(outRoot, "packages", "sandbox");
+  const sandboxFiles = new Map([
+    [
+      "src/providers.gen.ts",
+      await format(renderSandboxProviders(models), path.join(sandboxDir, "src/providers.gen.ts")),
+    ],
+    [
+      "test/packages.gen.ts",
+      await format(
+        renderSandboxTestPackages(models),
+        path.join(sandboxDir, "test/packages.gen.ts"),
+      ),
+    ],
+  ]);
+  const examplesDir = path.join(outRoot, "examples");
+  const examplesFiles = new Map([
+    [
+      "src/providers.gen.ts",
+      await format(renderExampleProviders(models), path.join(examplesDir, "src/providers.gen.ts")),
+    ],
+  ]);
+  for (const [dir, files, section] of [
+    [sandboxDir, sandboxFiles, "devDependencies"],
+    [examplesDir, examplesFiles, "dependencies"],
+  ] as const) {
+    const manifest = await readFile(path.join(dir, "package.json"), "utf8").catch(() => undefined);
+    if (manifest !== undefined)
+      files.set(
+        "package.json",
         await format(
-          renderSandboxProviders(models),
-          path.join(outRoot, "packages/sandbox/src/providers.gen.ts"),
+          syncManifest(manifest, section, models, generatedIds),
+          path.join(dir, "package.json"),
         ),
-      ],
-    ]),
-    ms: performance.now() - sandboxStarted,
-    partial: true,
-  });
+      );
+  }
+  const listsMs = performance.now() - listsStarted;
+  planned.push(
+    {
+      id: "sandbox",
+      packageName: "@auth/sandbox",
+      specFile: "specs/",
+      dir: sandboxDir,
+      files: sandboxFiles,
+      ms: listsMs,
+      partial: true,
+    },
+    {
+      id: "examples",
+      packageName: "@auth/examples",
+      specFile: "specs/",
+      dir: examplesDir,
+      files: examplesFiles,
+      ms: 0,
+      partial: true,
+      private: true,
+    },
+  );
+  const modelIds = new Set(models.map((m) => m.id));
+  const orphans = [...generatedIds].filter((id) => !modelIds.has(id));
 
   const results: PackageResult[] = [];
   const drift: Problem[] = [];
+  const changesetDir = path.join(outRoot, ".changeset");
   for (const item of planned) {
     const { dir, files, ms } = item;
     const changed: string[] = [];
+    const previous = new Map<string, string>();
     for (const [name, content] of files) {
       const existing = await readFile(path.join(dir, name), "utf8").catch(() => undefined);
+      if (existing !== undefined) previous.set(name, existing);
       if (existing !== content) changed.push(name);
     }
     const stale = item.partial ? [] : await staleGeneratedFiles(dir, files);
+    for (const name of stale) previous.set(name, await readFile(path.join(dir, name), "utf8"));
     changed.push(...stale.map((f) => `${f} (removed)`));
     const created = !item.partial && !(await exists(path.join(dir, "package.json")));
     if (options.check) {
@@ -193,17 +243,77 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
           message: "out of date with its spec; run `pnpm generate` and commit the result",
         });
       }
-    } else if (changed.length > 0) {
-      await writeAtomically(dir, files, stale);
-      if (options.changesets !== false) await writeChangeset(outRoot, item, changed, created);
+    } else {
+      if (changed.length > 0) await writeAtomically(dir, files, stale);
+      if (options.changesets !== false && !item.private) {
+        // Tests and manifests of a hand-written package are not what its users install.
+        const shipped = item.partial ? changed.filter((name) => name.startsWith("src/")) : changed;
+        const change =
+          shipped.length === 0 ? undefined : summarise(item, previous, shipped, created);
+        await updateChangeset(changesetDir, item.id, item.packageName, item.specFile, change);
+      }
     }
     results.push({ id: item.id, changed, created, ms });
     log(
       `${item.packageName.padEnd(28)} ${changed.length === 0 ? "unchanged" : (created ? "created: " : "updated: ") + changed.join(", ")} (${ms.toFixed(0)} ms)`,
     );
   }
+  for (const id of orphans) {
+    const dir = path.join(outRoot, "packages", id);
+    if (options.check) {
+      drift.push({
+        file: relative(dir),
+        pointer: "",
+        message: `generated package without a spec (specs/${id}.yaml is gone); run \`pnpm generate\` to remove it and commit the result`,
+      });
+    } else {
+      await rm(dir, { recursive: true, force: true });
+      await dropChangesets(changesetDir, id);
+    }
+    results.push({ id, changed: ["(package removed)"], created: false, ms: 0 });
+    log(
+      `@auth/${id.padEnd(22)} ${options.check ? "orphaned: no spec" : "removed: its spec is gone"}`,
+    );
+  }
   if (drift.length > 0) throw new ProblemsError(drift);
   return results;
+}
+
+/** The changeset entry for a package that changed: the bump comes from its public API's diff. */
+function summarise(
+  item: Planned,
+  previous: ReadonlyMap<string, string>,
+  changed: readonly string[],
+  created: boolean,
+): ChangeSummary {
+  if (created)
+    return {
+      packageName: item.packageName,
+      bump: "minor",
+      notes: [`Generate ${item.packageName} from ${item.specFile}.`],
+    };
+  if (item.partial)
+    return {
+      packageName: item.packageName,
+      bump: "patch",
+      notes: [`Emulates the providers in specs/ (changed: ${changed.join(", ")}).`],
+    };
+  const api = diffPublicApi(previous, item.files, REPO_ROOT);
+  return {
+    packageName: item.packageName,
+    bump: api.bump,
+    notes:
+      api.notes.length > 0 ? api.notes : [`Docs and behaviour (changed: ${changed.join(", ")}).`],
+  };
+}
+
+/** Ids of the packages under `packages/` that `generate` wrote (they have `src/provider.gen.ts`). */
+async function generatedPackageIds(outRoot: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const names = await readdir(path.join(outRoot, "packages")).catch(() => [] as string[]);
+  for (const name of names)
+    if (await exists(path.join(outRoot, "packages", name, "src/provider.gen.ts"))) ids.add(name);
+  return ids;
 }
 
 async function currentVersion(manifestPath: string): Promise<string> {
@@ -260,23 +370,8 @@ interface Planned {
   readonly ms: number;
   /** Only some files of a hand-written package are generated. */
   readonly partial?: boolean;
-}
-
-async function writeChangeset(
-  outRoot: string,
-  model: Planned,
-  changed: readonly string[],
-  created: boolean,
-): Promise<void> {
-  const body = `---\n"${model.packageName}": ${created ? "minor" : "patch"}\n---\n\n${
-    created
-      ? `Generate ${model.packageName} from ${model.specFile}.`
-      : `Regenerate from ${model.specFile} (changed: ${changed.join(", ")}).`
-  }\n`;
-  const hash = createHash("sha256").update(body).digest("hex").slice(0, 8);
-  const dir = path.join(outRoot, ".changeset");
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, `generated-${model.id}-${hash}.md`), body);
+  /** Not published: no changeset. */
+  readonly private?: boolean;
 }
 
 async function main(): Promise<void> {

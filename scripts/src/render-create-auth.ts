@@ -1,5 +1,6 @@
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "./model.ts";
+import { operationType } from "./render-source.ts";
 
 function pascal(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
@@ -37,38 +38,80 @@ export function renderCreateAuth(model: ProviderModel): string {
   baseUrl?: string;
 }`;
 
-  const formFields = new Set<string>();
-  if (model.grant !== undefined) formFields.add("grant_type");
-  for (const c of model.credentials) if (c.in === "body") formFields.add(c.field);
-  if (model.refreshGrant !== undefined) formFields.add("refresh_token");
-  if (model.scopeField !== undefined) formFields.add(model.scopeField);
+  // Fields the exchange data writes into the body and the query string: each must exist in the
+  // spec's generated types, or the package fails to compile.
+  const bodyFields = new Set<string>();
+  const queryFields = new Set<string>();
+  const params = model.paramsIn === "query" ? queryFields : bodyFields;
+  if (model.grant !== undefined) params.add(model.grantField);
+  if (model.refreshGrant !== undefined) params.add("refresh_token");
+  if (model.scopeField !== undefined) params.add(model.scopeField);
+  for (const c of model.credentials) {
+    if (c.in === "body") bodyFields.add(c.field);
+    // A query credential may be an apiKey-in-query scheme rather than a declared parameter.
+    if (c.in === "query" && model.queryParameters.includes(c.field)) queryFields.add(c.field);
+  }
+  for (const c of model.constants) {
+    if (c.in === "body") bodyFields.add(c.name);
+    if (c.in === "query") queryFields.add(c.name);
+  }
+  const topLevel = (field: string | undefined) =>
+    field === undefined ? undefined : field.startsWith("/") ? undefined : field;
   const responseFields = [
     model.response.accessToken,
     model.response.tokenType,
     model.response.refreshToken,
     model.response.scope,
     model.expiry?.field,
-  ].filter((f): f is string => f !== undefined);
+  ]
+    .map(topLevel)
+    .filter((f): f is string => f !== undefined);
+  const union = (fields: Iterable<string>) => [...fields].map((f) => JSON.stringify(f)).join(" | ");
 
-  const checks = [
-    `type _ResponseFieldsExist = Expect<Exclude<${responseFields.map((f) => JSON.stringify(f)).join(" | ")}, KeysOfUnion<TokenResponse>> extends never ? true : false>;`,
-  ];
-  if (model.hasRequestBody) {
+  const checks: string[] = [];
+  if (responseFields.length > 0)
     checks.push(
-      `type _FormFieldsExist = Expect<Exclude<${[...formFields].map((f) => JSON.stringify(f)).join(" | ")}, KeysOfUnion<TokenRequestBody>> extends never ? true : false>;`,
+      `type _ResponseFieldsExist = Expect<Exclude<${union(responseFields)}, KeysOfUnion<TokenResponse>> extends never ? true : false>;`,
     );
-    for (const grant of [model.grant, model.refreshGrant]) {
-      if (grant !== undefined) {
-        checks.push(
-          `type _Grant${pascal(grant.replaceAll("_", "-"))}Allowed = Expect<${JSON.stringify(grant)} extends TokenRequestBody["grant_type"] ? true : false>;`,
-        );
-      }
-    }
+  if (model.hasRequestBody && bodyFields.size > 0) {
+    checks.push(
+      `type _BodyFieldsExist = Expect<Exclude<${union(bodyFields)}, KeysOfUnion<TokenRequestBody>> extends never ? true : false>;`,
+    );
+  }
+  if (queryFields.size > 0) {
+    checks.push(
+      `type _QueryFieldsExist = Expect<Exclude<${union(queryFields)}, KeysOfUnion<TokenRequestQuery>> extends never ? true : false>;`,
+    );
+  }
+  for (const grant of [model.grant, model.refreshGrant]) {
+    if (grant === undefined) continue;
+    const holder = model.paramsIn === "query" ? "TokenRequestQuery" : "TokenRequestBody";
+    if (model.paramsIn === "body" && !model.hasRequestBody) continue;
+    checks.push(
+      `type _Grant${pascal(grant.replaceAll("_", "-"))}Allowed = Expect<${JSON.stringify(grant)} extends ${holder}[${JSON.stringify(model.grantField)}] ? true : false>;`,
+    );
   }
 
-  const postOptions = model.hasRequestBody
-    ? "{ ...tokenRequestInit(request), body: request.form as TokenRequestBody }"
-    : "tokenRequestInit(request)";
+  // The typed openapi-fetch call: the spec's method, its query parameters and body.
+  const operation = operationType(model);
+  const paramParts: string[] = [];
+  if (model.queryParameters.length > 0)
+    paramParts.push("query: (request.query ?? {}) as TokenRequestQuery");
+  if (model.headerParameters.length > 0)
+    paramParts.push(
+      `header: request.headers as unknown as NonNullable<${operation}["parameters"]["header"]>`,
+    );
+  const initParts = ["...tokenRequestInit(request)"];
+  if (paramParts.length > 0) initParts.push(`params: { ${paramParts.join(", ")} }`);
+  if (model.hasRequestBody) initParts.push("body: request.form as TokenRequestBody");
+  const callOptions =
+    initParts.length === 1 ? "tokenRequestInit(request)" : `{ ${initParts.join(", ")} }`;
+  const imports = [
+    "TokenResponse",
+    ...(model.hasRequestBody ? ["TokenRequestBody"] : []),
+    ...(model.queryParameters.length > 0 ? ["TokenRequestQuery"] : []),
+  ];
+  const needsChecks = checks.length > 0;
 
   const exampleCredentials = model.credentials
     .map(
@@ -84,16 +127,14 @@ export function renderCreateAuth(model: ProviderModel): string {
   return `${generatedHeader(model.specFile)}
 import {
   captureResponse,
-  defineProviderAuth,
-  type Expect,
-  type KeysOfUnion,
+  defineProviderAuth,${needsChecks ? "\n  type Expect,\n  type KeysOfUnion," : ""}
   type ProviderAuthOptions,
   type TokenManager,
   type TokenRequestSender,
   tokenRequestInit,
 } from "@auth/core";
 import createClient from "openapi-fetch";
-import { provider, type TokenResponse${model.hasRequestBody ? ", type TokenRequestBody" : ""} } from "./provider.gen.js";
+import { provider, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
 import type { paths } from "./schema.gen.js";
 
 /** Credentials for ${model.title}. */
@@ -104,13 +145,11 @@ ${environments.length > 0 ? `\n/** Servers named in ${model.specFile}. */\nexpor
 /** Options of \`createAuth\`: credentials, where the provider is, and every \`@auth/core\` option. */
 export type CreateAuthOptions = ${name}Credentials & ProviderAuthOptions & ${locationType};
 
-// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.
-${checks.join("\n")}
-
+${needsChecks ? `// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.\n${checks.join("\n")}\n` : ""}
 /** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
 const send: TokenRequestSender = async (request, fetch) => {
   const capture = captureResponse(fetch);
-  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).POST(${JSON.stringify(model.tokenPath)}, ${postOptions});
+  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).${model.method.toUpperCase()}(${JSON.stringify(model.tokenPath)}, ${callOptions});
   return capture.response();
 };
 

@@ -26,7 +26,38 @@ export function renderReadme(model: ProviderModel): string {
       ? `HTTP Basic ${c.part}`
       : c.in === "header"
         ? `\`${c.header}\` header`
-        : `\`${c.field}\` form field`;
+        : c.in === "query"
+          ? `\`${c.field}\` query parameter`
+          : `\`${c.field}\` ${model.bodyEncoding === "json" ? "JSON body" : "form"} field`;
+  const scheme = model.presentation?.scheme;
+  const headerName = model.presentation?.header ?? "Authorization";
+  const presented =
+    scheme === undefined ? "<token type> <token>" : scheme === "" ? "<token>" : `${scheme} <token>`;
+  const requestText = [
+    `\`${model.method.toUpperCase()} ${model.tokenPath}\``,
+    model.bodyEncoding
+      ? `with a ${model.bodyEncoding === "json" ? "JSON" : "form"} body`
+      : "without a body",
+    model.grant
+      ? `and \`${model.grantField}=${model.grant}\` in the ${model.paramsIn === "query" ? "query string" : "body"}`
+      : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const constantsText =
+    model.constants.length > 0
+      ? ` Every request also carries ${model.constants.map((c) => `\`${c.name}: ${c.value}\` (${c.in})`).join(", ")}.`
+      : "";
+  const rules = model.failures?.rules ?? [];
+  const failuresText =
+    rules.length > 0
+      ? `\n\nThe spec classifies these answers: ${rules
+          .map(
+            (r) =>
+              `${r.status.join("/")}${r.pointer ? ` with \`${r.pointer}\` = ${r.equals!.map((v) => `\`${JSON.stringify(v)}\``).join(" or ")}` : ""} → ${r.kind.replace("_", " ")}`,
+          )
+          .join("; ")}. Anything else falls back to OAuth 2.0 (RFC 6749) rules.`
+      : "";
   const expiry = model.expiry;
   const expiryText =
     expiry === undefined
@@ -63,7 +94,7 @@ ${optionLines.join("\n")}
 });
 
 const token = await auth.getToken(); // cached until shortly before expiry
-const header = await auth.getAuthorizationHeader(); // "Bearer …"
+const header = await auth.getAuthorizationHeader(); // ${headerName}: "${presented.replace("<token type>", "Bearer").replace("<token>", "…")}"
 \`\`\`
 
 With [openapi-fetch](https://openapi-ts.dev/openapi-fetch/), let the middleware add the header and
@@ -77,6 +108,9 @@ client.use(auth.middleware());
 \`\`\`
 
 ## Credentials
+
+The token request is ${requestText}.${constantsText} API calls carry the token as
+\`${headerName}: ${presented}\` (\`auth.tokenHeader\` names the header).
 
 | option | sent as | required | secret |
 | --- | --- | --- | --- |
@@ -107,7 +141,7 @@ Every failure is an \`AuthError\` from \`@auth/core\` with a stable \`code\`
 followed, response bodies are capped (\`maxResponseBytes\`, 1 MiB), and no secret or token ever
 appears in an error. After a 429 or during an outage every caller shares one cooldown; errors then
 carry \`retryAfterMs\`. Documented error statuses of this endpoint:
-${model.errorStatuses.map((s) => `\`${s}\``).join(", ") || "none"}.
+${model.errorStatuses.map((s) => `\`${s}\``).join(", ") || "none"}.${failuresText}
 Credentials failures are never retried automatically, and are remembered ${model.lockoutAfter ? "for the life of the client" : "for a minute"} so a
 burst of callers does not re-send them.${model.lockoutAfter ? `\n\n> **${model.title} locks the account after ${model.lockoutAfter} consecutive failed logins.** Any 4xx answer to\n> the login except 408 and 429 counts as a failed login. A client sends a failing login once, then\n> answers every later call from the remembered failure: fix the credentials and create a new\n> client, or, once the account is fixed at the provider, call \`auth.clearCredentialsFailure()\`.` : ""}
 
@@ -116,7 +150,7 @@ in flight. Every option is described in \`@auth/core\`'s README.
 
 ## Types
 
-\`TokenResponse\`${model.hasRequestBody ? ", `TokenRequestBody`" : ""} and the openapi-typescript \`paths\`, \`components\` and \`operations\`
+\`TokenResponse\`${model.hasRequestBody ? ", `TokenRequestBody`" : ""}${model.queryParameters.length > 0 ? ", `TokenRequestQuery`" : ""} and the openapi-typescript \`paths\`, \`components\` and \`operations\`
 types are exported for your frontend and backend code.
 `;
 }

@@ -14,42 +14,63 @@ export async function renderSchemaTypes(model: ProviderModel): Promise<string> {
   return generatedHeader(model.specFile) + astToString(ast);
 }
 
-/** The `TokenExchange` data `@auth/core` consumes, from the model. */
+/** The `TokenExchange` data `@auth/core` consumes, from the model: only what differs from core's defaults. */
 export function exchangeOf(model: ProviderModel) {
+  const optional = <T>(key: string, value: T | undefined, unless?: T) =>
+    value === undefined || value === unless ? {} : { [key]: value };
   return {
     provider: model.id,
     tokenPath: model.tokenPath,
+    ...optional("method", model.method.toUpperCase(), "POST"),
+    ...optional("bodyEncoding", model.bodyEncoding, "form"),
+    ...optional("paramsIn", model.paramsIn, "body"),
+    ...optional("grantField", model.grantField, "grant_type"),
     ...(Object.keys(model.environments).length > 0 ? { environments: model.environments } : {}),
     credentials: model.credentials.map(({ description: _description, ...rest }) => rest),
-    ...(model.grant !== undefined ? { grant: model.grant } : {}),
-    ...(model.refreshGrant !== undefined ? { refreshGrant: model.refreshGrant } : {}),
-    ...(model.scopeField !== undefined ? { scopeField: model.scopeField } : {}),
+    ...optional("grant", model.grant),
+    ...optional("refreshGrant", model.refreshGrant),
+    ...optional("scopeField", model.scopeField),
+    ...(model.constants.length > 0 ? { constants: model.constants } : {}),
     response: model.response,
-    ...(model.expiry !== undefined ? { expiry: model.expiry } : {}),
-    ...(model.lockoutAfter !== undefined ? { lockoutAfter: model.lockoutAfter } : {}),
+    ...optional("expiry", model.expiry),
+    ...optional("failures", model.failures),
+    ...optional("presentation", model.presentation),
+    ...optional("lockoutAfter", model.lockoutAfter),
   };
+}
+
+/** `paths["/oauth/token"]["post"]`: the token operation's generated types. */
+export function operationType(model: ProviderModel): string {
+  return `paths[${JSON.stringify(model.tokenPath)}][${JSON.stringify(model.method)}]`;
 }
 
 /** The provider's token-exchange data for `@auth/core`, plus the response types taken from the spec. */
 export function renderProvider(model: ProviderModel): string {
   const exchange = exchangeOf(model);
-  const operation = `operations[${JSON.stringify(model.operationId)}]`;
+  const operation = operationType(model);
   const lines = [
     generatedHeader(model.specFile),
     'import type { TokenExchange } from "@auth/core";',
-    'import type { operations } from "./schema.gen.js";',
+    'import type { paths } from "./schema.gen.js";',
     "",
     `/** How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}). */`,
     `export const provider = ${JSON.stringify(exchange, null, 2)} as const satisfies TokenExchange;`,
     "",
     `/** Body of a successful token response, as the spec's 200 response describes it. */`,
-    `export type TokenResponse = ${operation}["responses"][200]["content"]["application/json"];`,
+    `export type TokenResponse = ${operation}["responses"][200]["content"][${JSON.stringify(model.okMediaType)}];`,
     "",
   ];
   if (model.hasRequestBody) {
     lines.push(
-      "/** Form body of the token request, as the spec describes it. */",
-      `export type TokenRequestBody = NonNullable<${operation}["requestBody"]>["content"]["application/x-www-form-urlencoded"];`,
+      `/** ${model.bodyEncoding === "json" ? "JSON" : "Form"} body of the token request, as the spec describes it. */`,
+      `export type TokenRequestBody = NonNullable<${operation}["requestBody"]>["content"][${JSON.stringify(model.bodyMediaType)}];`,
+      "",
+    );
+  }
+  if (model.queryParameters.length > 0) {
+    lines.push(
+      "/** Query parameters of the token request, as the spec describes them. */",
+      `export type TokenRequestQuery = NonNullable<${operation}["parameters"]["query"]>;`,
       "",
     );
   }
@@ -73,6 +94,7 @@ export function renderIndex(model: ProviderModel): string {
   const types = [
     "TokenResponse",
     ...(model.hasRequestBody ? ["TokenRequestBody"] : []),
+    ...(model.queryParameters.length > 0 ? ["TokenRequestQuery"] : []),
     ...(model.errorStatuses.length > 0 ? ["TokenErrorResponses"] : []),
   ];
   return [

@@ -37,6 +37,7 @@ describe("a new provider needs only a spec", () => {
     expect(results).toEqual([
       expect.objectContaining({ id: "acme", created: true }),
       expect.objectContaining({ id: "sandbox" }),
+      expect.objectContaining({ id: "examples" }),
     ]);
     const dir = path.join(root, "packages/acme");
     expect((await readdir(path.join(dir, "src"))).sort()).toEqual([
@@ -62,7 +63,7 @@ describe("a new provider needs only a spec", () => {
       'import { createAuth } from "@auth/acme"',
     );
     const changesets = await readdir(path.join(root, ".changeset"));
-    expect(changesets.filter((f) => f.startsWith("generated-acme-"))).toHaveLength(1);
+    expect(changesets.filter((f) => f.startsWith("generated-acme"))).toEqual(["generated-acme.md"]);
     // The sandbox emulates the new provider from data alone.
     const sandboxData = await readFile(
       path.join(root, "packages/sandbox/src/providers.gen.ts"),
@@ -82,9 +83,9 @@ describe("a new provider needs only a spec", () => {
     await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "acme.yaml"));
     await generate({ specsDir: specs, outRoot: root });
     const again = await generate({ specsDir: specs, outRoot: root });
-    expect(again.map((r) => r.changed)).toEqual([[], []]);
+    expect(again.map((r) => r.changed)).toEqual([[], [], []]);
     expect(await readdir(path.join(root, ".changeset"))).toHaveLength(2);
-    expect(await generate({ specsDir: specs, outRoot: root, check: true })).toHaveLength(2);
+    expect(await generate({ specsDir: specs, outRoot: root, check: true })).toHaveLength(3);
   });
 
   it("reports drift in check mode and writes a changeset when a spec changes", async () => {
@@ -101,15 +102,93 @@ describe("a new provider needs only a spec", () => {
     expect(drift.join("\n")).toContain("run `pnpm generate`");
     const results = await generate({ specsDir: specs, outRoot: root });
     expect(results[0]!.changed).toContain("src/schema.gen.ts");
+    // One pending changeset per package, updated in place: still the first release's minor.
     const changesets = (await readdir(path.join(root, ".changeset"))).filter((f) =>
-      f.startsWith("generated-acme-"),
+      f.startsWith("generated-acme"),
     );
-    expect(changesets).toHaveLength(2);
-    const latest = await Promise.all(
-      changesets.map((f) => readFile(path.join(root, ".changeset", f), "utf8")),
+    expect(changesets).toEqual(["generated-acme.md"]);
+    const text = await readFile(path.join(root, ".changeset/generated-acme.md"), "utf8");
+    expect(text).toContain('"@auth/acme": minor');
+    expect(text).toContain("- Generate @auth/acme from");
+    expect(text).toContain("- Docs and behaviour (changed: openapi.yaml, src/schema.gen.ts");
+  }, 60_000);
+});
+
+describe("changesets: one per package, bump from the generated public API", () => {
+  /** Generates acme, then "releases" it (no pending changeset), then regenerates from `edit`. */
+  async function bumpAfter(edit: (spec: string) => string): Promise<string> {
+    const { root, specs } = await scratch();
+    await writeFile(path.join(specs, "acme.yaml"), await acme());
+    await generate({ specsDir: specs, outRoot: root });
+    await rm(path.join(root, ".changeset/generated-acme.md"));
+    await writeFile(path.join(specs, "acme.yaml"), edit(await acme()));
+    await generate({ specsDir: specs, outRoot: root });
+    return readFile(path.join(root, ".changeset/generated-acme.md"), "utf8");
+  }
+
+  it("docs only → patch", async () => {
+    const text = await bumpAfter((spec) =>
+      spec.replace("description: A token.", "description: A fresh token."),
     );
-    expect(latest.some((text) => text.includes('"@auth/acme": patch'))).toBe(true);
-  });
+    expect(text).toContain('"@auth/acme": patch');
+  }, 60_000);
+
+  it("a new optional response field → minor, naming what was extended", async () => {
+    const text = await bumpAfter((spec) =>
+      spec.replace(
+        "                  scope:\n                    type: string\n              example:",
+        "                  scope:\n                    type: string\n                  jti:\n                    type: string\n              example:",
+      ),
+    );
+    expect(text).toContain('"@auth/acme": minor');
+    expect(text).toContain("`TokenResponse` extended");
+  }, 60_000);
+
+  it("a renamed credential option → major, naming what narrowed", async () => {
+    const text = await bumpAfter((spec) => spec.replace("name: clientSecret", "name: secretKey"));
+    expect(text).toContain('"@auth/acme": major');
+    expect(text).toContain("`AcmeCredentials` narrowed");
+  }, 60_000);
+
+  it("folds older per-run changesets of a package into its one file", async () => {
+    const { root, specs } = await scratch();
+    await writeFile(path.join(specs, "acme.yaml"), await acme());
+    await generate({ specsDir: specs, outRoot: root });
+    await writeFile(
+      path.join(root, ".changeset/generated-acme-0a1b2c3d.md"),
+      '---\n"@auth/acme": major\n---\n\nAn older run.\n',
+    );
+    await generate({ specsDir: specs, outRoot: root });
+    expect(
+      (await readdir(path.join(root, ".changeset"))).filter((f) => f.includes("acme")),
+    ).toEqual(["generated-acme.md"]);
+    const text = await readFile(path.join(root, ".changeset/generated-acme.md"), "utf8");
+    expect(text).toContain('"@auth/acme": major');
+    expect(text).toContain("- An older run.");
+  }, 60_000);
+});
+
+describe("removing a spec removes its package", () => {
+  it("fails the drift check on an orphaned package, then removes it and its changeset", async () => {
+    const { root, specs } = await scratch();
+    await writeFile(path.join(specs, "acme.yaml"), await acme());
+    await writeFile(path.join(specs, "other.yaml"), await acme());
+    await generate({ specsDir: specs, outRoot: root });
+    await rm(path.join(specs, "other.yaml"));
+    const drift = await problemsOf(generate({ specsDir: specs, outRoot: root, check: true }));
+    expect(drift.join("\n")).toContain(
+      "generated package without a spec (specs/other.yaml is gone)",
+    );
+    await generate({ specsDir: specs, outRoot: root });
+    expect(await readdir(path.join(root, "packages"))).not.toContain("other");
+    expect(await readdir(path.join(root, ".changeset"))).not.toContain("generated-other.md");
+    const sandboxData = await readFile(
+      path.join(root, "packages/sandbox/src/providers.gen.ts"),
+      "utf8",
+    );
+    expect(sandboxData).not.toContain('"other"');
+    await generate({ specsDir: specs, outRoot: root, check: true });
+  }, 60_000);
 });
 
 describe("bad input: one clear line per problem, nothing written", () => {

@@ -43,7 +43,7 @@ type _ResponseFieldsExist = Expect<
     ? true
     : false
 >;
-type _FormFieldsExist = Expect<
+type _BodyFieldsExist = Expect<
   Exclude<"grant_type", KeysOfUnion<TokenRequestBody>> extends never ? true : false
 >;
 type _GrantClientCredentialsAllowed = Expect<

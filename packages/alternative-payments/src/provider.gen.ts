@@ -4,7 +4,7 @@
  */
 
 import type { TokenExchange } from "@auth/core";
-import type { operations } from "./schema.gen.js";
+import type { paths } from "./schema.gen.js";
 
 /** How Alternative Payments token API exchanges credentials for a token (from `x-token-exchange` in specs/alternative-payments.yaml). */
 export const provider = {
@@ -44,26 +44,26 @@ export const provider = {
 
 /** Body of a successful token response, as the spec's 200 response describes it. */
 export type TokenResponse =
-  operations["createOAuthToken"]["responses"][200]["content"]["application/json"];
+  paths["/oauth/token"]["post"]["responses"][200]["content"]["application/json"];
 
 /** Form body of the token request, as the spec describes it. */
 export type TokenRequestBody = NonNullable<
-  operations["createOAuthToken"]["requestBody"]
+  paths["/oauth/token"]["post"]["requestBody"]
 >["content"]["application/x-www-form-urlencoded"];
 
 /** Error bodies the spec documents for the token operation, by status. */
 export interface TokenErrorResponses {
-  403: operations["createOAuthToken"]["responses"][403] extends {
+  403: paths["/oauth/token"]["post"]["responses"][403] extends {
     content: { "application/json": infer Body };
   }
     ? Body
     : unknown;
-  429: operations["createOAuthToken"]["responses"][429] extends {
+  429: paths["/oauth/token"]["post"]["responses"][429] extends {
     content: { "application/json": infer Body };
   }
     ? Body
     : unknown;
-  500: operations["createOAuthToken"]["responses"][500] extends {
+  500: paths["/oauth/token"]["post"]["responses"][500] extends {
     content: { "application/json": infer Body };
   }
     ? Body

@@ -46,7 +46,7 @@ export function isTransient(error: AuthError): boolean {
     case AuthErrorCode.RateLimited:
       return true;
     case AuthErrorCode.EndpointError:
-      return error.status === 408 || (error.status ?? 0) > 499;
+      return error.temporary ?? (error.status === 408 || (error.status ?? 0) > 499);
     default:
       return false;
   }

@@ -46,6 +46,11 @@ export interface AuthErrorDetails {
   readonly provider?: string | undefined;
   /** How many HTTP attempts were made. */
   readonly attempts?: number | undefined;
+  /**
+   * Set when the spec classifies the answer as temporary (retried with backoff) although its
+   * status alone would not say so, for example a 200 whose envelope says "try again".
+   */
+  readonly temporary?: boolean | undefined;
   readonly cause?: unknown;
 }
 
@@ -67,6 +72,7 @@ export class AuthError extends Error implements AuthErrorDetails {
   declare readonly oauthErrorDescription?: string;
   declare readonly retryAfterMs?: number;
   declare readonly provider?: string;
+  declare readonly temporary?: boolean;
   declare attempts?: number;
 
   constructor(code: AuthErrorCode, message: string, { cause, ...details }: AuthErrorDetails = {}) {

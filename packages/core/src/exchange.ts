@@ -4,11 +4,60 @@
  * per-provider code.
  */
 
-/** Where one credential travels in the token request. */
+/**
+ * Where one credential travels in the token request. `body` is a field of the request body, form
+ * or JSON as `bodyEncoding` says; `query` is a query-string parameter.
+ */
 export type CredentialPlacement =
   | { readonly in: "basic"; readonly part: "username" | "password" }
   | { readonly in: "header"; readonly header: string }
-  | { readonly in: "body"; readonly field: string };
+  | { readonly in: "body"; readonly field: string }
+  | { readonly in: "query"; readonly field: string };
+
+/** A fixed parameter every token request carries (an `audience`, a constant `scope`, an `Accept`). */
+export interface ConstantParameter {
+  readonly in: "header" | "query" | "body";
+  /** Header name, query parameter or body field. */
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * How a response is classified when a rule matches: `credentials` is never retried (like a 401),
+ * `rate_limited` waits out Retry-After (like a 429), `temporary` is retried with backoff (like a
+ * 503), `failure` is an endpoint error that is not retried.
+ */
+export type FailureKind = "credentials" | "rate_limited" | "temporary" | "failure";
+
+/** One failure rule: a status (and optionally a body field's value) that means `kind`. */
+export interface FailureRule {
+  /** Statuses this rule applies to, for example `[200]` for a failure inside a 2xx envelope. */
+  readonly status: readonly number[];
+  /** JSON Pointer (RFC 6901) of a body field that must hold one of `equals` for the rule to match. */
+  readonly pointer?: string;
+  readonly equals?: readonly (string | number | boolean | null)[];
+  readonly kind: FailureKind;
+}
+
+/** Spec-declared failure classification; core's RFC 6749 defaults apply to whatever no rule matches. */
+export interface FailureClassification {
+  /** First match wins. */
+  readonly rules?: readonly FailureRule[];
+  /** JSON Pointers of a human-readable message and of a machine code, copied (redacted, capped) into errors. */
+  readonly message?: string;
+  readonly code?: string;
+}
+
+/** How API calls present the token: `<header>: <scheme> <token>`. */
+export interface TokenPresentation {
+  /** Header name (default `authorization`). */
+  readonly header?: string;
+  /**
+   * Fixed scheme before the token; `""` sends the bare token. Absent: the response's token type
+   * (default `Bearer`).
+   */
+  readonly scheme?: string;
+}
 
 /** One credential the caller supplies, by its option name (for example `clientId`). */
 export type CredentialDefinition = CredentialPlacement & {
@@ -28,7 +77,10 @@ export type CredentialDefinition = CredentialPlacement & {
 export type ExpiryKind =
   "relative-seconds" | "absolute-seconds" | "absolute-milliseconds" | "absolute-auto";
 
-/** Field names in the token response's JSON body. */
+/**
+ * Where the token's parts sit in the token response's JSON body: a top-level field name
+ * (`access_token`) or a JSON Pointer (RFC 6901) into an envelope (`/data/accessToken`).
+ */
 export interface TokenResponseMapping {
   readonly accessToken: string;
   readonly tokenType?: string;
@@ -42,10 +94,23 @@ export interface TokenExchange {
   readonly provider: string;
   /** Path of the token operation, appended to the base URL. */
   readonly tokenPath: string;
+  /** HTTP method of the token operation (default `POST`). */
+  readonly method?: "GET" | "POST";
+  /** Encoding of the request body, when there is one (default `form`: x-www-form-urlencoded). */
+  readonly bodyEncoding?: "form" | "json";
+  /**
+   * Where `grant_type`, `refresh_token` and the scope go (default `body`). Some providers take them
+   * in the query string, with or without a body.
+   */
+  readonly paramsIn?: "body" | "query";
+  /** Name of the grant parameter (default `grant_type`). */
+  readonly grantField?: string;
+  /** Fixed parameters sent with every token request. */
+  readonly constants?: readonly ConstantParameter[];
   /** Named base URLs (for example `production`, `sandbox`). */
   readonly environments?: Readonly<Record<string, string>>;
   readonly credentials: readonly CredentialDefinition[];
-  /** `grant_type` of the primary grant; absent when the request has no body. */
+  /** `grant_type` of the primary grant; absent when the provider takes no grant parameter. */
   readonly grant?: string;
   /** `grant_type` used with an issued refresh token, when the provider supports one. */
   readonly refreshGrant?: string;
@@ -57,8 +122,15 @@ export interface TokenExchange {
    * a credentials failure anyway; this is carried into docs and the sandbox.
    */
   readonly lockoutAfter?: number;
+  /** Which responses mean bad credentials, rate limiting or failure (also inside a 2xx envelope). */
+  readonly failures?: FailureClassification;
+  /** The header and scheme API calls must carry (default `Authorization: <token type> <token>`). */
+  readonly presentation?: TokenPresentation;
   readonly expiry?: {
-    /** Response field holding the expiry; absent means "use the JWT `exp` or the default TTL". */
+    /**
+     * Response field (name or JSON Pointer) holding the expiry, a number or a decimal string;
+     * absent means "use the JWT `exp` or the default TTL".
+     */
     readonly field?: string;
     readonly kind: ExpiryKind;
     /** Whether the access token is a JWT whose `exp` claim may be used when the field is missing. */

@@ -1,5 +1,12 @@
 import { decodeBase64Url } from "./encoding.js";
 import type { ExpiryKind } from "./exchange.js";
+import { readField } from "./json-pointer.js";
+
+/**
+ * A decimal number as some providers send it in a string (`"3599"`): digits, an optional fraction,
+ * nothing else (no sign, exponent, spaces or hex), so a garbled value is an error, not a lifetime.
+ */
+const DECIMAL_STRING = /^(0|[1-9]\d*)(\.\d+)?$/;
 
 /** Unix timestamps below this are seconds, above it milliseconds (10^11 s is the year 5138). */
 export const SECONDS_MILLISECONDS_BOUNDARY = 1e11;
@@ -39,7 +46,7 @@ export type ExpiryResult =
  */
 export function computeExpiry(input: ExpiryInput): ExpiryResult {
   const { field, kind, startedAt, receivedAt } = input;
-  const raw = field === undefined ? undefined : input.body[field];
+  const raw = field === undefined ? undefined : readField(input.body, field);
   // Map a server-clock instant onto the local clock; Date has one-second resolution, so ignore less.
   const maxLifetimeMs = input.maxLifetimeMs ?? DEFAULT_MAX_LIFETIME_MS;
   const skew = Date.parse(input.dateHeader ?? "") - receivedAt;
@@ -52,7 +59,7 @@ export function computeExpiry(input: ExpiryInput): ExpiryResult {
     const value =
       typeof raw === "number"
         ? raw
-        : typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw)
+        : typeof raw === "string" && DECIMAL_STRING.test(raw)
           ? +raw
           : NaN;
     if (!Number.isFinite(value)) return { ok: false, reason: `"${field}" is not a number` };

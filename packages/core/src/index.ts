@@ -1,12 +1,18 @@
 export { AuthError, AuthErrorCode, type AuthErrorDetails } from "./errors.js";
 export type { TokenEvent, TokenEventListener, GrantKind } from "./events.js";
 export type {
+  ConstantParameter,
   CredentialDefinition,
   CredentialPlacement,
   ExpiryKind,
+  FailureClassification,
+  FailureKind,
+  FailureRule,
   TokenExchange,
+  TokenPresentation,
   TokenResponseMapping,
 } from "./exchange.js";
+export { readField } from "./json-pointer.js";
 export { computeExpiry, jwtExpiry, SECONDS_MILLISECONDS_BOUNDARY } from "./expiry.js";
 export { basicAuthorization } from "./encoding.js";
 export {
@@ -38,6 +44,7 @@ export type { StoredToken, TokenSet } from "./token.js";
 export {
   captureResponse,
   defaultSender,
+  encodeBody,
   tokenRequestInit,
   type TokenHttpRequest,
   type TokenRequestSender,

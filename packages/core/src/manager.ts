@@ -12,7 +12,13 @@ import { type RetryPolicy, defaultSleep } from "./retry.js";
 import type { TokenStore } from "./store.js";
 import { createStoreGateway } from "./store-gateway.js";
 import { schedule, type TimingPolicy } from "./timing.js";
-import { type StoredToken, type TokenSet, toTokenSet } from "./token.js";
+import {
+  presentToken,
+  type StoredToken,
+  tokenHeaderName,
+  type TokenSet,
+  toTokenSet,
+} from "./token.js";
 import { defaultSender, type Grant, type TokenRequestSender } from "./token-request.js";
 import { requireSecureUrl } from "./url.js";
 
@@ -77,8 +83,14 @@ export interface GetTokenOptions {
 export interface TokenManager<Raw = Record<string, unknown>> {
   /** A valid token: cached, renewed in the background ahead of expiry, one request for all concurrent callers. */
   getToken(options?: GetTokenOptions): Promise<TokenSet<Raw>>;
-  /** `"<Type> <token>"`, for example `"Bearer abc"`. */
+  /**
+   * The value of the header API calls carry, for example `"Bearer abc"`: `<token type> <token>`, or
+   * the scheme the spec's `presentation` fixes (a bare token when it is empty). The header's name
+   * is `tokenHeader`.
+   */
   getAuthorizationHeader(options?: GetTokenOptions): Promise<string>;
+  /** Lower-cased name of the header API calls carry the token in (`authorization` unless the spec says otherwise). */
+  readonly tokenHeader: string;
   /** Drops the cached token, but only if it is still `accessToken` (when given). */
   invalidate(accessToken?: string): Promise<void>;
   /**
@@ -87,7 +99,7 @@ export interface TokenManager<Raw = Record<string, unknown>> {
    * provider that locks accounts the failure is otherwise remembered for the manager's life.
    */
   clearCredentialsFailure(): Promise<void>;
-  /** openapi-fetch middleware: sets Authorization and replays a request once after a 401. */
+  /** openapi-fetch middleware: sets the token header and replays a request once after a 401. */
   middleware(): AuthMiddleware;
   /** Subscribes to events; returns the unsubscribe function. */
   on(listener: TokenEventListener): () => void;
@@ -453,8 +465,9 @@ export function createTokenManager<Raw = Record<string, unknown>>(
 
   const manager: TokenManager<Raw> = {
     getToken,
+    tokenHeader: tokenHeaderName(exchange.presentation),
     getAuthorizationHeader: (getOptions) =>
-      getToken(getOptions).then((token) => `${token.tokenType} ${token.accessToken}`),
+      getToken(getOptions).then((token) => presentToken(exchange.presentation, token)),
     async invalidate(accessToken) {
       if (current && (accessToken === undefined || current.stored.accessToken === accessToken)) {
         retired = current.stored;
@@ -467,7 +480,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       gate.clearCredentialsFailure();
       await store.clearCooldown(key);
     },
-    middleware: () => (middleware ??= createAuthMiddleware(manager)),
+    middleware: () => (middleware ??= createAuthMiddleware(manager, exchange.presentation)),
     on: events.on,
     async close() {
       closed = true;

@@ -1,4 +1,6 @@
+import type { TokenPresentation } from "./exchange.js";
 import type { TokenManager } from "./manager.js";
+import { presentToken, tokenHeaderName } from "./token.js";
 
 /**
  * The openapi-fetch middleware shape, declared here so `@auth/core`'s types compile without
@@ -24,7 +26,8 @@ interface Sent {
 const MAX_REPLACEMENTS = 16;
 
 /**
- * openapi-fetch middleware: sets `Authorization` on every request; after a 401, invalidates the
+ * openapi-fetch middleware: sets `Authorization` (or the header the spec's `presentation` names)
+ * on every request; after a 401, invalidates the
  * token only if it is still the one that was rejected (N concurrent 401s → one new token) and
  * replays the request once with the new token. A second 401 goes back to the caller untouched.
  *
@@ -38,7 +41,9 @@ const MAX_REPLACEMENTS = 16;
  */
 export function createAuthMiddleware(
   manager: Pick<TokenManager<unknown>, "getToken" | "invalidate">,
+  presentation?: TokenPresentation,
 ): AuthMiddleware {
+  const header = tokenHeaderName(presentation);
   const sent = new WeakMap<Request, Sent>();
   /** Tokens obtained after a 401 that have not yet been accepted by the API. */
   const unproven = new Set<string>();
@@ -50,7 +55,7 @@ export function createAuthMiddleware(
       const token = await manager.getToken({ signal: request.signal });
       // Cloning tees the body; skip it when there is nothing to replay.
       const replay = request.body === null ? undefined : request.clone();
-      request.headers.set("authorization", `${token.tokenType} ${token.accessToken}`);
+      request.headers.set(header, presentToken(presentation, token));
       sent.set(request, { accessToken: token.accessToken, replay });
       return request;
     },
@@ -71,7 +76,7 @@ export function createAuthMiddleware(
         headers: new Headers(source.headers),
         signal: request.signal,
       });
-      replay.headers.set("authorization", `${fresh.tokenType} ${fresh.accessToken}`);
+      replay.headers.set(header, presentToken(presentation, fresh));
       // Drain the first 401 so its connection can be reused.
       await response.body?.cancel().catch(() => undefined);
       // Unbound: browsers and workerd reject a `fetch` called with another `this`.

@@ -4,13 +4,18 @@ import { joinUrl } from "./url.js";
 
 /** One HTTP request to the token endpoint, before it is sent. */
 export interface TokenHttpRequest {
-  readonly method: "POST";
+  readonly method: "GET" | "POST";
+  /** Full URL, query string included. */
   readonly url: string;
   readonly baseUrl: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** Form fields; undefined when the request has no body. */
+  /** Query-string parameters (already part of `url`); undefined when there are none. */
+  readonly query: Readonly<Record<string, string>> | undefined;
+  /** Body fields; undefined when the request has no body. */
   readonly form: Readonly<Record<string, string>> | undefined;
+  /** How `form` is encoded on the wire. */
+  readonly bodyEncoding: "form" | "json";
   readonly signal: AbortSignal;
 }
 
@@ -28,16 +33,27 @@ export const defaultSender: TokenRequestSender = (request, fetchImpl) =>
   fetchImpl(request.url, {
     method: request.method,
     headers: request.headers,
-    body: request.form && new URLSearchParams(request.form),
+    body: encodeBody(request),
     signal: request.signal,
     // The guarded fetch enforces this too; a redirect could carry credentials to another host.
     redirect: "manual",
   });
 
+/** The body for `fetch`: form-urlencoded or JSON text; undefined without a body. */
+export function encodeBody(request: TokenHttpRequest): URLSearchParams | string | undefined {
+  if (request.form === undefined) return undefined;
+  return request.bodyEncoding === "json"
+    ? JSON.stringify(request.form)
+    : new URLSearchParams(request.form);
+}
+
 /** The primary grant, or the refresh grant with its refresh token. */
 export type Grant = { refreshToken?: string };
 
-/** Builds the request: credentials where the spec puts them, grant and scope in the form. */
+/**
+ * Builds the request: credentials where the spec puts them, the grant, refresh token and scope in
+ * the body or query string, and the spec's fixed parameters.
+ */
 export function buildTokenRequest(
   exchange: TokenExchange,
   credentials: Readonly<Record<string, string>>,
@@ -47,30 +63,46 @@ export function buildTokenRequest(
   signal: AbortSignal,
 ): TokenHttpRequest {
   const headers: Record<string, string> = { accept: "application/json" };
-  const form: Record<string, string> | undefined = exchange.grant
-    ? refreshToken
-      ? { grant_type: exchange.refreshGrant!, refresh_token: refreshToken }
-      : { grant_type: exchange.grant }
-    : undefined;
-  if (form && scope && exchange.scopeField) form[exchange.scopeField] = scope;
+  const query: Record<string, string> = {};
+  const body: Record<string, string> = {};
+  const params = exchange.paramsIn === "query" ? query : body;
+  const grantField = exchange.grantField ?? "grant_type";
+  if (refreshToken && exchange.refreshGrant) {
+    params[grantField] = exchange.refreshGrant;
+    params.refresh_token = refreshToken;
+  } else if (exchange.grant) params[grantField] = exchange.grant;
+  if (scope && exchange.scopeField) params[exchange.scopeField] = scope;
+  for (const constant of exchange.constants ?? []) {
+    if (constant.in === "header") headers[constant.name.toLowerCase()] = constant.value;
+    else (constant.in === "query" ? query : body)[constant.name] = constant.value;
+  }
   const basic: string[] = [];
   for (const credential of exchange.credentials) {
     const value = credentials[credential.name];
     if (value === undefined) continue;
     if (credential.in === "basic") basic[credential.part === "username" ? 0 : 1] = value;
     else if (credential.in === "header") headers[credential.header.toLowerCase()] = value;
+    else if (credential.in === "query") query[credential.field] = value;
     // Body credentials (a user's login) belong to the primary grant only.
-    else if (form && !refreshToken) form[credential.field] = value;
+    else if (!refreshToken) body[credential.field] = value;
   }
   if (basic.length) headers.authorization = basicAuthorization(basic[0] ?? "", basic[1] ?? "");
-  if (form) headers["content-type"] = "application/x-www-form-urlencoded";
+  const method = exchange.method ?? "POST";
+  const bodyEncoding = exchange.bodyEncoding ?? "form";
+  const hasBody = method === "POST" && Object.keys(body).length > 0;
+  if (hasBody)
+    headers["content-type"] =
+      bodyEncoding === "json" ? "application/json" : "application/x-www-form-urlencoded";
+  const search = new URLSearchParams(query).toString();
   return {
-    method: "POST",
-    url: joinUrl(baseUrl, exchange.tokenPath),
+    method,
+    url: joinUrl(baseUrl, exchange.tokenPath) + (search ? `?${search}` : ""),
     baseUrl,
     path: exchange.tokenPath,
     headers,
-    form,
+    query: search ? query : undefined,
+    form: hasBody ? body : undefined,
+    bodyEncoding,
     signal,
   };
 }
@@ -112,6 +144,9 @@ export function tokenRequestInit(request: TokenHttpRequest) {
     signal: request.signal,
     redirect: "manual" as const,
     parseAs: "stream" as const,
-    bodySerializer: (body: unknown) => new URLSearchParams(body as Record<string, string>),
+    bodySerializer: (body: unknown) =>
+      request.bodyEncoding === "json"
+        ? JSON.stringify(body)
+        : new URLSearchParams(body as Record<string, string>),
   };
 }

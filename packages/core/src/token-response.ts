@@ -1,6 +1,7 @@
 import { AuthError, AuthErrorCode } from "./errors.js";
-import type { TokenExchange } from "./exchange.js";
+import type { FailureKind, FailureRule, TokenExchange } from "./exchange.js";
 import { computeExpiry } from "./expiry.js";
+import { readField } from "./json-pointer.js";
 import { normaliseTokenType, type StoredToken } from "./token.js";
 
 /** A response after its body was read (within the size cap). */
@@ -64,9 +65,24 @@ function excerpt(value: unknown): string | undefined {
     : undefined;
 }
 
+/** The first rule that matches this status and body; undefined when none does. */
+export function matchFailureRule(
+  rules: readonly FailureRule[] | undefined,
+  status: number,
+  body: unknown,
+): FailureRule | undefined {
+  return rules?.find(
+    (rule) =>
+      rule.status.includes(status) &&
+      (rule.pointer === undefined ||
+        (rule.equals ?? []).some((value) => readField(body, rule.pointer!) === value)),
+  );
+}
+
 /**
  * Turns a read response into a token or a typed error. Never copies the raw body into an error:
- * only the OAuth `error`/`error_description` fields (or their problem-details equivalents).
+ * only the OAuth `error`/`error_description` fields, their problem-details equivalents, or the
+ * message and code the spec points at.
  */
 export function parseTokenResponse(response: ReadResponse, context: ParseContext): StoredToken {
   const { exchange, primary } = context;
@@ -82,48 +98,56 @@ export function parseTokenResponse(response: ReadResponse, context: ParseContext
     typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}
   ) as Record<string, unknown>;
 
-  if (status < 200 || status > 299) {
-    const oauthError = excerpt(record.error) ?? excerpt(record.message) ?? excerpt(record.title);
-    const oauthErrorDescription = excerpt(record.error_description) ?? excerpt(record.detail);
+  const rule = matchFailureRule(exchange.failures?.rules, status, body);
+  if (rule !== undefined || status < 200 || status > 299) {
+    const failures = exchange.failures;
+    const oauthError =
+      (failures?.code !== undefined ? excerpt(readField(body, failures.code)) : undefined) ??
+      excerpt(record.error) ??
+      excerpt(record.message) ??
+      excerpt(record.title);
+    const oauthErrorDescription =
+      (failures?.message !== undefined ? excerpt(readField(body, failures.message)) : undefined) ??
+      excerpt(record.error_description) ??
+      excerpt(record.detail);
     const retryAfterMs = parseRetryAfter(
       headers.get("retry-after"),
       Date.now(),
       context.maxRetryAfterMs,
     );
     const said = oauthError
-      ? ` (${oauthError}${oauthErrorDescription ? `: ${oauthErrorDescription}` : ""})`
-      : "";
-    const details = { status, provider, oauthError, oauthErrorDescription, retryAfterMs };
-    // A provider that locks accounts gets no benefit of the doubt: any client error on the login
-    // but a timeout or a rate limit may be a failed login, and must not be repeated.
-    const lockoutSuspect =
-      exchange.lockoutAfter !== undefined &&
-      status >= 400 &&
-      status <= 499 &&
-      status !== 408 &&
-      status !== 429;
-    if (
-      status === 401 ||
-      status === 403 ||
-      (status === 400 && CREDENTIAL_ERRORS.includes(oauthError!)) ||
-      lockoutSuspect
-    ) {
+      ? ` (${oauthError}${oauthErrorDescription && oauthErrorDescription !== oauthError ? `: ${oauthErrorDescription}` : ""})`
+      : oauthErrorDescription
+        ? ` (${oauthErrorDescription})`
+        : "";
+    const details = {
+      status,
+      provider,
+      oauthError,
+      oauthErrorDescription,
+      retryAfterMs,
+      ...(rule?.kind === "temporary" ? { temporary: true } : {}),
+      ...(rule?.kind === "failure" ? { temporary: false } : {}),
+    };
+    const kind = rule?.kind ?? defaultKind(exchange, status, oauthError);
+    if (kind === "credentials") {
       throw new AuthError(
         AuthErrorCode.InvalidCredentials,
         `${provider} rejected the ${primary ? "credentials" : "refresh token"} with ${status}${said}. Not retried: check them (some providers lock an account after repeated failures)`,
         details,
       );
     }
-    if (status === 429) {
+    if (kind === "rate_limited") {
       throw new AuthError(
         AuthErrorCode.RateLimited,
-        `${provider} rate-limited the token request (429). Request tokens less often`,
+        `${provider} rate-limited the token request (${status}). Request tokens less often`,
         details,
       );
     }
+    const temporary = details.temporary ?? (status > 499 || status === 408);
     throw new AuthError(
       AuthErrorCode.EndpointError,
-      `${provider} token endpoint answered ${status}${said}. ${status > 499 || status === 408 ? "Try again later" : "Check baseUrl and options"}`,
+      `${provider} token endpoint answered ${status}${rule ? " with a failure" : ""}${said}. ${temporary ? "Try again later" : "Check baseUrl and options"}`,
       details,
     );
   }
@@ -136,7 +160,7 @@ export function parseTokenResponse(response: ReadResponse, context: ParseContext
     );
   const mapping = exchange.response;
   const read = (field: string | undefined) =>
-    field === undefined ? undefined : (record[field] ?? undefined);
+    field === undefined ? undefined : (readField(record, field) ?? undefined);
   const accessToken = read(mapping.accessToken);
   const tokenType = read(mapping.tokenType) ?? "Bearer";
   const refreshToken = read(mapping.refreshToken);
@@ -175,4 +199,30 @@ export function parseTokenResponse(response: ReadResponse, context: ParseContext
     raw: record,
     obtainedAt: context.startedAt,
   };
+}
+
+/**
+ * RFC 6749 defaults for what no spec rule matched: 401, 403 and the OAuth credential errors are
+ * bad credentials; for a provider that locks accounts, any client error on the login but a timeout
+ * or a rate limit may be a failed login and must not be repeated; 429 is rate limiting.
+ */
+function defaultKind(
+  exchange: TokenExchange,
+  status: number,
+  oauthError: string | undefined,
+): FailureKind {
+  const lockoutSuspect =
+    exchange.lockoutAfter !== undefined &&
+    status >= 400 &&
+    status <= 499 &&
+    status !== 408 &&
+    status !== 429;
+  if (
+    status === 401 ||
+    status === 403 ||
+    (status === 400 && CREDENTIAL_ERRORS.includes(oauthError!)) ||
+    lockoutSuspect
+  )
+    return "credentials";
+  return status === 429 ? "rate_limited" : "failure";
 }

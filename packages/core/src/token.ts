@@ -1,3 +1,5 @@
+import type { TokenPresentation } from "./exchange.js";
+
 /** A token as `getToken()` returns it. */
 export interface TokenSet<Raw = Record<string, unknown>> {
   readonly accessToken: string;
@@ -53,4 +55,18 @@ export function toTokenSet<Raw>({
 /** "bearer" in any casing becomes "Bearer"; other types are kept as sent. */
 export function normaliseTokenType(value: string): string {
   return value.toLowerCase() === "bearer" ? "Bearer" : value;
+}
+
+/** The header an API call carries the token in, lower-cased (default `authorization`). */
+export function tokenHeaderName(presentation: TokenPresentation | undefined): string {
+  return (presentation?.header ?? "authorization").toLowerCase();
+}
+
+/** The header value: `<scheme> <token>`, the scheme fixed by the spec or the token type; bare when the scheme is "". */
+export function presentToken(
+  presentation: TokenPresentation | undefined,
+  token: Pick<TokenSet, "accessToken" | "tokenType">,
+): string {
+  const scheme = presentation?.scheme ?? token.tokenType;
+  return scheme ? `${scheme} ${token.accessToken}` : token.accessToken;
 }

@@ -52,9 +52,9 @@ type _ResponseFieldsExist = Expect<
     ? true
     : false
 >;
-type _FormFieldsExist = Expect<
+type _BodyFieldsExist = Expect<
   Exclude<
-    "grant_type" | "username" | "password" | "clientId" | "refresh_token",
+    "grant_type" | "refresh_token" | "username" | "password" | "clientId",
     KeysOfUnion<TokenRequestBody>
   > extends never
     ? true

@@ -4,7 +4,7 @@
  */
 
 import type { TokenExchange } from "@auth/core";
-import type { operations } from "./schema.gen.js";
+import type { paths } from "./schema.gen.js";
 
 /** How Interswitch Passport token API exchanges credentials for a token (from `x-token-exchange` in specs/interswitch.yaml). */
 export const provider = {
@@ -46,26 +46,26 @@ export const provider = {
 
 /** Body of a successful token response, as the spec's 200 response describes it. */
 export type TokenResponse =
-  operations["createToken"]["responses"][200]["content"]["application/json"];
+  paths["/passport/oauth/token"]["post"]["responses"][200]["content"]["application/json"];
 
 /** Form body of the token request, as the spec describes it. */
 export type TokenRequestBody = NonNullable<
-  operations["createToken"]["requestBody"]
+  paths["/passport/oauth/token"]["post"]["requestBody"]
 >["content"]["application/x-www-form-urlencoded"];
 
 /** Error bodies the spec documents for the token operation, by status. */
 export interface TokenErrorResponses {
-  400: operations["createToken"]["responses"][400] extends {
+  400: paths["/passport/oauth/token"]["post"]["responses"][400] extends {
     content: { "application/json": infer Body };
   }
     ? Body
     : unknown;
-  401: operations["createToken"]["responses"][401] extends {
+  401: paths["/passport/oauth/token"]["post"]["responses"][401] extends {
     content: { "application/json": infer Body };
   }
     ? Body
     : unknown;
-  500: operations["createToken"]["responses"][500] extends {
+  500: paths["/passport/oauth/token"]["post"]["responses"][500] extends {
     content: { "application/json": infer Body };
   }
     ? Body

@@ -4,7 +4,7 @@
  */
 
 import type { TokenExchange } from "@auth/core";
-import type { operations } from "./schema.gen.js";
+import type { paths } from "./schema.gen.js";
 
 /** How Manis Unified API token endpoint exchanges credentials for a token (from `x-token-exchange` in specs/manis.yaml). */
 export const provider = {
@@ -38,16 +38,17 @@ export const provider = {
 } as const satisfies TokenExchange;
 
 /** Body of a successful token response, as the spec's 200 response describes it. */
-export type TokenResponse = operations["getToken"]["responses"][200]["content"]["application/json"];
+export type TokenResponse =
+  paths["/api/v1/auth/token"]["post"]["responses"][200]["content"]["application/json"];
 
 /** Error bodies the spec documents for the token operation, by status. */
 export interface TokenErrorResponses {
-  400: operations["getToken"]["responses"][400] extends {
+  400: paths["/api/v1/auth/token"]["post"]["responses"][400] extends {
     content: { "application/json": infer Body };
   }
     ? Body
     : unknown;
-  401: operations["getToken"]["responses"][401] extends {
+  401: paths["/api/v1/auth/token"]["post"]["responses"][401] extends {
     content: { "application/json": infer Body };
   }
     ? Body

@@ -1,15 +1,30 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isLoopbackHost, type TokenExchange } from "@auth/core";
 import { SandboxError } from "./errors.js";
 import {
   providers as allProviders,
   type ProviderId,
   type SandboxCredentials,
 } from "./providers.gen.js";
-import { errorBody, properties, tokenOperation } from "./spec.js";
-import type { Fault, ProviderSettings, ProviderStats, SandboxProvider } from "./types.js";
+import { deleteAt, errorBody, getAt, properties, schemaAt, setAt, tokenOperation } from "./spec.js";
+import type {
+  ExchangeData,
+  Fault,
+  ProviderSettings,
+  ProviderStats,
+  SandboxProvider,
+} from "./types.js";
+
+/** Loopback hosts the sandbox may bind to. */
+function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === "localhost" ||
+    hostname === "[::1]" ||
+    hostname === "::1" ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  );
+}
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1 (default: a free one). */
@@ -121,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       operation: tokenOperation(
         provider.document as Record<string, unknown>,
         provider.exchange.tokenPath,
+        (provider.exchange.method ?? "POST").toLowerCase(),
       ),
       credentials: { ...demoCredentials(provider.exchange), ...options.credentials?.[id] },
       settings: { ...DEFAULT_SETTINGS, ...options.settings },
@@ -218,7 +234,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 /** Obvious placeholders; the Basic password carries a non-Latin-1 character to exercise UTF-8 encoding. */
-function demoCredentials(exchange: TokenExchange): Record<string, string> {
+function demoCredentials(exchange: ExchangeData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const credential of exchange.credentials) {
     const base = `demo-${exchange.provider}-${credential.name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
@@ -261,7 +277,7 @@ function allowCors(request: IncomingMessage, response: ServerResponse): boolean 
 /** What this sandbox answers, for 404s and the CLI: `POST /enkash/oauth/token`, … */
 export function endpoints(states: ReadonlyMap<string, { provider: SandboxProvider }>): string[] {
   return [...states.values()].flatMap(({ provider }) => [
-    `POST /${provider.id}${provider.exchange.tokenPath}`,
+    `${provider.exchange.method ?? "POST"} /${provider.id}${provider.exchange.tokenPath}`,
     `GET /${provider.id}/api/ping`,
   ]);
 }
@@ -295,8 +311,11 @@ async function handle(
   if (!state) return notFound(`no provider "${id}" here`);
   const now = Date.now() + state.settings.clockSkewMs;
   response.setHeader("date", new Date(now).toUTCString());
-  if (request.method === "POST" && path === state.provider.exchange.tokenPath)
-    return token(state, request, response, body, now);
+  if (
+    request.method === (state.provider.exchange.method ?? "POST") &&
+    path === state.provider.exchange.tokenPath
+  )
+    return token(state, request, response, body, Object.fromEntries(url.searchParams), now);
   if (request.method === "GET" && path === "/api/ping") return api(state, request, response, now);
   return notFound(`${request.method} /${id}${path} is not emulated`);
 }
@@ -308,7 +327,16 @@ function api(
   now: number,
 ): void {
   state.stats.apiCalls += 1;
-  const [, presented = ""] = /^\S+ (\S+)$/.exec(request.headers.authorization ?? "") ?? [];
+  const { header = "authorization", scheme } = state.provider.exchange.presentation ?? {};
+  const value = request.headers[header.toLowerCase()];
+  const carried = typeof value === "string" ? value : "";
+  const [presentedScheme, presented = ""] = scheme === "" ? ["", carried] : carried.split(" ");
+  // Checked when the spec fixes the scheme; otherwise any token type goes, as before.
+  const schemeOk =
+    scheme === "" ||
+    scheme === undefined ||
+    presentedScheme?.toLowerCase() === scheme.toLowerCase();
+  if (!schemeOk) return send(response, 401, { error: "invalid_token" });
   const expiresAt = state.tokens.get(presented);
   if (expiresAt === undefined || expiresAt <= now)
     return send(response, 401, { error: "invalid_token" });
@@ -320,6 +348,7 @@ async function token(
   request: IncomingMessage,
   response: ServerResponse,
   rawBody: string,
+  query: Record<string, string>,
   now: number,
 ): Promise<void> {
   const { exchange } = state.provider;
@@ -346,18 +375,22 @@ async function token(
       response.writeHead(502, { "content-type": "text/html" });
       response.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
     } else if (fault.type === "rate-limit") {
-      sendError(state, response, 429, "rate_limited", "Too many requests", {
+      sendError(state, response, 429, "rate_limited", "Too many requests", "rate_limited", {
         "retry-after": String(fault.retryAfterSeconds),
       });
     } else {
-      sendError(state, response, fault.status, "server_error", "Injected failure");
+      const kind = fault.status > 499 ? "temporary" : "failure";
+      sendError(state, response, fault.status, "server_error", "Injected failure", kind);
     }
   }
   state.faults = state.faults.filter((entry) => entry.remaining > 0);
   if (answered) return;
 
-  const form = Object.fromEntries(new URLSearchParams(rawBody));
-  const grantType = form.grant_type;
+  const body = readParameters(exchange, rawBody);
+  if (body === undefined)
+    return sendError(state, response, 400, "invalid_request", "Malformed JSON body", "failure");
+  const params = exchange.paramsIn === "query" ? query : body;
+  const grantType = params[exchange.grantField ?? "grant_type"];
   const refreshing = exchange.refreshGrant !== undefined && grantType === exchange.refreshGrant;
   if (exchange.grant !== undefined && grantType !== exchange.grant && !refreshing) {
     return sendError(
@@ -366,39 +399,103 @@ async function token(
       400,
       grantType === undefined ? "invalid_request" : "unsupported_grant_type",
       grantType === undefined ? "Missing grant type" : "Unsupported grant type",
+      "failure",
     );
+  }
+  // The spec's fixed parameters are required: a client that forgets one is told which.
+  for (const constant of exchange.constants ?? []) {
+    const sent =
+      constant.in === "header"
+        ? request.headers[constant.name.toLowerCase()]
+        : (constant.in === "query" ? query : body)[constant.name];
+    if (sent !== constant.value)
+      return sendError(
+        state,
+        response,
+        400,
+        "invalid_request",
+        `Missing or wrong ${constant.name}`,
+        "failure",
+      );
   }
 
   if (state.stats.locked) {
-    return sendError(state, response, 401, "invalid_grant", "User account is locked");
+    return sendError(
+      state,
+      response,
+      401,
+      "invalid_grant",
+      "User account is locked",
+      "credentials",
+    );
   }
-  const clientOk = checkClient(state, request);
-  const loginOk = refreshing || checkLogin(state, form);
+  const clientOk = checkClient(state, request, query);
+  const loginOk = refreshing || checkLogin(state, body);
   if (!clientOk || !loginOk) {
     state.stats.credentialFailures += 1;
     state.consecutiveFailures += 1;
     if (exchange.lockoutAfter !== undefined && state.consecutiveFailures >= exchange.lockoutAfter)
       state.stats.locked = true;
     return clientOk
-      ? sendError(state, response, 400, "invalid_grant", "Bad credentials")
-      : sendError(state, response, 401, "invalid_client", "Bad client credentials");
+      ? sendError(state, response, 400, "invalid_grant", "Bad credentials", "credentials")
+      : sendError(state, response, 401, "invalid_client", "Bad client credentials", "credentials");
   }
   if (refreshing) {
-    const presented = form.refresh_token ?? "";
+    const presented = params.refresh_token ?? "";
     if (!state.refreshTokens.has(presented))
-      return sendError(state, response, 400, "invalid_grant", "Invalid refresh token");
+      return sendError(
+        state,
+        response,
+        400,
+        "invalid_grant",
+        "Invalid refresh token",
+        "credentials",
+      );
     if (state.settings.rotateRefreshTokens) state.refreshTokens.delete(presented);
     state.stats.refreshGrants += 1;
   } else {
     state.consecutiveFailures = 0;
   }
 
-  const issued = issueToken(state, form, now, refreshing ? (form.refresh_token ?? "") : undefined);
+  const issued = issueToken(
+    state,
+    params,
+    now,
+    refreshing ? (params.refresh_token ?? "") : undefined,
+  );
   state.stats.tokensIssued += 1;
   send(response, 200, issued);
 }
 
-function checkClient(state: ProviderState, request: IncomingMessage): boolean {
+/**
+ * Body fields as strings: a form, or a JSON object whose values are compared as the client sent
+ * them (a non-string never matches a credential). Undefined for a JSON body that is not an object.
+ */
+function readParameters(
+  exchange: ExchangeData,
+  rawBody: string,
+): Record<string, string> | undefined {
+  if (exchange.bodyEncoding !== "json") return Object.fromEntries(new URLSearchParams(rawBody));
+  if (rawBody === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+  return Object.fromEntries(
+    Object.entries(parsed).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    ),
+  );
+}
+
+function checkClient(
+  state: ProviderState,
+  request: IncomingMessage,
+  query: Record<string, string>,
+): boolean {
   const { exchange } = state.provider;
   let username: string | undefined;
   let password: string | undefined;
@@ -417,6 +514,9 @@ function checkClient(state: ProviderState, request: IncomingMessage): boolean {
       if ((credential.part === "username" ? username : password) !== expected) return false;
     } else if (credential.in === "header") {
       if (request.headers[credential.header.toLowerCase()] !== expected) return false;
+    } else if (credential.in === "query") {
+      if (query[credential.field] === undefined && !credential.required) continue;
+      if (query[credential.field] !== expected) return false;
     }
   }
   return true;
@@ -434,7 +534,7 @@ function checkLogin(state: ProviderState, form: Record<string, string>): boolean
 
 function issueToken(
   state: ProviderState,
-  form: Record<string, string>,
+  params: Record<string, string>,
   now: number,
   previousRefresh: string | undefined,
 ): Record<string, unknown> {
@@ -448,7 +548,7 @@ function issueToken(
   const lifetimeMs = state.settings.lifetimeSeconds * 1000;
   const expiresAt = now + lifetimeMs;
   const mapping = exchange.response;
-  const scope = exchange.scopeField !== undefined ? form[exchange.scopeField] : undefined;
+  const scope = exchange.scopeField !== undefined ? params[exchange.scopeField] : undefined;
   const jti = randomUUID();
   const clientId = Object.values(state.credentials)[0] ?? "client";
   const accessToken = exchange.expiry?.jwtExp
@@ -460,28 +560,31 @@ function issueToken(
         scope: (scope ?? "profile").split(" "),
       })
     : randomBytes(24).toString("base64url");
-  body[mapping.accessToken] = accessToken;
-  if (mapping.tokenType !== undefined && typeof body[mapping.tokenType] !== "string")
-    body[mapping.tokenType] = "bearer";
-  if (mapping.scope !== undefined && scope !== undefined) body[mapping.scope] = scope;
+  setAt(body, mapping.accessToken, accessToken);
+  if (mapping.tokenType !== undefined && typeof getAt(body, mapping.tokenType) !== "string")
+    setAt(body, mapping.tokenType, "bearer");
+  if (mapping.scope !== undefined && scope !== undefined) setAt(body, mapping.scope, scope);
   if (properties(document as Record<string, unknown>, ok?.schema).has("jti")) body.jti = jti;
   const expiry = exchange.expiry;
   if (expiry?.field !== undefined) {
-    if (!state.settings.includeExpiry) delete body[expiry.field];
+    // Numbers go on the wire the way the spec says: some providers send "3599".
+    const wire = schemaAt(document as Record<string, unknown>, ok?.schema, expiry.field);
+    const asWire = (value: number) => (wire?.type === "string" ? String(value) : value);
+    if (!state.settings.includeExpiry) deleteAt(body, expiry.field);
     else if (expiry.kind === "relative-seconds")
-      body[expiry.field] = state.settings.lifetimeSeconds;
+      setAt(body, expiry.field, asWire(state.settings.lifetimeSeconds));
     else if (
       expiry.kind === "absolute-seconds" ||
       (expiry.kind === "absolute-auto" && state.settings.absoluteUnit === "seconds")
     )
-      body[expiry.field] = Math.floor(expiresAt / 1000);
-    else body[expiry.field] = expiresAt;
+      setAt(body, expiry.field, asWire(Math.floor(expiresAt / 1000)));
+    else setAt(body, expiry.field, asWire(expiresAt));
   }
   if (mapping.refreshToken !== undefined) {
     const keep = previousRefresh !== undefined && !state.settings.rotateRefreshTokens;
     const refreshToken = keep ? previousRefresh : randomBytes(18).toString("base64url");
     state.refreshTokens.add(refreshToken);
-    body[mapping.refreshToken] = refreshToken;
+    setAt(body, mapping.refreshToken, refreshToken);
   }
   state.tokens.set(accessToken, expiresAt);
   return body;
@@ -493,31 +596,53 @@ function fakeJwt(payload: Record<string, unknown>): string {
   return `${encode({ alg: "RS256", typ: "JWT" })}.${encode(payload)}.${randomBytes(64).toString("base64url")}`;
 }
 
-/** Answers with the nearest status the spec documents, in the body shape it documents. */
+type FailureKind = "credentials" | "rate_limited" | "temporary" | "failure";
+
+/**
+ * Answers a failure the way the spec says this provider does: the first `failures` rule of that
+ * kind (its status, its field set to the marking value, the message and code where the spec points),
+ * else the nearest status the spec documents, in the body shape it documents.
+ */
 function sendError(
   state: ProviderState,
   response: ServerResponse,
   wanted: number,
   error: string,
   description: string,
+  kind: FailureKind,
   headers: Record<string, string> = {},
 ): void {
+  const document = state.provider.document as Record<string, unknown>;
   const documented = state.operation.responses;
-  let status = wanted;
-  if (wanted >= 400 && wanted < 500 && wanted !== 429 && !documented.has(wanted)) {
+  const failures = state.provider.exchange.failures;
+  const rule = failures?.rules?.find((r) => r.kind === kind);
+  let status = rule?.status[0] ?? wanted;
+  if (
+    rule === undefined &&
+    wanted >= 400 &&
+    wanted < 500 &&
+    wanted !== 429 &&
+    !documented.has(wanted)
+  ) {
     status = [401, 403, 400].find((s) => documented.has(s)) ?? wanted;
   }
   const schema = documented.get(status)?.schema;
-  send(
-    response,
-    status,
-    errorBody(state.provider.document as Record<string, unknown>, schema, {
-      error,
-      description,
-      status,
-    }),
-    headers,
-  );
+  const example = documented.get(status)?.example;
+  // A failure inside a 2xx envelope starts empty (the documented 200 example is a success).
+  const body =
+    rule !== undefined && status < 300
+      ? {}
+      : rule !== undefined &&
+          typeof example === "object" &&
+          example !== null &&
+          !Array.isArray(example)
+        ? (structuredClone(example) as Record<string, unknown>)
+        : errorBody(document, schema, { error, description, status });
+  if (rule?.pointer !== undefined && rule.equals !== undefined)
+    setAt(body, rule.pointer, rule.equals[0]);
+  if (failures?.message !== undefined) setAt(body, failures.message, description);
+  if (failures?.code !== undefined) setAt(body, failures.code, error);
+  send(response, status, body, headers);
 }
 
 function send(

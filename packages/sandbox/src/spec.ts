@@ -18,19 +18,20 @@ export function resolve(document: Json, node: unknown, depth = 0): unknown {
 export function tokenOperation(
   document: Json,
   path: string,
+  method: string,
 ): { responses: Map<number, { schema: unknown; example: unknown }> } {
   const paths = isObject(document.paths) ? document.paths : {};
   const item = isObject(paths[path]) ? paths[path] : {};
-  const operation = isObject(item.post) ? item.post : {};
+  const operation = isObject(item[method]) ? item[method] : {};
   const responses = new Map<number, { schema: unknown; example: unknown }>();
   for (const [status, raw] of Object.entries(
     isObject(operation.responses) ? operation.responses : {},
   )) {
     const response = resolve(document, raw);
     if (!/^\d{3}$/.test(status) || !isObject(response)) continue;
-    const media = isObject(response.content)
-      ? resolve(document, response.content["application/json"])
-      : undefined;
+    const content = isObject(response.content) ? response.content : {};
+    const type = Object.keys(content).find((m) => /^application\/(.+\+)?json\b/.test(m));
+    const media = type ? resolve(document, content[type]) : undefined;
     if (!isObject(media)) continue;
     responses.set(Number(status), { schema: media.schema, example: firstExample(document, media) });
   }
@@ -100,4 +101,47 @@ export function errorBody(
     }
   }
   return body;
+}
+
+/** Splits a response field (a top-level name or a JSON Pointer) into its path segments. */
+export function segments(field: string): string[] {
+  return field.startsWith("/")
+    ? field
+        .slice(1)
+        .split("/")
+        .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
+    : [field];
+}
+
+/** The schema of a response field, following object properties (undefined when undocumented). */
+export function schemaAt(document: Json, schema: unknown, field: string): Json | undefined {
+  let node: unknown = schema;
+  for (const segment of segments(field)) node = properties(document, node).get(segment);
+  return isObject(node) ? node : undefined;
+}
+
+/** Reads a response field (name or pointer) of a body. */
+export function getAt(body: unknown, field: string): unknown {
+  let node: unknown = body;
+  for (const segment of segments(field)) node = isObject(node) ? node[segment] : undefined;
+  return node;
+}
+
+/** Writes a response field (name or pointer) into a body, creating the objects on the way. */
+export function setAt(body: Json, field: string, value: unknown): void {
+  const path = segments(field);
+  let node = body;
+  for (const segment of path.slice(0, -1)) {
+    if (!isObject(node[segment])) node[segment] = {};
+    node = node[segment] as Json;
+  }
+  node[path.at(-1)!] = value;
+}
+
+/** Deletes a response field (name or pointer) from a body. */
+export function deleteAt(body: Json, field: string): void {
+  const path = segments(field);
+  let parent: unknown = body;
+  for (const segment of path.slice(0, -1)) parent = isObject(parent) ? parent[segment] : undefined;
+  if (isObject(parent)) delete parent[path.at(-1)!];
 }

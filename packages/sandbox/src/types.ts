@@ -1,11 +1,60 @@
-import type { TokenExchange } from "@auth/core";
+/**
+ * How a provider's token endpoint works, as `pnpm generate` writes it from the spec's
+ * `x-token-exchange` (specs/README.md). Declared here, not imported from `@auth/core`: the emulator
+ * reads the generated data and the specs, never the client's code, so the two cannot share a bug.
+ */
+export interface ExchangeData {
+  readonly provider: string;
+  readonly tokenPath: string;
+  readonly method?: "GET" | "POST";
+  readonly bodyEncoding?: "form" | "json";
+  readonly paramsIn?: "body" | "query";
+  readonly grantField?: string;
+  readonly environments?: Readonly<Record<string, string>>;
+  readonly credentials: readonly ({
+    readonly name: string;
+    readonly secret: boolean;
+    readonly required: boolean;
+  } & (
+    | { readonly in: "basic"; readonly part: "username" | "password" }
+    | { readonly in: "header"; readonly header: string }
+    | { readonly in: "body" | "query"; readonly field: string }
+  ))[];
+  readonly grant?: string;
+  readonly refreshGrant?: string;
+  readonly scopeField?: string;
+  readonly constants?: readonly {
+    readonly in: "header" | "query" | "body";
+    readonly name: string;
+    readonly value: string;
+  }[];
+  readonly response: {
+    readonly accessToken: string;
+    readonly tokenType?: string;
+    readonly refreshToken?: string;
+    readonly scope?: string;
+  };
+  readonly expiry?: { readonly field?: string; readonly kind: string; readonly jwtExp?: boolean };
+  readonly failures?: {
+    readonly rules?: readonly {
+      readonly status: readonly number[];
+      readonly pointer?: string;
+      readonly equals?: readonly (string | number | boolean | null)[];
+      readonly kind: string;
+    }[];
+    readonly message?: string;
+    readonly code?: string;
+  };
+  readonly presentation?: { readonly header?: string; readonly scheme?: string };
+  readonly lockoutAfter?: number;
+}
 
 /** One emulated provider: its exchange data and its spec, as generated from specs/. */
 export interface SandboxProvider {
   readonly id: string;
   readonly title: string;
   readonly specFile: string;
-  readonly exchange: TokenExchange;
+  readonly exchange: ExchangeData;
   readonly document: Readonly<Record<string, unknown>>;
 }
 

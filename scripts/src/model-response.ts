@@ -1,0 +1,322 @@
+import { isObject, type JsonObject } from "./load-spec.ts";
+import { asObject, checkKeys, HTTP_TOKEN, type ModelContext } from "./model-context.ts";
+import { collectProperties, resolve, schemaAt, schemaTypes } from "./schema.ts";
+
+const EXPIRY_KINDS = [
+  "relative-seconds",
+  "absolute-seconds",
+  "absolute-milliseconds",
+  "absolute-auto",
+];
+const FAILURE_KINDS = ["credentials", "rate_limited", "temporary", "failure"];
+const RESPONSE_KEYS = ["accessToken", "tokenType", "refreshToken", "scope"] as const;
+
+export interface FailureRuleModel {
+  status: number[];
+  pointer?: string;
+  equals?: (string | number | boolean | null)[];
+  kind: string;
+}
+
+/** The token response as the spec and its extension describe it. */
+export interface ResponseModel {
+  readonly response: {
+    accessToken: string;
+    tokenType?: string;
+    refreshToken?: string;
+    scope?: string;
+  };
+  readonly expiry?: { field?: string; kind: string; jwtExp: boolean };
+  /** How the expiry field is typed on the wire. */
+  readonly expiryWire?: "number" | "string";
+  readonly failures?: { rules?: FailureRuleModel[]; message?: string; code?: string };
+  readonly presentation?: { header?: string; scheme?: string };
+  readonly errorStatuses: string[];
+  /** Media type of the 200 response. */
+  readonly okMediaType: string;
+}
+
+/** Reads and checks the response side: field pointers, expiry, failure rules and how the token is presented. */
+export function readResponse(
+  context: ModelContext,
+  operation: JsonObject,
+  extension: JsonObject,
+): ResponseModel {
+  const { document, report, opPointer, extPointer } = context;
+  const responses = isObject(operation.responses) ? operation.responses : {};
+  const schemaOf = (status: string) => {
+    const response = resolve(document, responses[status]);
+    const content = isObject(response) && isObject(response.content) ? response.content : {};
+    const mediaType = Object.keys(content).find((m) => /^application\/(.+\+)?json\b/.test(m));
+    const media = mediaType ? resolve(document, content[mediaType]) : undefined;
+    return { mediaType, schema: isObject(media) ? resolve(document, media.schema) : undefined };
+  };
+  const ok = schemaOf("200");
+  if (!isObject(ok.schema))
+    report(
+      `${opPointer}/responses/200`,
+      "the token operation needs a 200 application/json response with a schema",
+    );
+
+  /** Checks that `field` (name or pointer) exists in the 200 schema; returns its schema. */
+  const field200 = (
+    field: unknown,
+    at: string,
+  ): { schema: unknown; required: boolean } | undefined => {
+    if (typeof field !== "string" || field === "" || field === "/") {
+      report(at, "must be a field name or a JSON Pointer such as /data/accessToken");
+      return undefined;
+    }
+    if (!isObject(ok.schema)) return undefined;
+    const found = schemaAt(document, ok.schema, field);
+    if ("missing" in found) {
+      report(
+        at,
+        field.startsWith("/")
+          ? `response field ${JSON.stringify(field)}: "${found.missing}" is not a property of the 200 response schema at that level`
+          : `response field ${JSON.stringify(field)} is not a property of the 200 response schema`,
+      );
+      return undefined;
+    }
+    return found;
+  };
+
+  const response: ResponseModel["response"] = { accessToken: "" };
+  const mapping = extension.response;
+  if (!isObject(mapping))
+    report(
+      `${extPointer}/response`,
+      "map accessToken (and optionally tokenType, refreshToken, scope) to response fields",
+    );
+  else {
+    checkKeys(context, mapping, RESPONSE_KEYS, `${extPointer}/response`);
+    for (const key of RESPONSE_KEYS) {
+      const field = mapping[key];
+      if (field === undefined) continue;
+      const at = `${extPointer}/response/${key}`;
+      const found = field200(field, at);
+      if (typeof field === "string") response[key] = field;
+      if (!found) continue;
+      const types = schemaTypes(found.schema);
+      const fits = key === "scope" ? ["string", "array"] : ["string"];
+      if (types.length > 0 && !types.some((t) => fits.includes(t)))
+        report(
+          at,
+          `response field "${field}" must be a ${key === "scope" ? "string or an array" : "string"} in the 200 schema`,
+        );
+      if (key === "accessToken" && !found.required)
+        report(at, `"${field}" must be listed in its object's required in the 200 schema`);
+    }
+    if (typeof mapping.accessToken !== "string")
+      report(`${extPointer}/response/accessToken`, "is required");
+  }
+
+  // Expiry: a number, or a string the spec constrains to digits.
+  let expiry: ResponseModel["expiry"];
+  let expiryWire: ResponseModel["expiryWire"];
+  if (extension.expiry !== undefined) {
+    const at = `${extPointer}/expiry`;
+    const raw = asObject(extension.expiry);
+    if (!raw) report(at, "must be a mapping with kind (and field)");
+    else {
+      checkKeys(context, raw, ["field", "kind", "jwtExp"], at);
+      if (typeof raw.kind !== "string" || !EXPIRY_KINDS.includes(raw.kind))
+        report(`${at}/kind`, `must be one of ${EXPIRY_KINDS.join(", ")}`);
+      if (raw.field !== undefined) {
+        const found = field200(raw.field, `${at}/field`);
+        if (found) {
+          expiryWire = expiryWireType(found.schema);
+          if (expiryWire === undefined)
+            report(
+              `${at}/field`,
+              `response field "${String(raw.field)}" must be an integer or number in the 200 schema, or a string with a numeric pattern such as ^[0-9]+$`,
+            );
+        }
+      }
+      if (raw.jwtExp !== undefined && typeof raw.jwtExp !== "boolean")
+        report(`${at}/jwtExp`, "must be true or false");
+      expiry = {
+        kind: String(raw.kind),
+        jwtExp: raw.jwtExp === true,
+        ...(typeof raw.field === "string" ? { field: raw.field } : {}),
+      };
+    }
+  }
+
+  const errorStatuses = Object.keys(responses).filter((s) => /^[45]\d\d$/.test(s));
+  const failures = readFailures(context, extension, schemaOf, Object.keys(responses));
+  const presentation = readPresentation(context, extension);
+  return {
+    response,
+    ...(expiry ? { expiry } : {}),
+    ...(expiryWire ? { expiryWire } : {}),
+    ...(failures ? { failures } : {}),
+    ...(presentation ? { presentation } : {}),
+    errorStatuses,
+    okMediaType: ok.mediaType ?? "application/json",
+  };
+}
+
+/** "number" for integer/number schemas, "string" for a string whose pattern accepts digits only. */
+function expiryWireType(schema: unknown): "number" | "string" | undefined {
+  const types = schemaTypes(schema).filter((t) => t !== "null");
+  if (types.length === 0) return undefined;
+  if (types.every((t) => t === "integer" || t === "number")) return "number";
+  if (!types.includes("string") || !types.every((t) => ["integer", "number", "string"].includes(t)))
+    return undefined;
+  const pattern =
+    isObject(schema) && typeof schema.pattern === "string" ? schema.pattern : undefined;
+  if (pattern === undefined) return undefined;
+  let regex: RegExp;
+  try {
+    regex = new RegExp(pattern, "u");
+  } catch {
+    return undefined;
+  }
+  // A numeric pattern accepts a plain count of seconds and rejects words and signs.
+  return regex.test("3599") && !regex.test("abc") && !regex.test("-1") && !regex.test("")
+    ? "string"
+    : undefined;
+}
+
+function readFailures(
+  context: ModelContext,
+  extension: JsonObject,
+  schemaOf: (status: string) => { schema: unknown },
+  documented: string[],
+): ResponseModel["failures"] {
+  const { report, extPointer, document } = context;
+  if (extension.failures === undefined) return undefined;
+  const at = `${extPointer}/failures`;
+  const raw = asObject(extension.failures);
+  if (!raw) {
+    report(at, "must be a mapping with rules (and optionally message, code)");
+    return undefined;
+  }
+  checkKeys(context, raw, ["rules", "message", "code"], at);
+  const result: NonNullable<ResponseModel["failures"]> = {};
+  /** A pointer must exist in at least one documented response body. */
+  const documentedSomewhere = (pointer: string) =>
+    documented.some((status) => {
+      const { schema } = schemaOf(status);
+      return isObject(schema) && !("missing" in schemaAt(document, schema, pointer));
+    });
+  for (const key of ["message", "code"] as const) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== "string" || !value.startsWith("/"))
+      report(`${at}/${key}`, "must be a JSON Pointer such as /error/message");
+    else if (!documentedSomewhere(value))
+      report(
+        `${at}/${key}`,
+        `${value} is not a field of any documented response body; document it or fix the pointer`,
+      );
+    else result[key] = value;
+  }
+  if (raw.rules !== undefined) {
+    if (!Array.isArray(raw.rules))
+      report(`${at}/rules`, "must be a list of { status, pointer?, equals?, kind }");
+    else {
+      result.rules = [];
+      raw.rules.forEach((entry, index) => {
+        const ruleAt = `${at}/rules/${index}`;
+        const rule = asObject(entry);
+        if (!rule) return report(ruleAt, "must be a mapping with status and kind");
+        checkKeys(context, rule, ["status", "pointer", "equals", "kind"], ruleAt);
+        const statuses = (Array.isArray(rule.status) ? rule.status : [rule.status]).filter(
+          (s): s is number => Number.isInteger(s) && (s as number) >= 200 && (s as number) <= 599,
+        );
+        if (
+          statuses.length === 0 ||
+          statuses.length !== (Array.isArray(rule.status) ? rule.status.length : 1)
+        )
+          return report(
+            `${ruleAt}/status`,
+            "must be an HTTP status from 200 to 599, or a list of them",
+          );
+        if (typeof rule.kind !== "string" || !FAILURE_KINDS.includes(rule.kind))
+          return report(`${ruleAt}/kind`, `must be one of ${FAILURE_KINDS.join(", ")}`);
+        const success = statuses.some((s) => s < 300);
+        if (rule.pointer === undefined) {
+          if (success)
+            return report(
+              ruleAt,
+              "a rule for a 2xx status needs pointer and equals, or every successful response would be a failure",
+            );
+          if (rule.equals !== undefined)
+            return report(`${ruleAt}/equals`, "equals needs a pointer");
+          return result.rules!.push({ status: statuses, kind: rule.kind });
+        }
+        if (typeof rule.pointer !== "string" || !rule.pointer.startsWith("/"))
+          return report(`${ruleAt}/pointer`, "must be a JSON Pointer such as /success");
+        const equals = Array.isArray(rule.equals)
+          ? rule.equals
+          : rule.equals === undefined
+            ? []
+            : [rule.equals];
+        if (
+          equals.length === 0 ||
+          !equals.every((v) => v === null || ["string", "number", "boolean"].includes(typeof v))
+        )
+          return report(
+            `${ruleAt}/equals`,
+            "give the value (or list of values) of the field that marks this failure",
+          );
+        for (const status of statuses) {
+          const { schema } = schemaOf(String(status));
+          if (!isObject(schema)) {
+            if (success)
+              report(`${ruleAt}/status`, `status ${status} has no documented JSON response`);
+            continue;
+          }
+          if (collectProperties(document, schema).size === 0) continue;
+          const found = schemaAt(document, schema, rule.pointer);
+          if ("missing" in found)
+            report(
+              `${ruleAt}/pointer`,
+              `${rule.pointer}: "${found.missing}" is not a property of the ${status} response schema; document the failure shape there`,
+            );
+        }
+        result.rules!.push({
+          status: statuses,
+          pointer: rule.pointer,
+          equals: equals as (string | number | boolean | null)[],
+          kind: rule.kind,
+        });
+      });
+    }
+  }
+  return result;
+}
+
+function readPresentation(
+  context: ModelContext,
+  extension: JsonObject,
+): ResponseModel["presentation"] {
+  const { report, extPointer } = context;
+  if (extension.presentation === undefined) return undefined;
+  const at = `${extPointer}/presentation`;
+  const raw = asObject(extension.presentation);
+  if (!raw) {
+    report(at, "must be a mapping with header and/or scheme");
+    return undefined;
+  }
+  checkKeys(context, raw, ["header", "scheme"], at);
+  const result: NonNullable<ResponseModel["presentation"]> = {};
+  if (raw.header !== undefined) {
+    if (typeof raw.header !== "string" || !HTTP_TOKEN.test(raw.header))
+      report(`${at}/header`, "must be a header name");
+    else result.header = raw.header;
+  }
+  if (raw.scheme !== undefined) {
+    if (typeof raw.scheme !== "string" || (raw.scheme !== "" && !HTTP_TOKEN.test(raw.scheme)))
+      report(`${at}/scheme`, 'must be an auth scheme such as Bearer, or "" for the bare token');
+    else if (/^(basic|digest|negotiate|ntlm)$/i.test(raw.scheme))
+      report(
+        `${at}/scheme`,
+        `${raw.scheme} carries passwords, not tokens; use Bearer, another scheme, or ""`,
+      );
+    else result.scheme = raw.scheme;
+  }
+  return result;
+}
