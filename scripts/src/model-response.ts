@@ -81,6 +81,9 @@ export function readResponse(
     return found;
   };
 
+  const failures = readFailures(context, extension, schemaOf, Object.keys(responses));
+  // A provider that fails inside a 2xx envelope cannot require the token in its 200 schema.
+  const failsInside2xx = (failures?.rules ?? []).some((r) => r.status.some((s) => s < 300));
   const response: ResponseModel["response"] = { accessToken: "" };
   const mapping = extension.response;
   if (!isObject(mapping))
@@ -104,8 +107,11 @@ export function readResponse(
           at,
           `response field "${field}" must be a ${key === "scope" ? "string or an array" : "string"} in the 200 schema`,
         );
-      if (key === "accessToken" && !found.required)
-        report(at, `"${field}" must be listed in its object's required in the 200 schema`);
+      if (key === "accessToken" && !found.required && !failsInside2xx)
+        report(
+          at,
+          `"${field}" must be listed in its object's required in the 200 schema (unless a failures rule says which 2xx answers carry no token)`,
+        );
     }
     if (typeof mapping.accessToken !== "string")
       report(`${extPointer}/response/accessToken`, "is required");
@@ -144,7 +150,6 @@ export function readResponse(
   }
 
   const errorStatuses = Object.keys(responses).filter((s) => /^[45]\d\d$/.test(s));
-  const failures = readFailures(context, extension, schemaOf, Object.keys(responses));
   const presentation = readPresentation(context, extension);
   return {
     response,

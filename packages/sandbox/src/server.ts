@@ -632,16 +632,12 @@ function sendError(
   const body =
     rule !== undefined && status < 300
       ? {}
-      : rule !== undefined &&
-          typeof example === "object" &&
-          example !== null &&
-          !Array.isArray(example)
-        ? (structuredClone(example) as Record<string, unknown>)
-        : errorBody(document, schema, { error, description, status });
+      : errorBody(document, schema, example, { error, description, status });
+  if (failures?.code !== undefined) setAt(body, failures.code, error);
+  if (failures?.message !== undefined) setAt(body, failures.message, description);
+  // Last: where the code field is the marker, the marker's value is what the provider sends.
   if (rule?.pointer !== undefined && rule.equals !== undefined)
     setAt(body, rule.pointer, rule.equals[0]);
-  if (failures?.message !== undefined) setAt(body, failures.message, description);
-  if (failures?.code !== undefined) setAt(body, failures.code, error);
   send(response, status, body, headers);
 }
 

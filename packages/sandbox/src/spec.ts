@@ -72,6 +72,7 @@ export function properties(document: Json, schema: unknown): Map<string, Json> {
 export function errorBody(
   document: Json,
   schema: unknown,
+  example: unknown,
   fields: { error: string; description: string; status: number },
 ): Json {
   const props = properties(document, schema);
@@ -82,7 +83,8 @@ export function errorBody(
       ? { error: fields.description }
       : { error: fields.error, message: fields.description };
   }
-  const body: Json = {};
+  // The documented example keeps fields only this provider has (a `success: false` flag).
+  const body: Json = isObject(example) ? structuredClone(example) : {};
   const known: Record<string, unknown> = {
     error: fields.error,
     error_description: fields.description,

@@ -13,17 +13,17 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-function validatorFor(document: Record<string, unknown>, path: string) {
+function validatorFor(document: Record<string, unknown>, path: string, method: string) {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
   addFormats(ajv);
   ajv.addFormat("password", true);
   ajv.addSchema({ ...document, $id: "spec" });
   const responses = ((document.paths as Record<string, Record<string, Record<string, unknown>>>)[
     path
-  ]!.post!.responses ?? {}) as Record<string, unknown>;
+  ]![method]!.responses ?? {}) as Record<string, unknown>;
   return (status: number, body: unknown) => {
     if (!(String(status) in responses)) return `status ${status} is not documented`;
-    const pointer = `#/paths/${path.replaceAll("/", "~1")}/post/responses/${status}/content/application~1json/schema`;
+    const pointer = `#/paths/${path.replaceAll("/", "~1")}/${method}/responses/${status}/content/application~1json/schema`;
     const validate = ajv.compile({ $ref: `spec${pointer}` });
     return validate(body) ? undefined : ajv.errorsText(validate.errors);
   };
@@ -34,14 +34,32 @@ function basic(username: string, password: string) {
   return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
 }
 
+/** A response field: a top-level name or a JSON Pointer. */
+function read(body: unknown, field: string): unknown {
+  const path = field.startsWith("/") ? field.slice(1).split("/") : [field];
+  return path.reduce<unknown>(
+    (node, key) =>
+      typeof node === "object" && node !== null
+        ? (node as Record<string, unknown>)[key]
+        : undefined,
+    body,
+  );
+}
+
 describe.each(providers.map((p) => [p.id, p] as const))(
   "%s: every sandbox response validates against the spec",
   (id, provider) => {
     const exchange = provider.exchange;
+    const method = exchange.method ?? "POST";
+    const grantField = exchange.grantField ?? "grant_type";
+    /** Built by hand from the generated exchange data, as the provider's docs describe the call. */
     const request = async (
       overrides: {
         credentials?: Record<string, string>;
-        form?: Record<string, string | undefined>;
+        /** Grant parameters (body or query, where the spec puts them); undefined removes one. */
+        params?: Record<string, string | undefined>;
+        /** Leave out the spec's fixed parameters. */
+        omitConstants?: boolean;
       } = {},
     ) => {
       const credentials: Record<string, string> = {
@@ -49,77 +67,116 @@ describe.each(providers.map((p) => [p.id, p] as const))(
         ...overrides.credentials,
       };
       const headers: Record<string, string> = {};
-      const form: Record<string, string> = {};
-      if (exchange.grant) form.grant_type = exchange.grant;
+      const body: Record<string, string> = {};
+      const query: Record<string, string> = {};
+      const params = exchange.paramsIn === "query" ? query : body;
+      if (exchange.grant) params[grantField] = exchange.grant;
+      for (const constant of overrides.omitConstants ? [] : (exchange.constants ?? []))
+        (constant.in === "header" ? headers : constant.in === "query" ? query : body)[
+          constant.name
+        ] = constant.value;
       let user = "";
       let pass = "";
       for (const c of exchange.credentials) {
         const value = credentials[c.name] ?? "";
         if (c.in === "basic") c.part === "username" ? (user = value) : (pass = value);
         else if (c.in === "header") headers[c.header] = value;
-        else form[c.field] = value;
+        else if (c.in === "query") query[c.field] = value;
+        else body[c.field] = value;
       }
       if (user || pass) headers.authorization = basic(user, pass);
-      for (const [k, v] of Object.entries(overrides.form ?? {}))
-        v === undefined ? delete form[k] : (form[k] = v);
+      for (const [k, v] of Object.entries(overrides.params ?? {}))
+        v === undefined ? delete params[k] : (params[k] = v);
+      const search = new URLSearchParams(query).toString();
+      const hasBody = method === "POST" && Object.keys(body).length > 0;
+      if (hasBody)
+        headers["content-type"] =
+          exchange.bodyEncoding === "json"
+            ? "application/json"
+            : "application/x-www-form-urlencoded";
       const response = await fetch(
-        `${sandbox.baseUrls[id as keyof typeof sandbox.baseUrls]}${exchange.tokenPath}`,
+        `${sandbox.baseUrls[id as keyof typeof sandbox.baseUrls]}${exchange.tokenPath}${search ? `?${search}` : ""}`,
         {
-          method: "POST",
+          method,
           headers,
-          ...(exchange.grant ? { body: new URLSearchParams(form) } : {}),
+          ...(hasBody
+            ? {
+                body:
+                  exchange.bodyEncoding === "json"
+                    ? JSON.stringify(body)
+                    : new URLSearchParams(body),
+              }
+            : {}),
         },
       );
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
-    const validate = validatorFor(provider.document as Record<string, unknown>, exchange.tokenPath);
+    const validate = validatorFor(
+      provider.document as Record<string, unknown>,
+      exchange.tokenPath,
+      method.toLowerCase(),
+    );
+    const credentialsRule = exchange.failures?.rules?.find((r) => r.kind === "credentials");
 
     it("issues tokens in the documented 200 shape", async () => {
       const { status, body } = await request();
       expect(status).toBe(200);
       expect(validate(status, body)).toBeUndefined();
-      expect(typeof body[exchange.response.accessToken]).toBe("string");
+      expect(typeof read(body, exchange.response.accessToken)).toBe("string");
+      if (credentialsRule?.pointer !== undefined)
+        expect(credentialsRule.equals).not.toContain(read(body, credentialsRule.pointer));
     });
 
     if (exchange.refreshGrant !== undefined)
       it("answers the refresh grant in the 200 shape, rotating the refresh token", async () => {
         const first = await request();
-        const refreshToken = String(first.body[exchange.response.refreshToken!]);
-        const renewed = await request({
-          form: {
-            grant_type: exchange.refreshGrant!,
-            refresh_token: refreshToken,
-            username: undefined,
-            password: undefined,
-          },
-        });
+        const refreshToken = String(read(first.body, exchange.response.refreshToken!));
+        const refresh = {
+          [grantField]: exchange.refreshGrant!,
+          refresh_token: refreshToken,
+          username: undefined,
+          password: undefined,
+        };
+        const renewed = await request({ params: refresh });
         expect(renewed.status).toBe(200);
         expect(validate(renewed.status, renewed.body)).toBeUndefined();
-        expect(renewed.body[exchange.response.refreshToken!]).not.toBe(refreshToken);
-        const reused = await request({
-          form: {
-            grant_type: exchange.refreshGrant!,
-            refresh_token: refreshToken,
-            username: undefined,
-            password: undefined,
-          },
-        });
+        expect(read(renewed.body, exchange.response.refreshToken!)).not.toBe(refreshToken);
+        const reused = await request({ params: refresh });
         expect(reused.status).toBe(400);
         expect(validate(reused.status, reused.body)).toBeUndefined();
       });
 
     it("rejects wrong client credentials with a documented status and body", async () => {
-      const secret = exchange.credentials.find((c) => c.secret && c.in !== "body")!;
+      const secret =
+        exchange.credentials.find((c) => c.secret && c.in !== "body") ??
+        exchange.credentials.find((c) => c.secret)!;
       const { status, body } = await request({ credentials: { [secret.name]: "wrong" } });
-      expect([401, 403, 400]).toContain(status);
+      // Where the spec says how this provider answers bad credentials, it answers exactly so.
+      if (credentialsRule) {
+        expect(credentialsRule.status).toContain(status);
+        if (credentialsRule.pointer !== undefined)
+          expect(credentialsRule.equals).toContain(read(body, credentialsRule.pointer));
+        if (exchange.failures?.message !== undefined)
+          expect(typeof read(body, exchange.failures.message)).toBe("string");
+      } else expect([401, 403, 400]).toContain(status);
       expect(validate(status, body)).toBeUndefined();
       sandbox.unlock(id);
     });
 
     if (exchange.grant !== undefined)
       it("rejects a missing grant type with a documented status and body", async () => {
-        const { status, body } = await request({ form: { grant_type: undefined } });
+        const { status, body } = await request({ params: { [grantField]: undefined } });
+        const failureRule = exchange.failures?.rules?.find((r) => r.kind === "failure");
+        if (failureRule) expect(failureRule.status).toContain(status);
+        else expect(status).toBeGreaterThanOrEqual(400);
         expect(validate(status, body)).toBeUndefined();
+      });
+
+    if ((exchange.constants ?? []).length > 0)
+      it("rejects a request without the spec's fixed parameters", async () => {
+        const { status, body } = await request({ omitConstants: true });
+        expect(validate(status, body)).toBeUndefined();
+        expect(status).toBe(400);
       });
 
     it("answers injected server errors and rate limits in the documented shape where documented", async () => {

@@ -1,0 +1,130 @@
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../src/generate.ts";
+import { FIXTURES } from "./workspace.ts";
+
+const run = promisify(execFile);
+
+/**
+ * The promise of the repo, tested as a new user would keep it: a scratch copy of the workspace,
+ * the fixture specs dropped into specs/ and nothing else edited, then `pnpm generate`,
+ * `pnpm install`, a build, the sandbox's whole suite (e2e + contract, which cover every generated
+ * provider) and the demo. Each fixture is one token-endpoint shape the four seeds do not have.
+ */
+const SHAPES = ["query-grant", "json-body", "envelope", "ok-failure", "custom-header"];
+const PNPM = JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8"))
+  .packageManager as string;
+
+let root: string;
+const pnpm = (args: string[], cwd = root) =>
+  run("npx", ["-y", PNPM, ...args], {
+    cwd,
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0", NO_COLOR: "1" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+/** Content of every file a user would commit (no dependencies, build output or caches), by path. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (relative: string): Promise<void> => {
+    for (const entry of await readdir(path.join(dir, relative), { withFileTypes: true })) {
+      const name = relative ? `${relative}/${entry.name}` : entry.name;
+      if (["node_modules", "dist", ".turbo", ".git"].includes(entry.name)) continue;
+      if (entry.isDirectory()) await walk(name);
+      else if (entry.isFile()) files.set(name, await readFile(path.join(dir, name), "utf8"));
+    }
+  };
+  await walk("");
+  return files;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "auth-workspace-"));
+  // The workspace as committed (and as a user's clone has it): tracked and unignored files.
+  const { stdout } = await run("git", ["ls-files", "-co", "--exclude-standard", "-z"], {
+    cwd: REPO_ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  for (const file of stdout.split("\0").filter(Boolean)) {
+    const source = path.join(REPO_ROOT, file);
+    const exists = await readFile(source).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) continue; // deleted in the working tree
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await cp(source, path.join(root, file));
+  }
+  for (const shape of SHAPES)
+    await cp(path.join(FIXTURES, `${shape}.yaml`), path.join(root, "specs", `${shape}.yaml`));
+  await pnpm(["install", "--frozen-lockfile", "--prefer-offline"]);
+}, 600_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe("a new provider is one spec: fixtures dropped into a scratch workspace", () => {
+  it("generates a package per spec, and the sandbox and demo cover them with no other edit", async () => {
+    const before = await snapshot(root);
+    const generated = await pnpm(["generate"]);
+    for (const shape of SHAPES) expect(generated.stdout).toContain(`@auth/${shape}`);
+    expect(await readdir(path.join(root, "packages"))).toEqual(expect.arrayContaining(SHAPES));
+    // One pending changeset per new package.
+    const changesets = await readdir(path.join(root, ".changeset"));
+    for (const shape of SHAPES) expect(changesets).toContain(`generated-${shape}.md`);
+
+    // New workspace packages: the lockfile changes (the "Adding a provider" steps commit it).
+    await pnpm(["install", "--prefer-offline"]);
+    await pnpm([
+      "exec",
+      "turbo",
+      "run",
+      "build",
+      "--filter=@auth/examples...",
+      "--output-logs=errors-only",
+    ]);
+
+    const suite = await pnpm([
+      "--filter",
+      "@auth/sandbox",
+      "exec",
+      "vitest",
+      "run",
+      "--reporter=verbose",
+    ]).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`sandbox suite failed:\n${error.stdout ?? ""}\n${error.stderr ?? ""}`);
+    });
+    const output = suite.stdout.replace(/\x1b\[[0-9;]*m/g, "");
+    // Every shape ran the generic end-to-end scenarios and the spec contract.
+    for (const shape of SHAPES) {
+      expect(output).toContain(`${shape} end to end through its generated package`);
+      expect(output).toContain(`${shape}: every sandbox response validates against the spec`);
+    }
+    expect(output).toMatch(/Tests\s+\d+ passed/);
+    expect(output).not.toMatch(/\d+ failed/);
+
+    const demo = await run(process.execPath, [path.join(root, "examples/dist/demo.js")], {
+      cwd: root,
+    });
+    for (const shape of SHAPES) expect(demo.stdout).toMatch(new RegExp(`^${shape}\\s`, "m"));
+    expect(demo.stdout).toContain("Every caller got a valid token");
+
+    // What a user commits: the new specs, generated output, the provider lists in two manifests and
+    // the lockfile. Nothing hand-written changed.
+    const after = await snapshot(root);
+    const touched = [...after.keys()].filter((file) => before.get(file) !== after.get(file));
+    const allowed = [
+      /^specs\/[a-z-]+\.yaml$/,
+      new RegExp(`^packages/(${SHAPES.join("|")})/`),
+      /^packages\/sandbox\/(src|test)\/[a-z-]+\.gen\.ts$/,
+      /^examples\/src\/providers\.gen\.ts$/,
+      /^(packages\/sandbox|examples)\/package\.json$/,
+      /^pnpm-lock\.yaml$/,
+      /^\.changeset\/generated-[a-z-]+\.md$/,
+    ];
+    expect(touched.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
+    expect(touched).toContain("pnpm-lock.yaml");
+  }, 600_000);
+});
