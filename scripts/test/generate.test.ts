@@ -223,6 +223,96 @@ describe("bad input: one clear line per problem, nothing written", () => {
     expect(problems).toContain("/x-token-exchange/environments/production");
   });
 
+  const fixture = (name: string) => readFile(path.join(FIXTURES, `${name}.yaml`), "utf8");
+  const problemsFor = async (name: string, text: string) => {
+    const { root, specs } = await scratch();
+    await writeFile(path.join(specs, `${name}.yaml`), text);
+    return (await problemsOf(generate({ specsDir: specs, outRoot: root }))).join("\n");
+  };
+
+  it("catches a required query parameter the exchange never sends (it would not compile)", async () => {
+    const text = (await fixture("query-grant")).replace(
+      "      parameters:\n",
+      "      parameters:\n        - name: shortcode\n          in: query\n          required: true\n          schema:\n            type: string\n",
+    );
+    expect(await problemsFor("query-grant", text)).toContain(
+      '/paths/~1oauth~1v1~1generate/get/parameters query parameter "shortcode" is required, but x-token-exchange sends no value for it',
+    );
+  });
+
+  it("catches required body fields and header parameters nobody supplies", async () => {
+    const text = (await fixture("json-body"))
+      .replace(
+        "          - in: body\n            name: audience\n            value: payments\n",
+        "",
+      )
+      .replace(
+        '          - in: header\n            name: X-Api-Version\n            value: "2"\n',
+        "",
+      );
+    const problems = await problemsFor("json-body", text);
+    expect(problems).toContain(
+      'the request body requires "audience", but x-token-exchange sends no value for it',
+    );
+    expect(problems).toContain('header parameter "X-Api-Version" is required');
+  });
+
+  it("checks constants against the spec's parameters and allowed values", async () => {
+    const text = (await fixture("json-body"))
+      .replace("value: payments", "value: everything")
+      .replace("name: X-Api-Version\n            value", "name: X-Api-Versoin\n            value");
+    const problems = await problemsFor("json-body", text);
+    expect(problems).toContain(
+      '/constants/0/value "everything" is not allowed by the spec ("payments")',
+    );
+    expect(problems).toContain('header parameter "X-Api-Version" is required');
+  });
+
+  it("checks JSON Pointers into the response, and that a string expiry is numeric", async () => {
+    const text = (await fixture("envelope"))
+      .replace("accessToken: /data/accessToken", "accessToken: /data/token")
+      .replace('                        pattern: "^[0-9]+$"\n', "");
+    const problems = await problemsFor("envelope", text);
+    expect(problems).toContain(
+      '/response/accessToken response field "/data/token": "token" is not a property',
+    );
+    expect(problems).toContain(
+      '/expiry/field response field "/data/expiresIn" must be an integer or number in the 200 schema, or a string with a numeric pattern',
+    );
+  });
+
+  it("checks failure rules and presentation", async () => {
+    const text = (await fixture("ok-failure"))
+      .replace(
+        'equals: ["429"]',
+        'equals: ["429"]\n              kind: sometimes\n            - status: 201',
+      )
+      .replace(
+        "        failures:\n",
+        "        presentation:\n          scheme: Basic\n        failures:\n",
+      )
+      .replace("          message: /responseMessage", "          message: /nowhere");
+    const problems = await problemsFor("ok-failure", text);
+    expect(problems).toContain(
+      "/failures/message /nowhere is not a field of any documented response body",
+    );
+    expect(problems).toContain("/presentation/scheme Basic carries passwords, not tokens");
+    expect(problems).toContain("a rule for a 2xx status needs pointer and equals");
+  });
+
+  it("rejects a GET with a body, and a grant placed in a body that does not exist", async () => {
+    const text = (await fixture("query-grant"))
+      .replace("          in: query\n        response:", "          in: body\n        response:")
+      .replace(
+        "      responses:\n",
+        "      requestBody:\n        content:\n          text/plain:\n            schema:\n              type: string\n      responses:\n",
+      );
+    const problems = await problemsFor("query-grant", text);
+    expect(problems).toContain("a GET token operation cannot have a request body");
+    expect(problems).toContain("the token request body must have exactly one media type");
+    expect(problems).toContain('field "grant_type" is not a property of the request body schema');
+  });
+
   it("rejects malformed YAML with its line", async () => {
     const { root, specs } = await scratch();
     await writeFile(path.join(specs, "acme.yaml"), "openapi: 3.1.0\ninfo: [unclosed\n");

@@ -1,0 +1,402 @@
+import { cp, rm } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { TokenManager } from "@auth/core";
+import createClient from "openapi-fetch";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { generate } from "../src/generate.ts";
+import { FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
+
+/**
+ * The packages generated from the fixture specs, against `node:http` servers written by hand from
+ * each provider's documented behaviour (not from the spec or the sandbox, which share the spec's
+ * beliefs), including the rude answers such a provider gives on a bad day.
+ */
+type CreateAuth = (options: Record<string, unknown>) => TokenManager<Record<string, unknown>>;
+const SHAPES = ["query-grant", "json-body", "envelope", "ok-failure", "custom-header"] as const;
+const created: Record<string, CreateAuth> = {};
+let root: string;
+
+beforeAll(async () => {
+  const scratch = await scratchRoot();
+  root = scratch.root;
+  for (const shape of SHAPES)
+    await cp(path.join(FIXTURES, `${shape}.yaml`), path.join(scratch.specs, `${shape}.yaml`));
+  await generate({ specsDir: scratch.specs, outRoot: root });
+  for (const shape of SHAPES) {
+    const dir = path.join(root, "packages", shape);
+    await linkDependencies(dir);
+    created[shape] = (
+      (await import(path.join(dir, "src/index.ts"))) as { createAuth: CreateAuth }
+    ).createAuth;
+  }
+}, 120_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+interface Seen {
+  method: string;
+  url: URL;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+type Answer = (seen: Seen, response: ServerResponse) => void;
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+/** A provider written by hand; `answer` may change between calls. */
+async function provider(answer: Answer) {
+  const seen: Seen[] = [];
+  const state = { answer };
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const entry = {
+        method: request.method ?? "",
+        url: new URL(request.url ?? "/", "http://127.0.0.1"),
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      seen.push(entry);
+      state.answer(entry, response);
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  const baseUrl = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+  return { baseUrl, seen, state };
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers = {}) {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(typeof body === "string" ? body : JSON.stringify(body));
+}
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+
+/** Injected clock and sleeps: retries and expiry are exact, never real waits. */
+function timing() {
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    options: { clock: () => 1_700_000_000_000, sleep: async (ms: number) => void sleeps.push(ms) },
+  };
+}
+
+describe("query-grant: GET, grant in the query string, expires_in as a string", () => {
+  const credentials = { consumerKey: "ck-live", consumerSecret: "cs-Very/Secret+1" };
+  /** As the provider documents it: GET, Basic, grant_type in the query, nothing else. */
+  const documented: Answer = (seen, response) => {
+    const ok =
+      seen.method === "GET" &&
+      seen.url.pathname === "/oauth/v1/generate" &&
+      seen.url.searchParams.get("grant_type") === "client_credentials" &&
+      seen.headers.authorization === basic(credentials.consumerKey, credentials.consumerSecret);
+    if (!ok)
+      return json(response, 400, {
+        requestId: "r1",
+        errorCode: "400.008.01",
+        errorMessage: "Invalid Authentication passed",
+      });
+    json(response, 200, { access_token: "tok-query-1", expires_in: "3599" });
+  };
+
+  it("sends a GET with the grant in the query and no body, and reads the string lifetime", async () => {
+    const { baseUrl, seen } = await provider(documented);
+    const { options } = timing();
+    const auth = created["query-grant"]!({ ...credentials, baseUrl, ...options });
+    const token = await auth.getToken();
+    expect(token.accessToken).toBe("tok-query-1");
+    expect(token.expiresAt).toBe(1_700_000_000_000 + 3_599_000);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.body).toBe("");
+    expect(seen[0]!.headers["content-type"]).toBeUndefined();
+    expect([...seen[0]!.url.searchParams.keys()]).toEqual(["grant_type"]);
+  });
+
+  it.each([["3599 "], ["3.6e3"], ["-1"], ["0x10"], ["abc"], [""], ["0"]])(
+    "rejects expires_in %j as not a lifetime, and caches nothing",
+    async (value) => {
+      const { baseUrl, seen, state } = await provider((_seen, response) =>
+        json(response, 200, { access_token: "tok-bad", expires_in: value }),
+      );
+      const auth = created["query-grant"]!({ ...credentials, baseUrl, ...timing().options });
+      await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_token_response" });
+      state.answer = documented;
+      expect((await auth.getToken()).accessToken).toBe("tok-query-1");
+      expect(seen).toHaveLength(2);
+    },
+  );
+
+  it("classifies the documented 400 error code as bad credentials: sent once, never retried", async () => {
+    const { baseUrl, seen } = await provider(documented);
+    const { options, sleeps } = timing();
+    const auth = created["query-grant"]!({
+      ...credentials,
+      consumerSecret: "wrong",
+      baseUrl,
+      ...options,
+    });
+    const errors = await Promise.all(
+      Array.from({ length: 5 }, () => auth.getToken().catch((error: unknown) => error)),
+    );
+    for (const error of errors)
+      expect(error).toMatchObject({
+        code: "invalid_credentials",
+        oauthError: "400.008.01",
+        oauthErrorDescription: "Invalid Authentication passed",
+      });
+    await auth.getToken().catch(() => undefined);
+    expect(seen).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it("treats another 400 as an endpoint error, not as bad credentials", async () => {
+    const { baseUrl } = await provider((_seen, response) =>
+      json(response, 400, {
+        requestId: "r2",
+        errorCode: "400.002.02",
+        errorMessage: "Bad Request",
+      }),
+    );
+    const auth = created["query-grant"]!({ ...credentials, baseUrl, ...timing().options });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "endpoint_error", status: 400 });
+  });
+
+  it("never follows a redirect, even on a GET", async () => {
+    const { baseUrl, seen } = await provider((_seen, response) => {
+      response.writeHead(302, { location: "http://127.0.0.2:9/steal" });
+      response.end();
+    });
+    const auth = created["query-grant"]!({ ...credentials, baseUrl, ...timing().options });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "redirect_refused" });
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe("json-body: credentials and a fixed audience in a JSON body, a fixed version header", () => {
+  const credentials = { clientId: "client-json", clientSecret: 'cs-"quoted"\\secret' };
+
+  it("sends exactly the documented JSON body and header", async () => {
+    const { baseUrl, seen } = await provider((_seen, response) =>
+      json(response, 200, { access_token: "tok-json", token_type: "Bearer", expires_in: 900 }),
+    );
+    const auth = created["json-body"]!({ ...credentials, baseUrl, ...timing().options });
+    expect((await auth.getToken()).accessToken).toBe("tok-json");
+    const request = seen[0]!;
+    expect(request.method).toBe("POST");
+    expect(request.headers["content-type"]).toBe("application/json");
+    expect(request.headers["x-api-version"]).toBe("2");
+    expect(request.headers.authorization).toBeUndefined();
+    expect(JSON.parse(request.body)).toEqual({ ...credentials, audience: "payments" });
+  });
+
+  it("redacts a secret the provider echoes in its JSON error", async () => {
+    const { baseUrl } = await provider((seen, response) =>
+      json(response, 401, {
+        error: "invalid_client",
+        error_description: `no client with secret ${(JSON.parse(seen.body) as { clientSecret: string }).clientSecret}`,
+      }),
+    );
+    const auth = created["json-body"]!({ ...credentials, baseUrl, ...timing().options });
+    const error = (await auth.getToken().catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: "invalid_credentials" });
+    expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(
+      credentials.clientSecret,
+    );
+  });
+
+  it("refuses an HTML page a proxy answers with 200", async () => {
+    const { baseUrl } = await provider((_seen, response) => {
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end("<html><body>Please log in to the captive portal</body></html>");
+    });
+    const auth = created["json-body"]!({ ...credentials, baseUrl, ...timing().options });
+    const error = await auth.getToken().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "invalid_token_response" });
+    expect(String((error as Error).message)).not.toContain("captive portal");
+  });
+});
+
+describe("envelope: token and string lifetime nested in a success envelope", () => {
+  const credentials = { apiKey: "key-1", apiSecret: "secret-Envelope-1" };
+
+  it("reads the nested token, type and lifetime; headers carry the credentials", async () => {
+    const { baseUrl, seen } = await provider((_seen, response) =>
+      json(response, 200, {
+        success: true,
+        data: { accessToken: "tok-env", tokenType: "bearer", expiresIn: "1800" },
+      }),
+    );
+    const auth = created.envelope!({ ...credentials, baseUrl, ...timing().options });
+    const token = await auth.getToken();
+    expect(token).toMatchObject({ accessToken: "tok-env", tokenType: "Bearer" });
+    expect(token.expiresAt).toBe(1_700_000_000_000 + 1_800_000);
+    expect(seen[0]!.headers["x-api-key"]).toBe("key-1");
+    expect(seen[0]!.headers["x-api-secret"]).toBe("secret-Envelope-1");
+    expect(seen[0]!.body).toBe("");
+  });
+
+  it.each([
+    ["no data object", { success: true }],
+    ["data as an array", { success: true, data: ["tok"] }],
+    ["the token one level up", { success: true, accessToken: "tok", data: {} }],
+    ["a numeric token", { success: true, data: { accessToken: 12345, expiresIn: "60" } }],
+  ])("refuses an envelope with %s and caches nothing", async (_name, body) => {
+    const { baseUrl, seen } = await provider((_seen, response) => json(response, 200, body));
+    const auth = created.envelope!({ ...credentials, baseUrl, ...timing().options });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_token_response" });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_token_response" });
+    expect(seen).toHaveLength(2);
+  });
+
+  it("reports the provider's message from a 401 envelope", async () => {
+    const { baseUrl } = await provider((_seen, response) =>
+      json(response, 401, { success: false, message: "Invalid API key" }),
+    );
+    const auth = created.envelope!({ ...credentials, baseUrl, ...timing().options });
+    await expect(auth.getToken()).rejects.toMatchObject({
+      code: "invalid_credentials",
+      oauthErrorDescription: "Invalid API key",
+    });
+  });
+});
+
+describe("ok-failure: every answer is a 200, a response code says what happened", () => {
+  const credentials = { clientId: "client-ok", clientSecret: "cs-ok-Failure-1" };
+  const success = {
+    responseCode: "00",
+    responseMessage: "Successful",
+    accessToken: "tok-ok",
+    expiresIn: 3600,
+  };
+
+  it("treats 200 + responseCode 401 as bad credentials: one request for every caller, no retry", async () => {
+    const { baseUrl, seen } = await provider((_seen, response) =>
+      json(response, 200, { responseCode: "401", responseMessage: "Invalid client credentials" }),
+    );
+    const { options, sleeps } = timing();
+    const auth = created["ok-failure"]!({ ...credentials, baseUrl, ...options });
+    const errors = await Promise.all(
+      Array.from({ length: 10 }, () => auth.getToken().catch((e: unknown) => e)),
+    );
+    for (const error of errors)
+      expect(error).toMatchObject({ code: "invalid_credentials", status: 200, oauthError: "401" });
+    expect(seen).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it("waits out Retry-After on 200 + responseCode 429, then succeeds", async () => {
+    let calls = 0;
+    const { baseUrl, seen } = await provider((_seen, response) => {
+      calls += 1;
+      if (calls === 1) json(response, 200, { responseCode: "429" }, { "retry-after": "7" });
+      else json(response, 200, success);
+    });
+    const { options, sleeps } = timing();
+    const auth = created["ok-failure"]!({ ...credentials, baseUrl, ...options });
+    expect((await auth.getToken()).accessToken).toBe("tok-ok");
+    expect(sleeps).toEqual([7_000]);
+    expect(seen).toHaveLength(2);
+  });
+
+  it("retries 200 + responseCode 96 (temporary) with backoff, then succeeds", async () => {
+    let calls = 0;
+    const { baseUrl, seen } = await provider((_seen, response) => {
+      calls += 1;
+      json(
+        response,
+        200,
+        calls < 3 ? { responseCode: "96", responseMessage: "System malfunction" } : success,
+      );
+    });
+    const { options, sleeps } = timing();
+    const auth = created["ok-failure"]!({ ...credentials, baseUrl, ...options });
+    expect((await auth.getToken()).accessToken).toBe("tok-ok");
+    expect(seen).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it("does not retry a failure code the spec calls a plain failure", async () => {
+    const { baseUrl, seen } = await provider((_seen, response) =>
+      json(response, 200, { responseCode: "400", responseMessage: "Malformed" }),
+    );
+    const auth = created["ok-failure"]!({ ...credentials, baseUrl, ...timing().options });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "endpoint_error", status: 200 });
+    expect(seen).toHaveLength(1);
+  });
+
+  it("refuses a 200 whose code is unknown and carries no token, and redacts an echoed secret", async () => {
+    const { baseUrl } = await provider((_seen, response) =>
+      json(response, 200, {
+        responseCode: "77",
+        responseMessage: `unexpected client_secret=${credentials.clientSecret}`,
+      }),
+    );
+    const auth = created["ok-failure"]!({ ...credentials, baseUrl, ...timing().options });
+    const error = (await auth.getToken().catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: "invalid_token_response" });
+    expect(`${error.message} ${error.stack}`).not.toContain(credentials.clientSecret);
+  });
+
+  it("sends the RFC 6749 client_secret_post form", async () => {
+    const { baseUrl, seen } = await provider((_seen, response) => json(response, 200, success));
+    const auth = created["ok-failure"]!({ ...credentials, baseUrl, ...timing().options });
+    await auth.getToken();
+    expect(Object.fromEntries(new URLSearchParams(seen[0]!.body))).toEqual({
+      grant_type: "client_credentials",
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    });
+    expect(seen[0]!.headers.authorization).toBeUndefined();
+  });
+});
+
+describe("custom-header: API calls carry the bare token in X-Auth-Token", () => {
+  const credentials = { clientId: "client-hdr", clientSecret: "cs-Header-1" };
+
+  it("presents the token as the spec says, in the middleware and getAuthorizationHeader", async () => {
+    let issued = 0;
+    const { baseUrl, seen } = await provider((request, response) => {
+      if (request.url.pathname === "/auth/token") {
+        issued += 1;
+        // A provider clock 2 h ahead: the absolute expiry is corrected with the Date header.
+        const serverNow = Date.now() + 7_200_000;
+        return json(
+          response,
+          200,
+          { token: `tok-hdr-${issued}`, expires_at: Math.floor(serverNow / 1000) + 600 },
+          { date: new Date(serverNow).toUTCString() },
+        );
+      }
+      const presented = request.headers["x-auth-token"];
+      const fresh =
+        presented === `tok-hdr-${issued}` && request.headers.authorization === undefined;
+      json(response, fresh ? 200 : 401, { ok: fresh });
+    });
+    const auth = created["custom-header"]!({ ...credentials, baseUrl });
+    expect(auth.tokenHeader).toBe("x-auth-token");
+    expect(await auth.getAuthorizationHeader()).toBe("tok-hdr-1");
+    const token = await auth.getToken();
+    expect(Math.abs(token.expiresAt - (Date.now() + 600_000))).toBeLessThan(5_000);
+
+    const client = createClient<{
+      "/api/ping": {
+        get: { responses: { 200: { content: { "application/json": { ok: boolean } } } } };
+      };
+    }>({ baseUrl });
+    client.use(auth.middleware());
+    expect((await client.GET("/api/ping")).data).toEqual({ ok: true });
+    issued += 1; // the provider rotates: the cached token is now rejected with a 401
+    const replayed = await client.GET("/api/ping");
+    expect(replayed.data).toEqual({ ok: true });
+    expect(
+      seen.filter((s) => s.url.pathname === "/api/ping").map((s) => s.headers["x-auth-token"]),
+    ).toEqual(["tok-hdr-1", "tok-hdr-1", "tok-hdr-3"]);
+  });
+});
