@@ -65,6 +65,10 @@ export function renderReadme(model: ProviderModel): string {
       : expiry.kind === "relative-seconds"
         ? `Expiry is read from \`${expiry.field}\` (seconds, counted from when the request started)${expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : ""}; if neither is present, a 5-minute lifetime is assumed.`
         : `Expiry is read from \`${expiry.field}\`, an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}, corrected for the server's clock with the response \`Date\` header.`;
+  const wireText =
+    model.expiryWire === "string"
+      ? ` The provider sends it as a decimal string (\`"3599"\`), parsed strictly: anything but digits and an optional fraction is an \`invalid_token_response\`.`
+      : "";
   return `${generatedMarkdownHeader(model.specFile)}# ${model.packageName}
 
 ${model.summary}
@@ -130,7 +134,7 @@ ${needsBaseUrl ? "The provider's host is not published: `baseUrl` is required (h
 
 ## Token lifetime
 
-${expiryText}${model.refreshGrant ? `\n\nThe provider issues a refresh token: the manager renews with the \`${model.refreshGrant}\` grant, keeps the old refresh token when the response omits one, and falls back to the \`${model.grant}\` grant when the refresh is rejected.` : ""}
+${expiryText}${wireText}${model.refreshGrant ? `\n\nThe provider issues a refresh token: the manager renews with the \`${model.refreshGrant}\` grant, keeps the old refresh token when the response omits one, and falls back to the \`${model.grant}\` grant when the refresh is rejected.` : ""}
 
 ## Errors
 

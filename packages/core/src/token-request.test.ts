@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { TokenExchange } from "./exchange.js";
+import { refreshExchange } from "./test-support/harness.js";
 import { buildTokenRequest, encodeBody } from "./token-request.js";
 
 const signal = new AbortController().signal;
-const base: TokenExchange = {
-  provider: "shape",
-  tokenPath: "/oauth/token",
-  credentials: [
-    { name: "clientId", in: "basic", part: "username", secret: false, required: true },
-    { name: "clientSecret", in: "basic", part: "password", secret: true, required: true },
-  ],
-  grant: "client_credentials",
-  refreshGrant: "refresh_token",
-  scopeField: "scope",
-  response: { accessToken: "access_token" },
-};
+const base = refreshExchange;
 const credentials = { clientId: "id", clientSecret: "secret" };
 
 describe("buildTokenRequest", () => {
