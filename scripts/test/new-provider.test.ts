@@ -20,11 +20,16 @@ const PNPM = JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "ut
   .packageManager as string;
 
 let root: string;
+/** Runs pnpm in the scratch workspace; a failure carries pnpm's own output. */
 const pnpm = (args: string[], cwd = root) =>
   run("npx", ["-y", PNPM, ...args], {
     cwd,
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0", NO_COLOR: "1" },
     maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: { stdout?: string; stderr?: string; message?: string }) => {
+    throw new Error(
+      `pnpm ${args.join(" ")} failed:\n${error.stdout ?? ""}\n${error.stderr ?? error.message ?? ""}`,
+    );
   });
 
 /** Content of every file a user would commit (no dependencies, build output or caches), by path. */
@@ -76,7 +81,8 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
     for (const shape of SHAPES) expect(changesets).toContain(`generated-${shape}.md`);
 
     // New workspace packages: the lockfile changes (the "Adding a provider" steps commit it).
-    await pnpm(["install", "--prefer-offline"]);
+    // pnpm freezes the lockfile under CI=true; a new package is exactly when it must change.
+    await pnpm(["install", "--no-frozen-lockfile", "--prefer-offline"]);
     await pnpm([
       "exec",
       "turbo",
@@ -93,9 +99,7 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
       "vitest",
       "run",
       "--reporter=verbose",
-    ]).catch((error: { stdout?: string; stderr?: string }) => {
-      throw new Error(`sandbox suite failed:\n${error.stdout ?? ""}\n${error.stderr ?? ""}`);
-    });
+    ]);
     const output = suite.stdout.replace(/\x1b\[[0-9;]*m/g, "");
     // Every shape ran the generic end-to-end scenarios and the spec contract.
     for (const shape of SHAPES) {
