@@ -28,13 +28,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    TokenRequest: {
-      /**
-       * @description The only supported grant.
-       * @enum {string}
-       */
-      grant_type: "client_credentials";
-    };
     /** @description OAuth 2.0 access token response. */
     TokenResponse: {
       /** @description Opaque access token; send it as a Bearer token. */
@@ -43,6 +36,13 @@ export interface components {
       expires_in: number;
       /** @description Appears as both `bearer` and `Bearer`; compare case-insensitively. */
       token_type: string;
+    };
+    TokenRequest: {
+      /**
+       * @description The only supported grant.
+       * @enum {string}
+       */
+      grant_type: "client_credentials";
     };
     /** @description A string-to-string map describing the error. */
     ErrorMap: {

@@ -98,34 +98,8 @@ export const providers: readonly SandboxProvider[] = [
       "paths": {
         "/oauth/token": {
           "post": {
-            "operationId": "createOAuthToken",
-            "summary": "Get OAuth2 access token",
             "description": "OAuth 2.0 client-credentials flow. Pass `client_id` and `client_secret` as HTTP Basic\ncredentials. More than 5 requests per second per key are rejected with 429.\n",
-            "tags": [
-              "OAuth"
-            ],
-            "security": [
-              {
-                "clientCredentials": []
-              }
-            ],
-            "requestBody": {
-              "required": true,
-              "content": {
-                "application/x-www-form-urlencoded": {
-                  "schema": {
-                    "$ref": "#/components/schemas/TokenRequest"
-                  },
-                  "examples": {
-                    "clientCredentials": {
-                      "value": {
-                        "grant_type": "client_credentials"
-                      }
-                    }
-                  }
-                }
-              }
-            },
+            "operationId": "createOAuthToken",
             "responses": {
               "200": {
                 "description": "A new access token.",
@@ -199,6 +173,32 @@ export const providers: readonly SandboxProvider[] = [
                 }
               }
             },
+            "summary": "Get OAuth2 access token",
+            "tags": [
+              "OAuth"
+            ],
+            "requestBody": {
+              "content": {
+                "application/x-www-form-urlencoded": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TokenRequest"
+                  },
+                  "examples": {
+                    "clientCredentials": {
+                      "value": {
+                        "grant_type": "client_credentials"
+                      }
+                    }
+                  }
+                }
+              },
+              "required": true
+            },
+            "security": [
+              {
+                "clientCredentials": []
+              }
+            ],
             "x-token-exchange": {
               "environments": {
                 "production": "https://public-api.alternativepayments.io",
@@ -241,6 +241,30 @@ export const providers: readonly SandboxProvider[] = [
           }
         },
         "schemas": {
+          "TokenResponse": {
+            "description": "OAuth 2.0 access token response.",
+            "properties": {
+              "access_token": {
+                "description": "Opaque access token; send it as a Bearer token.",
+                "type": "string"
+              },
+              "expires_in": {
+                "description": "Lifetime in seconds from issuance, currently 3600.",
+                "type": "integer",
+                "minimum": 0
+              },
+              "token_type": {
+                "description": "Appears as both `bearer` and `Bearer`; compare case-insensitively.",
+                "type": "string"
+              }
+            },
+            "type": "object",
+            "required": [
+              "access_token",
+              "expires_in",
+              "token_type"
+            ]
+          },
           "TokenRequest": {
             "type": "object",
             "required": [
@@ -253,30 +277,6 @@ export const providers: readonly SandboxProvider[] = [
                   "client_credentials"
                 ],
                 "description": "The only supported grant."
-              }
-            }
-          },
-          "TokenResponse": {
-            "type": "object",
-            "description": "OAuth 2.0 access token response.",
-            "required": [
-              "access_token",
-              "expires_in",
-              "token_type"
-            ],
-            "properties": {
-              "access_token": {
-                "type": "string",
-                "description": "Opaque access token; send it as a Bearer token."
-              },
-              "expires_in": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Lifetime in seconds from issuance, currently 3600."
-              },
-              "token_type": {
-                "type": "string",
-                "description": "Appears as both `bearer` and `Bearer`; compare case-insensitively."
               }
             }
           },
@@ -1050,15 +1050,6 @@ export const providers: readonly SandboxProvider[] = [
             "operationId": "getToken",
             "summary": "Get token",
             "description": "Returns an access token for the merchant identified by the `x-merchant-id` and `x-secret`\nheaders (both required). The request has no body.\n",
-            "tags": [
-              "Authentication"
-            ],
-            "security": [
-              {
-                "merchantId": [],
-                "merchantSecret": []
-              }
-            ],
             "responses": {
               "200": {
                 "description": "A token and its absolute expiry.",
@@ -1120,6 +1111,15 @@ export const providers: readonly SandboxProvider[] = [
                 }
               }
             },
+            "tags": [
+              "Authentication"
+            ],
+            "security": [
+              {
+                "merchantId": [],
+                "merchantSecret": []
+              }
+            ],
             "x-token-exchange": {
               "credentials": [
                 {
@@ -1149,20 +1149,6 @@ export const providers: readonly SandboxProvider[] = [
         }
       },
       "components": {
-        "securitySchemes": {
-          "merchantId": {
-            "type": "apiKey",
-            "in": "header",
-            "name": "x-merchant-id",
-            "description": "The merchant's id. Required together with `x-secret`."
-          },
-          "merchantSecret": {
-            "type": "apiKey",
-            "in": "header",
-            "name": "x-secret",
-            "description": "The merchant's secret. Required together with `x-merchant-id`."
-          }
-        },
         "schemas": {
           "TokenResponse": {
             "type": "object",
@@ -1214,6 +1200,20 @@ export const providers: readonly SandboxProvider[] = [
                 "type": "string"
               }
             }
+          }
+        },
+        "securitySchemes": {
+          "merchantId": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "x-merchant-id",
+            "description": "The merchant's id. Required together with `x-secret`."
+          },
+          "merchantSecret": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "x-secret",
+            "description": "The merchant's secret. Required together with `x-merchant-id`."
           }
         }
       }
