@@ -26,8 +26,14 @@ export async function applyOverlay(
   document: JsonObject,
   overlay: unknown,
 ): Promise<{ document: JsonObject; stale: StaleAction[] }> {
-  if (!isObject(overlay) || typeof overlay.overlay !== "string" || !/^1\.0\.\d+$/.test(overlay.overlay))
-    throw new Error('not an OpenAPI Overlay 1.0 document (it needs `overlay: 1.0.0` and `actions`)');
+  if (
+    !isObject(overlay) ||
+    typeof overlay.overlay !== "string" ||
+    !/^1\.0\.\d+$/.test(overlay.overlay)
+  )
+    throw new Error(
+      "not an OpenAPI Overlay 1.0 document (it needs `overlay: 1.0.0` and `actions`)",
+    );
   const actions = Array.isArray(overlay.actions) ? overlay.actions : [];
   const missing = actions.findIndex(
     (a) => !isObject(a) || typeof a.target !== "string" || typeof a.description !== "string",

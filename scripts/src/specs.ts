@@ -34,7 +34,9 @@ export async function buildSpec(
 ): Promise<BuiltSpec> {
   const overlayFile = `specs/overlays/${provider}.overlay.yaml`;
   const overlay = parse(await readFile(path.join(root, overlayFile), "utf8")) as unknown;
-  const upstream = readUpstream(upstreamText ?? (await readFile(path.join(root, upstreamFile), "utf8")));
+  const upstream = readUpstream(
+    upstreamText ?? (await readFile(path.join(root, upstreamFile), "utf8")),
+  );
   const { document, stale } = await applyOverlay(upstream.document, overlay);
   const ordered: JsonObject = {};
   for (const key of TOP_LEVEL) if (key in document) ordered[key] = document[key];
@@ -44,7 +46,8 @@ export async function buildSpec(
     `# and ${overlayFile} (the cleaning). Do not edit: change the overlay and run \`pnpm specs\`.`,
   ].join("\n");
   const target = path.join(root, "specs", `${provider}.yaml`);
-  const options = (await prettier.resolveConfig(path.join(REPO_ROOT, "specs", `${provider}.yaml`))) ?? {};
+  const options =
+    (await prettier.resolveConfig(path.join(REPO_ROOT, "specs", `${provider}.yaml`))) ?? {};
   const text = await prettier.format(`${header}\n${stringify(ordered, { lineWidth: 0 })}`, {
     ...options,
     filepath: target,
@@ -53,7 +56,9 @@ export async function buildSpec(
 }
 
 /** Every provider with an overlay, and its upstream file (`specs/upstream/<provider>.*`). */
-export async function overlaidProviders(root: string): Promise<{ provider: string; upstreamFile: string }[]> {
+export async function overlaidProviders(
+  root: string,
+): Promise<{ provider: string; upstreamFile: string }[]> {
   const overlays = await readdir(path.join(root, "specs/overlays")).catch(() => [] as string[]);
   const upstream = await readdir(path.join(root, "specs/upstream")).catch(() => [] as string[]);
   return overlays
@@ -62,7 +67,8 @@ export async function overlaidProviders(root: string): Promise<{ provider: strin
     .map((name) => {
       const provider = name.slice(0, -".overlay.yaml".length);
       const file = upstream.find((u) => u.replace(/\.[^.]+$/, "") === provider);
-      if (!file) throw new Error(`specs/overlays/${name} has no specs/upstream/${provider}.* to apply to`);
+      if (!file)
+        throw new Error(`specs/overlays/${name} has no specs/upstream/${provider}.* to apply to`);
       return { provider, upstreamFile: `specs/upstream/${file}` };
     });
 }
@@ -131,15 +137,17 @@ export async function updateProvider(
   if (built.stale.length > 0) return { problems: describeStale(built), changed: [] };
   const temporary = path.join(root, `${upstreamFile}.tmp-${process.pid}`);
   await copyFile(newUpstream, temporary);
-  if (entry.upstreamFile !== upstreamFile) await rm(path.join(root, entry.upstreamFile), { force: true });
+  if (entry.upstreamFile !== upstreamFile)
+    await rm(path.join(root, entry.upstreamFile), { force: true });
   await rename(temporary, path.join(root, upstreamFile));
   await writeFile(path.join(root, "specs", `${provider}.yaml`), built.text);
   log(`${upstreamFile} replaced; specs/${provider}.yaml rebuilt (${built.source})`);
   const results = await generate({ specsDir: path.join(root, "specs"), outRoot: root, log });
   const changed = results.find((r) => r.id === provider)?.changed ?? [];
-  const changeset = await readFile(path.join(root, ".changeset", `generated-${provider}.md`), "utf8").catch(
-    () => undefined,
-  );
+  const changeset = await readFile(
+    path.join(root, ".changeset", `generated-${provider}.md`),
+    "utf8",
+  ).catch(() => undefined);
   return { problems: [], changed, ...(changeset !== undefined ? { changeset } : {}) };
 }
 
@@ -152,10 +160,17 @@ async function main(): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    const result = await updateProvider(REPO_ROOT, provider, path.resolve(process.env.INIT_CWD ?? ".", file), log);
+    const result = await updateProvider(
+      REPO_ROOT,
+      provider,
+      path.resolve(process.env.INIT_CWD ?? ".", file),
+      log,
+    );
     for (const problem of result.problems) console.error(problem);
     if (result.problems.length > 0) {
-      console.error(`specs:update failed: ${result.problems.length} problem(s); nothing was written`);
+      console.error(
+        `specs:update failed: ${result.problems.length} problem(s); nothing was written`,
+      );
       process.exitCode = 1;
       return;
     }
