@@ -5,7 +5,9 @@ import * as prettier from "prettier";
 import { parse, stringify } from "yaml";
 import { generate, REPO_ROOT } from "./generate.ts";
 import type { JsonObject } from "./load-spec.ts";
+import { buildModel } from "./model.ts";
 import { applyOverlay, type StaleAction } from "./overlay.ts";
+import { formatProblem } from "./problems.ts";
 import { readUpstream } from "./upstream.ts";
 
 /**
@@ -135,6 +137,20 @@ export async function updateProvider(
   const upstreamFile = `specs/upstream/${provider}${path.extname(newUpstream) || path.extname(entry.upstreamFile)}`;
   const built = await buildSpec(root, provider, upstreamFile, text);
   if (built.stale.length > 0) return { problems: describeStale(built), changed: [] };
+  // The new spec must still generate (a provider may add a required parameter the extension does
+  // not send): check it before anything is written.
+  const checked = buildModel(
+    { file: `specs/${provider}.yaml`, document: parse(built.text) as JsonObject },
+    provider,
+  );
+  if (checked.problems.length > 0)
+    return {
+      problems: checked.problems.map(
+        (problem) =>
+          `${formatProblem(problem)} (after applying the overlay to the new upstream document; fix the overlay)`,
+      ),
+      changed: [],
+    };
   const temporary = path.join(root, `${upstreamFile}.tmp-${process.pid}`);
   await copyFile(newUpstream, temporary);
   if (entry.upstreamFile !== upstreamFile)

@@ -139,6 +139,24 @@ describe("pnpm specs:update: a provider publishes a new document", () => {
     ).toContain("https://api.alternativepayments.com");
   }, 60_000);
 
+  it("a new required parameter the extension does not send: refused before anything is written", async () => {
+    const root = await released();
+    const before = await readFile(path.join(root, "specs/alternative-payments.yaml"), "utf8");
+    const file = await providerPublishes(root, (page) =>
+      page.replace(
+        '"operationId":"createOAuthToken",',
+        '"operationId":"createOAuthToken","parameters":[{"name":"merchant","in":"query","required":true,"schema":{"type":"string"}}],',
+      ),
+    );
+    const result = await updateProvider(root, "alternative-payments", file);
+    expect(result.problems.join("\n")).toContain(
+      'query parameter "merchant" is required, but x-token-exchange sends no value for it',
+    );
+    expect(result.problems.join("\n")).toContain("fix the overlay");
+    expect(await readFile(path.join(root, "specs/alternative-payments.yaml"), "utf8")).toBe(before);
+    expect(await readdir(path.join(root, ".changeset"))).toEqual([]);
+  }, 60_000);
+
   it("refuses an unknown provider and an unreadable file, naming what to do", async () => {
     const root = await released();
     expect((await updateProvider(root, "acme", "x.json")).problems[0]).toContain(
