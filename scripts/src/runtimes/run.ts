@@ -89,6 +89,20 @@ async function main(): Promise<void> {
     await copyFile(path.join(here, "consumer.ts"), path.join(consumer, "consumer.ts"));
 
     const table = new Map<string, Record<string, Cell>>();
+    // What users download, not the package folders: publint and attw on each tarball.
+    for (const name of PACKAGES) {
+      progress(`linting the @auth/${name} tarball (publint --strict, attw)…`);
+      table.set(
+        `tarball @auth/${name}`,
+        await lintTarball(
+          name,
+          path.join(
+            tarballs,
+            files.find((f) => f.startsWith(`auth-${name}-`))!,
+          ),
+        ),
+      );
+    }
     const scenario = async (runtime: string, executable: string, flags: string[] = []) => {
       progress(`scenario on ${runtime}…`);
       try {
@@ -193,6 +207,25 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** publint --strict and attw (ESM-only profile) on one packed tarball, as `lint` runs them on the folder. */
+async function lintTarball(name: string, file: string): Promise<Record<string, Cell>> {
+  const bin = (tool: string) => path.join(REPO_ROOT, "scripts/node_modules/.bin", tool);
+  const cell = (promise: Promise<unknown>): Promise<Cell> =>
+    promise.then(
+      () => "pass" as const,
+      (error: { stdout?: string; stderr?: string; message: string }) =>
+        `fail: ${(error.stdout || error.stderr || error.message).trim().split("\n").slice(-3).join(" ")}` as const,
+    );
+  // The sandbox's CLI entry is ESM-only by design, like everything else: the rule's advice does not apply.
+  const ignore = name === "sandbox" ? ["--ignore-rules", "cjs-resolves-to-esm"] : [];
+  return {
+    publint: await cell(run(bin("publint"), ["run", file, "--strict"], { maxBuffer: 1 << 24 })),
+    attw: await cell(
+      run(bin("attw"), [file, "--profile", "esm-only", ...ignore], { maxBuffer: 1 << 24 }),
+    ),
+  };
 }
 
 /**
