@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -8,6 +9,11 @@ import { publishableNames } from "../src/release-guard.ts";
 
 // What `npm pack` would put in each tarball (the built dist/ included: turbo builds before tests).
 const run = promisify(execFile);
+const PNPM = (
+  JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    packageManager: string;
+  }
+).packageManager;
 const names = await publishableNames();
 const directory = (name: string) => path.join(REPO_ROOT, "packages", name.split("/")[1]!);
 
@@ -32,6 +38,27 @@ describe.each(names)("the %s tarball", (name) => {
         expect(files, `${map} → ${source}`).toContain(
           path.posix.join(path.posix.dirname(map), source),
         );
+    }
+  }, 60_000);
+
+  it("is packed by pnpm without the monorepo's scripts or workspace: ranges", async () => {
+    const destination = await mkdtemp(path.join(tmpdir(), "auth-pack-"));
+    try {
+      await run("npx", ["-y", PNPM, "pack", "--pack-destination", destination], {
+        cwd: directory(name),
+      });
+      const [tarball] = await readdir(destination);
+      const { stdout } = await run("tar", [
+        "-xzOf",
+        path.join(destination, tarball!),
+        "package/package.json",
+      ]);
+      const packed = JSON.parse(stdout) as Record<string, unknown>;
+      expect(packed.name).toBe(name);
+      expect(packed.scripts).toBeUndefined();
+      expect(stdout).not.toContain("workspace:");
+    } finally {
+      await rm(destination, { recursive: true, force: true });
     }
   }, 60_000);
 
