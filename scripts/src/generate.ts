@@ -8,6 +8,7 @@ import { loadSpec } from "./load-spec.ts";
 import { buildModel, type ProviderModel } from "./model.ts";
 import { formatProblem, ProblemsError, type Problem } from "./problems.ts";
 import { renderPackageJson, renderTsconfig } from "./render-package.ts";
+import { readRootRepository } from "./repository.ts";
 import { renderReadme } from "./render-readme.ts";
 import { renderCreateAuth } from "./render-create-auth.ts";
 import { renderExampleProviders, renderSandboxTestPackages, syncManifest } from "./render-lists.ts";
@@ -113,6 +114,8 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     });
   };
   const planned: Planned[] = [];
+  // npm metadata from the root package.json (`pnpm set-repository`); none until someone sets it.
+  const repositoryUrl = await readRootRepository(outRoot);
   for (const model of models) {
     const started = performance.now();
     const dir = path.join(outRoot, "packages", model.id);
@@ -120,7 +123,10 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     const files = new Map<string, string>();
     files.set(
       "package.json",
-      await format(renderPackageJson(model, version), path.join(dir, "package.json")),
+      await format(
+        renderPackageJson(model, version, repositoryUrl),
+        path.join(dir, "package.json"),
+      ),
     );
     files.set(
       "tsconfig.json",

@@ -28,21 +28,42 @@ export function releaseProblem(
   return undefined;
 }
 
-/** Names of the packages changesets would publish: every non-private package under packages/. */
-export async function publishableNames(root = REPO_ROOT): Promise<string[]> {
-  const names: string[] = [];
+/** Manifests of the packages changesets would publish: every non-private package under packages/. */
+export async function publishableManifests(
+  root = REPO_ROOT,
+): Promise<{ name: string; private?: boolean; repository?: { url?: string } }[]> {
+  const manifests = [];
   for (const entry of await readdir(path.join(root, "packages"), { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const manifest = JSON.parse(
       await readFile(path.join(root, "packages", entry.name, "package.json"), "utf8"),
-    ) as { name: string; private?: boolean };
-    if (!manifest.private) names.push(manifest.name);
+    ) as { name: string; private?: boolean; repository?: { url?: string } };
+    if (!manifest.private) manifests.push(manifest);
   }
-  return names.sort();
+  return manifests.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Names of the packages changesets would publish. */
+export async function publishableNames(root = REPO_ROOT): Promise<string[]> {
+  return (await publishableManifests(root)).map((m) => m.name);
+}
+
+/** Why the packages' npm metadata is not ready to publish, or undefined when it is. */
+export function metadataProblem(
+  manifests: readonly { name: string; repository?: { url?: string } }[],
+): string | undefined {
+  const missing = manifests.filter((m) => typeof m.repository?.url !== "string").map((m) => m.name);
+  if (missing.length === 0) return undefined;
+  return `${missing.join(", ")} ${missing.length > 1 ? "have" : "has"} no repository (npm would show no source, homepage or issue tracker): run \`pnpm set-repository https://github.com/you/your-repo\`, then \`pnpm generate\``;
 }
 
 async function main(): Promise<void> {
-  const problem = releaseProblem(await publishableNames(), process.env.RELEASE_SCOPE);
+  const manifests = await publishableManifests();
+  const problem =
+    releaseProblem(
+      manifests.map((m) => m.name),
+      process.env.RELEASE_SCOPE,
+    ) ?? metadataProblem(manifests);
   if (problem) {
     console.error(`release refused: ${problem}`);
     process.exitCode = 1;

@@ -1,5 +1,6 @@
 import { GENERATED_JSON_KEY, generatedJsonNote } from "./header.ts";
 import type { ProviderModel } from "./model.ts";
+import { repositoryFields } from "./repository.ts";
 
 /** Versions the generated packages depend on; one place to bump them. */
 export const OPENAPI_FETCH_RANGE = "^0.17.0";
@@ -10,13 +11,18 @@ const DEV_DEPENDENCIES = {
 };
 
 /** package.json of a provider package. `version` is kept from disk: changesets owns it. */
-export function renderPackageJson(model: ProviderModel, version: string): string {
+export function renderPackageJson(
+  model: ProviderModel,
+  version: string,
+  repositoryUrl?: string,
+): string {
   // No "//" note here: it would ship in the tarball. README.md and every .gen.ts say it is generated.
   const manifest = {
     name: model.packageName,
     version,
     description: `Typed token manager for ${model.title}: ${model.summary}`,
     license: "MIT",
+    ...repositoryFields(repositoryUrl, `packages/${model.id}`),
     keywords: ["oauth2", "token", "openapi", model.id],
     type: "module",
     sideEffects: false,
