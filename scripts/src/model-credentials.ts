@@ -1,0 +1,195 @@
+import { isObject, type JsonObject } from "./load-spec.ts";
+import { asObject, checkKeys, HTTP_TOKEN, IDENTIFIER, type ModelContext } from "./model-context.ts";
+import type { RequestSpec } from "./model-request.ts";
+import { allowedValues, resolve, schemaTypes } from "./schema.ts";
+
+const RESERVED_OPTIONS = new Set(["environment", "baseUrl", "fetch", "scope", "store", "clock"]);
+
+interface CredentialCommon {
+  name: string;
+  secret: boolean;
+  required: boolean;
+  description: string;
+}
+export type CredentialModel =
+  | (CredentialCommon & { in: "basic"; part: "username" | "password" })
+  | (CredentialCommon & { in: "header"; header: string })
+  | (CredentialCommon & { in: "body"; field: string })
+  | (CredentialCommon & { in: "query"; field: string });
+
+export interface ConstantModel {
+  in: "header" | "query" | "body";
+  name: string;
+  value: string;
+}
+
+/** The caller's credentials, each checked against where the spec says it goes. */
+export function readCredentials(
+  context: ModelContext,
+  extension: JsonObject,
+  spec: RequestSpec,
+): CredentialModel[] {
+  const { report, extPointer } = context;
+  const credentials: CredentialModel[] = [];
+  const names = new Set<string>();
+  const basicParts = new Set<string>();
+  if (!Array.isArray(extension.credentials) || extension.credentials.length === 0) {
+    report(`${extPointer}/credentials`, "list at least one credential the caller supplies");
+    return credentials;
+  }
+  extension.credentials.forEach((raw, index) => {
+    const at = `${extPointer}/credentials/${index}`;
+    if (!isObject(raw)) return report(at, "must be a mapping with name and in");
+    checkKeys(
+      context,
+      raw,
+      ["name", "in", "part", "header", "field", "secret", "required", "description"],
+      at,
+    );
+    const name = raw.name;
+    if (typeof name !== "string" || !IDENTIFIER.test(name)) {
+      return report(
+        `${at}/name`,
+        `credential name ${JSON.stringify(name)} must be a camelCase identifier (it becomes an option name)`,
+      );
+    }
+    if (RESERVED_OPTIONS.has(name))
+      return report(`${at}/name`, `"${name}" is a reserved option name; pick another`);
+    if (names.has(name)) return report(`${at}/name`, `duplicate credential name "${name}"`);
+    names.add(name);
+    const common = {
+      name,
+      secret: raw.secret === true,
+      required: raw.required !== false,
+      description: typeof raw.description === "string" ? raw.description.trim() : "",
+    };
+    if (raw.in === "basic") {
+      if (raw.part !== "username" && raw.part !== "password")
+        return report(`${at}/part`, 'must be "username" or "password"');
+      if (basicParts.has(raw.part))
+        return report(`${at}/part`, `two credentials are the Basic ${raw.part}`);
+      basicParts.add(raw.part);
+      if (!spec.hasBasicScheme)
+        report(
+          at,
+          "credential goes in HTTP Basic, but the operation's security has no http/basic scheme",
+        );
+      credentials.push({ ...common, in: "basic", part: raw.part });
+    } else if (raw.in === "header") {
+      if (typeof raw.header !== "string" || !HTTP_TOKEN.test(raw.header))
+        return report(`${at}/header`, "must be a header name");
+      const lower = raw.header.toLowerCase();
+      const declared =
+        spec.headers.has(lower) ||
+        spec.apiKeySchemes.some((s) => s.in === "header" && s.name.toLowerCase() === lower);
+      if (!declared)
+        report(
+          `${at}/header`,
+          `header "${raw.header}" is neither an apiKey-in-header security scheme nor a header parameter of the operation`,
+        );
+      credentials.push({ ...common, in: "header", header: raw.header });
+    } else if (raw.in === "query") {
+      if (typeof raw.field !== "string" || raw.field === "")
+        return report(`${at}/field`, "must name a query parameter");
+      const declared =
+        spec.query.has(raw.field) ||
+        spec.apiKeySchemes.some((s) => s.in === "query" && s.name === raw.field);
+      if (!declared)
+        report(
+          `${at}/field`,
+          `query parameter "${raw.field}" is neither a query parameter nor an apiKey-in-query security scheme of the operation`,
+        );
+      credentials.push({ ...common, in: "query", field: raw.field });
+    } else if (raw.in === "body") {
+      if (typeof raw.field !== "string" || raw.field === "")
+        return report(`${at}/field`, "must name a body field");
+      if (!spec.bodyProperties.has(raw.field))
+        report(`${at}/field`, `field "${raw.field}" is not a property of the request body schema`);
+      credentials.push({ ...common, in: "body", field: raw.field });
+    } else {
+      report(
+        `${at}/in`,
+        `must be "basic", "header", "query" or "body", found ${JSON.stringify(raw.in)}`,
+      );
+    }
+  });
+  if (basicParts.size === 1)
+    report(
+      `${extPointer}/credentials`,
+      "HTTP Basic needs both a username and a password credential",
+    );
+  for (const s of spec.apiKeySchemes) {
+    const covered = credentials.some((c) =>
+      s.in === "header"
+        ? c.in === "header" && c.header.toLowerCase() === s.name.toLowerCase()
+        : c.in === "query" && c.field === s.name,
+    );
+    if (!covered)
+      report(
+        `${extPointer}/credentials`,
+        `security scheme "${s.scheme}" (${s.in} ${s.name}) has no credential; add one with in: ${s.in}`,
+      );
+  }
+  return credentials;
+}
+
+/** Fixed parameters, each checked against the parameter or field it fills. */
+export function readConstants(
+  context: ModelContext,
+  extension: JsonObject,
+  spec: RequestSpec,
+): ConstantModel[] {
+  const { report, extPointer, document } = context;
+  const constants: ConstantModel[] = [];
+  if (extension.constants === undefined) return constants;
+  if (!Array.isArray(extension.constants)) {
+    report(`${extPointer}/constants`, "must be a list of { in, name, value }");
+    return constants;
+  }
+  extension.constants.forEach((raw, index) => {
+    const at = `${extPointer}/constants/${index}`;
+    const constant = asObject(raw);
+    if (!constant) return report(at, "must be a mapping with in, name and value");
+    checkKeys(context, constant, ["in", "name", "value"], at);
+    const { in: place, name, value } = constant;
+    if (place !== "header" && place !== "query" && place !== "body")
+      return report(`${at}/in`, 'must be "header", "query" or "body"');
+    if (typeof name !== "string" || name === "")
+      return report(`${at}/name`, "must be a non-empty string");
+    if (typeof value !== "string")
+      return report(`${at}/value`, "must be a string (quote numbers and booleans)");
+    let schema: unknown;
+    if (place === "header") {
+      if (!HTTP_TOKEN.test(name)) return report(`${at}/name`, "must be a header name");
+      if (/^(authorization|content-type)$/i.test(name))
+        return report(`${at}/name`, `${name} is set by the client itself; remove this constant`);
+      schema = spec.headers.get(name.toLowerCase())?.schema;
+    } else if (place === "query") {
+      if (!spec.query.has(name))
+        return report(
+          `${at}/name`,
+          `query parameter "${name}" is not declared in the operation's parameters`,
+        );
+      schema = spec.query.get(name)!.schema;
+    } else {
+      if (!spec.hasBody) return report(`${at}/in`, "the operation has no request body");
+      if (!spec.bodyProperties.has(name))
+        return report(`${at}/name`, `field "${name}" is not a property of the request body schema`);
+      schema = resolve(document, spec.bodyProperties.get(name));
+    }
+    const allowed = allowedValues(schema);
+    if (allowed && !allowed.has(value))
+      report(
+        `${at}/value`,
+        `${JSON.stringify(value)} is not allowed by the spec (${[...allowed].map((v) => JSON.stringify(v)).join(", ")})`,
+      );
+    const types = schemaTypes(schema);
+    if (types.length > 0 && !types.includes("string"))
+      report(
+        `${at}/value`,
+        `the spec says ${name} is ${types.join(" or ")}; constants are sent as strings`,
+      );
+    constants.push({ in: place, name, value });
+  });
+  return constants;
+}
