@@ -1,0 +1,354 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  deleteAt,
+  errorBody,
+  getAt,
+  properties,
+  schemaAt,
+  setAt,
+  type tokenOperation,
+} from "./spec.js";
+import type {
+  ExchangeData,
+  Fault,
+  ProviderSettings,
+  ProviderStats,
+  SandboxProvider,
+} from "./types.js";
+
+/** One emulated provider's live state. */
+export interface ProviderState {
+  readonly provider: SandboxProvider;
+  readonly operation: ReturnType<typeof tokenOperation>;
+  readonly credentials: Record<string, string>;
+  settings: ProviderSettings;
+  readonly stats: ProviderStats;
+  faults: { fault: Fault; remaining: number }[];
+  consecutiveFailures: number;
+  /** Issued access tokens and their expiry (server clock, ms). */
+  readonly tokens: Map<string, number>;
+  readonly refreshTokens: Set<string>;
+}
+
+/**
+ * The token endpoint of one provider, as its spec and generated exchange data describe it:
+ * injected faults first, then the request checked where the spec puts each part, then a token in
+ * the documented shape, or a failure the way the spec's `failures` rules say the provider fails.
+ */
+export async function token(
+  state: ProviderState,
+  request: IncomingMessage,
+  response: ServerResponse,
+  rawBody: string,
+  query: Record<string, string>,
+  now: number,
+): Promise<void> {
+  const { exchange } = state.provider;
+  state.stats.tokenRequests += 1;
+
+  if (await answerFault(state, request, response)) return;
+
+  const body = readParameters(exchange, rawBody);
+  if (body === undefined)
+    return sendError(state, response, 400, "invalid_request", "Malformed JSON body", "failure");
+  const params = exchange.paramsIn === "query" ? query : body;
+  const grantType = params[exchange.grantField ?? "grant_type"];
+  const refreshing = exchange.refreshGrant !== undefined && grantType === exchange.refreshGrant;
+  if (exchange.grant !== undefined && grantType !== exchange.grant && !refreshing) {
+    return sendError(
+      state,
+      response,
+      400,
+      grantType === undefined ? "invalid_request" : "unsupported_grant_type",
+      grantType === undefined ? "Missing grant type" : "Unsupported grant type",
+      "failure",
+    );
+  }
+  // The spec's fixed parameters are required: a client that forgets one is told which.
+  for (const constant of exchange.constants ?? []) {
+    const sent =
+      constant.in === "header"
+        ? request.headers[constant.name.toLowerCase()]
+        : (constant.in === "query" ? query : body)[constant.name];
+    if (sent !== constant.value)
+      return sendError(
+        state,
+        response,
+        400,
+        "invalid_request",
+        `Missing or wrong ${constant.name}`,
+        "failure",
+      );
+  }
+
+  if (state.stats.locked) {
+    return sendError(
+      state,
+      response,
+      401,
+      "invalid_grant",
+      "User account is locked",
+      "credentials",
+    );
+  }
+  const clientOk = checkClient(state, request, query);
+  const loginOk = refreshing || checkLogin(state, body);
+  if (!clientOk || !loginOk) {
+    state.stats.credentialFailures += 1;
+    state.consecutiveFailures += 1;
+    if (exchange.lockoutAfter !== undefined && state.consecutiveFailures >= exchange.lockoutAfter)
+      state.stats.locked = true;
+    return clientOk
+      ? sendError(state, response, 400, "invalid_grant", "Bad credentials", "credentials")
+      : sendError(state, response, 401, "invalid_client", "Bad client credentials", "credentials");
+  }
+  if (refreshing) {
+    const presented = params.refresh_token ?? "";
+    if (!state.refreshTokens.has(presented))
+      return sendError(
+        state,
+        response,
+        400,
+        "invalid_grant",
+        "Invalid refresh token",
+        "credentials",
+      );
+    if (state.settings.rotateRefreshTokens) state.refreshTokens.delete(presented);
+    state.stats.refreshGrants += 1;
+  } else {
+    state.consecutiveFailures = 0;
+  }
+
+  const issued = issueToken(
+    state,
+    params,
+    now,
+    refreshing ? (params.refresh_token ?? "") : undefined,
+  );
+  state.stats.tokensIssued += 1;
+  send(response, 200, issued);
+}
+
+/** Injected faults, in order: latency adds up, then the first other fault answers (true). */
+async function answerFault(
+  state: ProviderState,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<boolean> {
+  // Faults first: latency adds up, then the first other fault answers.
+  let answered = false;
+  for (const entry of [...state.faults]) {
+    if (entry.remaining <= 0 || answered) continue;
+    entry.remaining -= 1;
+    state.stats.faultsInjected += 1;
+    const fault = entry.fault;
+    if (fault.type === "latency") {
+      await new Promise((resolveDelay) => setTimeout(resolveDelay, fault.ms));
+      continue;
+    }
+    answered = true;
+    if (fault.type === "reset") {
+      request.socket.destroy();
+    } else if (fault.type === "garbage") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"access_token": tr\u0000uncated');
+    } else if (fault.type === "html") {
+      response.writeHead(502, { "content-type": "text/html" });
+      response.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+    } else if (fault.type === "rate-limit") {
+      sendError(state, response, 429, "rate_limited", "Too many requests", "rate_limited", {
+        "retry-after": String(fault.retryAfterSeconds),
+      });
+    } else {
+      const kind = fault.status > 499 ? "temporary" : "failure";
+      sendError(state, response, fault.status, "server_error", "Injected failure", kind);
+    }
+  }
+  state.faults = state.faults.filter((entry) => entry.remaining > 0);
+  return answered;
+}
+
+/**
+ * Body fields as strings: a form, or a JSON object whose values are compared as the client sent
+ * them (a non-string never matches a credential). Undefined for a JSON body that is not an object.
+ */
+function readParameters(
+  exchange: ExchangeData,
+  rawBody: string,
+): Record<string, string> | undefined {
+  if (exchange.bodyEncoding !== "json") return Object.fromEntries(new URLSearchParams(rawBody));
+  if (rawBody === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+  return Object.fromEntries(
+    Object.entries(parsed).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    ),
+  );
+}
+
+function checkClient(
+  state: ProviderState,
+  request: IncomingMessage,
+  query: Record<string, string>,
+): boolean {
+  const { exchange } = state.provider;
+  let username: string | undefined;
+  let password: string | undefined;
+  const basic = /^Basic (\S+)$/i.exec(request.headers.authorization ?? "");
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon >= 0) {
+      username = decoded.slice(0, colon);
+      password = decoded.slice(colon + 1);
+    }
+  }
+  for (const credential of exchange.credentials) {
+    const expected = state.credentials[credential.name];
+    if (credential.in === "basic") {
+      if ((credential.part === "username" ? username : password) !== expected) return false;
+    } else if (credential.in === "header") {
+      if (request.headers[credential.header.toLowerCase()] !== expected) return false;
+    } else if (credential.in === "query") {
+      if (query[credential.field] === undefined && !credential.required) continue;
+      if (query[credential.field] !== expected) return false;
+    }
+  }
+  return true;
+}
+
+function checkLogin(state: ProviderState, form: Record<string, string>): boolean {
+  for (const credential of state.provider.exchange.credentials) {
+    if (credential.in !== "body") continue;
+    const presented = form[credential.field];
+    if (presented === undefined && !credential.required) continue;
+    if (presented !== state.credentials[credential.name]) return false;
+  }
+  return true;
+}
+
+function issueToken(
+  state: ProviderState,
+  params: Record<string, string>,
+  now: number,
+  previousRefresh: string | undefined,
+): Record<string, unknown> {
+  const { exchange, document } = state.provider;
+  const ok = state.operation.responses.get(200);
+  const example = ok?.example;
+  const body: Record<string, unknown> =
+    typeof example === "object" && example !== null
+      ? (structuredClone(example) as Record<string, unknown>)
+      : {};
+  const lifetimeMs = state.settings.lifetimeSeconds * 1000;
+  const expiresAt = now + lifetimeMs;
+  const mapping = exchange.response;
+  const scope = exchange.scopeField !== undefined ? params[exchange.scopeField] : undefined;
+  const jti = randomUUID();
+  const clientId = Object.values(state.credentials)[0] ?? "client";
+  const accessToken = exchange.expiry?.jwtExp
+    ? fakeJwt({
+        exp: Math.floor(expiresAt / 1000),
+        iat: Math.floor(now / 1000),
+        jti,
+        client_id: clientId,
+        scope: (scope ?? "profile").split(" "),
+      })
+    : randomBytes(24).toString("base64url");
+  setAt(body, mapping.accessToken, accessToken);
+  if (mapping.tokenType !== undefined && typeof getAt(body, mapping.tokenType) !== "string")
+    setAt(body, mapping.tokenType, "bearer");
+  if (mapping.scope !== undefined && scope !== undefined) setAt(body, mapping.scope, scope);
+  if (properties(document as Record<string, unknown>, ok?.schema).has("jti")) body.jti = jti;
+  const expiry = exchange.expiry;
+  if (expiry?.field !== undefined) {
+    // Numbers go on the wire the way the spec says: some providers send "3599".
+    const wire = schemaAt(document as Record<string, unknown>, ok?.schema, expiry.field);
+    const asWire = (value: number) => (wire?.type === "string" ? String(value) : value);
+    if (!state.settings.includeExpiry) deleteAt(body, expiry.field);
+    else if (expiry.kind === "relative-seconds")
+      setAt(body, expiry.field, asWire(state.settings.lifetimeSeconds));
+    else if (
+      expiry.kind === "absolute-seconds" ||
+      (expiry.kind === "absolute-auto" && state.settings.absoluteUnit === "seconds")
+    )
+      setAt(body, expiry.field, asWire(Math.floor(expiresAt / 1000)));
+    else setAt(body, expiry.field, asWire(expiresAt));
+  }
+  if (mapping.refreshToken !== undefined) {
+    const keep = previousRefresh !== undefined && !state.settings.rotateRefreshTokens;
+    const refreshToken = keep ? previousRefresh : randomBytes(18).toString("base64url");
+    state.refreshTokens.add(refreshToken);
+    setAt(body, mapping.refreshToken, refreshToken);
+  }
+  state.tokens.set(accessToken, expiresAt);
+  return body;
+}
+
+/** An RS256-shaped JWT: real header and payload, a random (unverifiable) signature. */
+function fakeJwt(payload: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${encode({ alg: "RS256", typ: "JWT" })}.${encode(payload)}.${randomBytes(64).toString("base64url")}`;
+}
+
+type FailureKind = "credentials" | "rate_limited" | "temporary" | "failure";
+
+/**
+ * Answers a failure the way the spec says this provider does: the first `failures` rule of that
+ * kind (its status, its field set to the marking value, the message and code where the spec points),
+ * else the nearest status the spec documents, in the body shape it documents.
+ */
+function sendError(
+  state: ProviderState,
+  response: ServerResponse,
+  wanted: number,
+  error: string,
+  description: string,
+  kind: FailureKind,
+  headers: Record<string, string> = {},
+): void {
+  const document = state.provider.document as Record<string, unknown>;
+  const documented = state.operation.responses;
+  const failures = state.provider.exchange.failures;
+  const rule = failures?.rules?.find((r) => r.kind === kind);
+  let status = rule?.status[0] ?? wanted;
+  if (
+    rule === undefined &&
+    wanted >= 400 &&
+    wanted < 500 &&
+    wanted !== 429 &&
+    !documented.has(wanted)
+  ) {
+    status = [401, 403, 400].find((s) => documented.has(s)) ?? wanted;
+  }
+  const schema = documented.get(status)?.schema;
+  const example = documented.get(status)?.example;
+  // A failure inside a 2xx envelope starts empty (the documented 200 example is a success).
+  const body =
+    rule !== undefined && status < 300
+      ? {}
+      : errorBody(document, schema, example, { error, description, status });
+  if (failures?.code !== undefined) setAt(body, failures.code, error);
+  if (failures?.message !== undefined) setAt(body, failures.message, description);
+  // Last: where the code field is the marker, the marker's value is what the provider sends.
+  if (rule?.pointer !== undefined && rule.equals !== undefined)
+    setAt(body, rule.pointer, rule.equals[0]);
+  send(response, status, body, headers);
+}
+
+export function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { "content-type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
+}
