@@ -8,7 +8,7 @@
  * browser with plain data — never the secret, and not the provider token either.
  */
 import { createServer, type Server } from "node:http";
-import { createAuth } from "@auth/alternative-payments";
+import { authMiddleware, createAuth } from "@auth/alternative-payments";
 import createClient from "openapi-fetch";
 
 /** The slice of the provider API this backend calls (a real app would generate these from the API's spec). */
@@ -38,7 +38,7 @@ export function createBackend(options: {
     baseUrl: options.baseUrl,
   });
   const api = createClient<ProviderApi>({ baseUrl: options.baseUrl });
-  api.use(auth.middleware()); // sets Authorization; after a 401, one new token and one replay
+  api.use(authMiddleware(auth)); // sets Authorization; after a 401, one new token and one replay
 
   return createServer(async (request, response) => {
     if (request.url !== "/status") {

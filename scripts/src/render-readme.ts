@@ -102,13 +102,14 @@ const header = await auth.getAuthorizationHeader(); // ${headerName}: "${present
 \`\`\`
 
 With [openapi-fetch](https://openapi-ts.dev/openapi-fetch/), let the middleware add the header and
-replay a request once after a 401:
+replay a request once after a 401 (a separate function, so code that never uses it does not ship it):
 
 \`\`\`ts
 import createClient from "openapi-fetch";
+import { authMiddleware } from "${model.packageName}";
 
 const client = createClient<YourApiPaths>({ baseUrl: "https://api.example" });
-client.use(auth.middleware());
+client.use(authMiddleware(auth));
 \`\`\`
 
 ## Credentials

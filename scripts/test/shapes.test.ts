@@ -2,7 +2,7 @@ import { cp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import type { TokenManager } from "@auth/core";
+import { authMiddleware, type TokenManager } from "@auth/core";
 import createClient from "openapi-fetch";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../src/generate.ts";
@@ -390,7 +390,7 @@ describe("custom-header: API calls carry the bare token in X-Auth-Token", () => 
         get: { responses: { 200: { content: { "application/json": { ok: boolean } } } } };
       };
     }>({ baseUrl });
-    client.use(auth.middleware());
+    client.use(authMiddleware(auth));
     expect((await client.GET("/api/ping")).data).toEqual({ ok: true });
     issued += 1; // the provider rotates: the cached token is now rejected with a 401
     const replayed = await client.GET("/api/ping");

@@ -18,4 +18,11 @@ describe("size budgets (min+gzip)", () => {
     expect(backend!.gzip).toBeGreaterThan(0);
     expect(backend!.gzip).toBeLessThanOrEqual(backend!.budget);
   });
+
+  it("leaves the middleware out of an application that never uses it", async () => {
+    const [, backend, withMiddleware] = await measureUserPaths();
+    expect(withMiddleware!.gzip).toBeLessThanOrEqual(withMiddleware!.budget);
+    // The middleware's own code (≈ 0.5 kB min+gzip) is in the second bundle only.
+    expect(withMiddleware!.minified - backend!.minified).toBeGreaterThan(800);
+  });
 });

@@ -2,6 +2,7 @@ import createClient from "openapi-fetch";
 import { describe, expectTypeOf, it } from "vitest";
 import {
   AuthError,
+  authMiddleware,
   createTokenManager,
   defineProviderAuth,
   type TokenManager,
@@ -29,7 +30,7 @@ describe("types", () => {
 
   it("is an openapi-fetch middleware", () => {
     const client = createClient<Record<string, never>>({ baseUrl: "https://api.test" });
-    client.use(manager.middleware());
+    client.use(authMiddleware(manager));
   });
 
   it("rejects wrong options", () => {

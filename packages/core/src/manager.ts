@@ -1,8 +1,7 @@
 import { createCooldownGate } from "./cooldown.js";
 import { AuthError, AuthErrorCode } from "./errors.js";
 import { createEmitter, type TokenEventListener } from "./events.js";
-import type { TokenExchange } from "./exchange.js";
-import { type AuthMiddleware, createAuthMiddleware } from "./middleware.js";
+import type { TokenExchange, TokenPresentation } from "./exchange.js";
 import { resolvePolicies } from "./options.js";
 import { basicValue, checkCredentials } from "./credentials.js";
 import { createRedactor } from "./redact.js";
@@ -99,8 +98,11 @@ export interface TokenManager<Raw = Record<string, unknown>> {
    * provider that locks accounts the failure is otherwise remembered for the manager's life.
    */
   clearCredentialsFailure(): Promise<void>;
-  /** openapi-fetch middleware: sets the token header and replays a request once after a 401. */
-  middleware(): AuthMiddleware;
+  /**
+   * How API calls carry the token: `header` and `scheme` from the spec's `presentation` (empty:
+   * `Authorization: <token type> <token>`). `authMiddleware(auth)` reads it.
+   */
+  readonly presentation: TokenPresentation;
   /** Subscribes to events; returns the unsubscribe function. */
   on(listener: TokenEventListener): () => void;
   /**
@@ -166,7 +168,6 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   /** The last token dropped by invalidate(): its refresh token may still be good. */
   let retired: StoredToken | undefined;
   let inflight: Promise<TokenSet<Raw>> | undefined;
-  let middleware: AuthMiddleware | undefined;
   /** Mirrors `closedSignal.aborted` as a plain field: the warm path reads it on every call. */
   let closed = false;
 
@@ -480,7 +481,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       gate.clearCredentialsFailure();
       await store.clearCooldown(key);
     },
-    middleware: () => (middleware ??= createAuthMiddleware(manager, exchange.presentation)),
+    presentation: exchange.presentation ?? {},
     on: events.on,
     async close() {
       closed = true;

@@ -1,6 +1,7 @@
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTokenManager } from "./manager.js";
+import { authMiddleware } from "./middleware.js";
 import { oauthExchange } from "./test-support/harness.js";
 import { sendJson, startServer } from "./test-support/http-server.js";
 
@@ -39,7 +40,7 @@ async function setup() {
     baseUrl: auth.url,
   });
   const client = createClient<ApiPaths>({ baseUrl: api.url });
-  client.use(manager.middleware());
+  client.use(authMiddleware(manager));
   return { auth, api, client, valid, issued: () => issued };
 }
 

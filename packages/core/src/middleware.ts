@@ -1,11 +1,10 @@
-import type { TokenPresentation } from "./exchange.js";
 import type { TokenManager } from "./manager.js";
 import { presentToken, tokenHeaderName } from "./token.js";
 
 /**
  * The openapi-fetch middleware shape, declared here so `@auth/core`'s types compile without
  * openapi-fetch installed (it is an optional peer). Structurally assignable to openapi-fetch's
- * `Middleware`: `client.use(auth.middleware())` type-checks as is.
+ * `Middleware`: `client.use(authMiddleware(auth))` type-checks as is.
  */
 export interface AuthMiddleware {
   onRequest(params: { request: Request }): Promise<Request>;
@@ -27,22 +26,28 @@ const MAX_REPLACEMENTS = 16;
 
 /**
  * openapi-fetch middleware: sets `Authorization` (or the header the spec's `presentation` names)
- * on every request; after a 401, invalidates the
- * token only if it is still the one that was rejected (N concurrent 401s → one new token) and
- * replays the request once with the new token. A second 401 goes back to the caller untouched.
+ * on every request; after a 401, invalidates the token only if it is still the one that was
+ * rejected (N concurrent 401s → one new token) and replays the request once with the new token. A
+ * second 401 goes back to the caller untouched.
  *
  * A token obtained because of a 401 must work once before another 401 can force a refresh: an API
  * that rejects every token (wrong scope, missing permission) costs one extra token, not one per
  * call.
  *
+ * A standalone function, not a method of the manager, so an application that never calls it does
+ * not ship it. Create one per client: it remembers which of its tokens were rejected.
+ *
  * @example
+ * import { authMiddleware, createAuth } from "@auth/alternative-payments";
+ * const auth = createAuth({ clientId, clientSecret });
  * const client = createClient<paths>({ baseUrl });
- * client.use(auth.middleware());
+ * client.use(authMiddleware(auth));
  */
-export function createAuthMiddleware(
-  manager: Pick<TokenManager<unknown>, "getToken" | "invalidate">,
-  presentation?: TokenPresentation,
+export function authMiddleware(
+  auth: Pick<TokenManager<unknown>, "getToken" | "invalidate" | "presentation">,
 ): AuthMiddleware {
+  const manager = auth;
+  const presentation = auth.presentation;
   const header = tokenHeaderName(presentation);
   const sent = new WeakMap<Request, Sent>();
   /** Tokens obtained after a 401 that have not yet been accepted by the API. */
@@ -87,3 +92,6 @@ export function createAuthMiddleware(
     },
   };
 }
+
+/** @deprecated Renamed: use `authMiddleware(auth)`. */
+export const createAuthMiddleware: typeof authMiddleware = authMiddleware;

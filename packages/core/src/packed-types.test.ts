@@ -46,14 +46,14 @@ describe("the packed package, as a consumer installs it", () => {
     );
     await writeFile(
       path.join(scratch, "consumer.ts"),
-      `import { AuthError, createTokenManager, type AuthMiddleware, type TokenSet } from "@auth/core";
+      `import { AuthError, authMiddleware, createTokenManager, type AuthMiddleware, type TokenSet } from "@auth/core";
 const auth = createTokenManager({
   exchange: { provider: "p", tokenPath: "/t", credentials: [], response: { accessToken: "access_token" } },
   credentials: {},
   baseUrl: "https://auth.example.test",
 });
 const token: Promise<TokenSet> = auth.getToken();
-const middleware: AuthMiddleware = auth.middleware();
+const middleware: AuthMiddleware = authMiddleware(auth);
 // Not silently \`any\`: a wrong call must fail to type-check.
 // @ts-expect-error onRequest takes { request }
 void middleware.onRequest(42);

@@ -4,6 +4,7 @@
  */
 
 export { createAuth } from "./create-auth.gen.js";
+export { authMiddleware, AuthError, type AuthMiddleware } from "@auth/core";
 export type { CreateAuthOptions, EnkashCredentials, EnkashEnvironment } from "./create-auth.gen.js";
 export { provider } from "./provider.gen.js";
 export type { TokenResponse, TokenRequestBody, TokenErrorResponses } from "./provider.gen.js";

@@ -4,6 +4,7 @@
  */
 
 export { createAuth } from "./create-auth.gen.js";
+export { authMiddleware, AuthError, type AuthMiddleware } from "@auth/core";
 export type { CreateAuthOptions, ManisCredentials } from "./create-auth.gen.js";
 export { provider } from "./provider.gen.js";
 export type { TokenResponse, TokenErrorResponses } from "./provider.gen.js";

@@ -1,4 +1,4 @@
-import { AuthError } from "@auth/core";
+import { AuthError, authMiddleware } from "@auth/core";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providers, startSandbox, type ProviderId, type Sandbox } from "../src/index.js";
@@ -139,7 +139,7 @@ describe.each(Object.keys(packages) as ProviderId[])(
       }>({
         baseUrl: sandbox.baseUrls[id]!,
       });
-      client.use(auth.middleware());
+      client.use(authMiddleware(auth));
       expect((await client.GET("/api/ping")).response.status).toBe(200);
       sandbox.revokeTokens(id);
       const { data, response } = await client.GET("/api/ping");

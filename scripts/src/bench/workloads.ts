@@ -1,4 +1,4 @@
-import { createTokenManager } from "@auth/core";
+import { authMiddleware, createTokenManager } from "@auth/core";
 import createClient, { type Middleware } from "openapi-fetch";
 import { Bench } from "tinybench";
 import { createServer } from "node:http";
@@ -251,9 +251,9 @@ export async function p3Middleware(rounds: number): Promise<P3Result> {
       created.use(middleware);
       return created;
     };
-    const memoryAuth = client(manager.middleware(), inMemory);
+    const memoryAuth = client(authMiddleware(manager), inMemory);
     const memoryStatic = client(staticHeader, inMemory);
-    const loopAuth = client(manager.middleware());
+    const loopAuth = client(authMiddleware(manager));
     const loopStatic = client(staticHeader);
     await interleaved(memoryAuth, memoryStatic, 2_000); // warm-up
     await interleaved(loopAuth, loopStatic, 200);

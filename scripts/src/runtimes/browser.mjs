@@ -1,7 +1,7 @@
 // The scenario in a browser page, bundled from the installed tarballs. The Node side drives it
 // step by step (it revokes tokens at the sandbox between steps) and reads the sandbox's counters.
 import { AuthError } from "@auth/core";
-import { createAuth } from "@auth/alternative-payments";
+import { authMiddleware, createAuth } from "@auth/alternative-payments";
 import createClient from "openapi-fetch";
 
 let auth;
@@ -14,7 +14,7 @@ window.scenario = {
   },
   async replay({ baseUrl }) {
     const client = createClient({ baseUrl });
-    client.use(auth.middleware());
+    client.use(authMiddleware(auth));
     const { response } = await client.GET("/api/ping");
     return response.status;
   },

@@ -2,7 +2,7 @@
 // sandbox, a cache hit, a 401 replayed through openapi-fetch, a typed bad-credentials error.
 // Prints one JSON line: check → "pass" or "fail: why".
 import { AuthError } from "@auth/core";
-import { createAuth } from "@auth/alternative-payments";
+import { authMiddleware, createAuth } from "@auth/alternative-payments";
 import { startSandbox } from "@auth/sandbox";
 import createClient from "openapi-fetch";
 
@@ -30,7 +30,7 @@ await check("cache hit", async () => {
 });
 await check("401 replay", async () => {
   const client = createClient({ baseUrl: sandbox.baseUrls[id] });
-  client.use(auth.middleware());
+  client.use(authMiddleware(auth));
   sandbox.revokeTokens(id);
   const { response } = await client.GET("/api/ping");
   if (response.status !== 200) throw new Error(`API answered ${response.status}`);

@@ -1,4 +1,4 @@
-import { AuthError } from "@auth/core";
+import { AuthError, authMiddleware } from "@auth/core";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import { fakeTime, type RudeServer, sendJson, startRudeServer } from "./support/rude-server.js";
@@ -117,7 +117,7 @@ describe.each([core, alternativePaymentsTarget])("shared cooldown through $name"
     const client = createClient<{
       "/resource": { get: { responses: { 200: { content: { "application/json": unknown } } } } };
     }>({ baseUrl: server.url });
-    client.use(auth.middleware());
+    client.use(authMiddleware(auth));
     for (let i = 0; i < 20; i++) expect((await client.GET("/resource")).response.status).toBe(401);
     expect(issued).toBe(2);
     await auth.close();

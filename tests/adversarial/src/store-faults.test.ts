@@ -1,4 +1,10 @@
-import { MemoryTokenStore, type StoredToken, type TokenEvent, type TokenStore } from "@auth/core";
+import {
+  authMiddleware,
+  MemoryTokenStore,
+  type StoredToken,
+  type TokenEvent,
+  type TokenStore,
+} from "@auth/core";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RudeServer, sendJson, startRudeServer } from "./support/rude-server.js";
@@ -78,7 +84,7 @@ describe.each(["get", "set", "lock", "release", "delete"] as const)(
               get: { responses: { 200: { content: { "application/json": { ok: boolean } } } } };
             };
           }>({ baseUrl: server.url });
-          client.use(auth.middleware());
+          client.use(authMiddleware(auth));
           issued = 0;
           await auth.invalidate();
           const { response } = await client.GET("/resource/ping");

@@ -1,3 +1,4 @@
+import { authMiddleware } from "@auth/core";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RudeServer, sendJson, startRudeServer } from "./support/rude-server.js";
@@ -47,7 +48,7 @@ describe.each(targets)("an unbound fetch through $name", (target) => {
       baseUrl: server.url,
       fetch: strictFetch,
     });
-    client.use(auth.middleware());
+    client.use(authMiddleware(auth));
     const { response } = await client.GET("/resource");
     expect(response.status).toBe(200); // token-1 was rejected, the replay with token-2 went through
     expect(issued).toBe(2);
