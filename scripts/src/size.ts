@@ -26,6 +26,7 @@ export const PATH_BUDGETS = {
   typesOnly: 0,
   backendGetToken: 14 * 1024,
   backendWithMiddleware: 15 * 1024,
+  backendWithStore: 15 * 1024,
 } as const;
 
 export interface SizeRow {
@@ -109,6 +110,13 @@ export async function measureUserPaths(): Promise<SizeRow[]> {
         `import createClient from "openapi-fetch"; import { authMiddleware, createAuth } from "@auth/alternative-payments"; const client = createClient({ baseUrl: "https://api.example" }); client.use(authMiddleware(createAuth({ clientId: "id", clientSecret: "secret" }))); export { client };`,
       )),
       budget: PATH_BUDGETS.backendWithMiddleware,
+    },
+    {
+      name: "backend sharing tokens: `createAuth({ …, store: new MemoryTokenStore() }).getToken()`",
+      ...(await through(
+        `import { MemoryTokenStore } from "@auth/core"; import { createAuth } from "@auth/alternative-payments"; export const token = createAuth({ clientId: "id", clientSecret: "secret", store: new MemoryTokenStore() }).getToken();`,
+      )),
+      budget: PATH_BUDGETS.backendWithStore,
     },
   ];
 }

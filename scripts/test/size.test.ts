@@ -19,10 +19,13 @@ describe("size budgets (min+gzip)", () => {
     expect(backend!.gzip).toBeLessThanOrEqual(backend!.budget);
   });
 
-  it("leaves the middleware out of an application that never uses it", async () => {
-    const [, backend, withMiddleware] = await measureUserPaths();
+  it("leaves the middleware and the store code out of an application that uses neither", async () => {
+    const [, backend, withMiddleware, withStore] = await measureUserPaths();
     expect(withMiddleware!.gzip).toBeLessThanOrEqual(withMiddleware!.budget);
-    // The middleware's own code (≈ 0.5 kB min+gzip) is in the second bundle only.
+    expect(withStore!.gzip).toBeLessThanOrEqual(withStore!.budget);
+    // The middleware (≈ 0.3 kB min+gzip) and the store gateway with fleet-wide shared state
+    // (≈ 1 kB) are only in the bundles that use them.
     expect(withMiddleware!.minified - backend!.minified).toBeGreaterThan(800);
+    expect(withStore!.minified - backend!.minified).toBeGreaterThan(2_500);
   });
 });

@@ -24,6 +24,7 @@ export {
 export { type AuthMiddleware, authMiddleware, createAuthMiddleware } from "./middleware.js";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./request-runner.js";
 export { DEFAULT_STORE_TIMEOUT_MS, validateStoredToken } from "./store-gateway.js";
+export { sharedStore } from "./store-support.js";
 export {
   defineProviderAuth,
   resolveBaseUrl,

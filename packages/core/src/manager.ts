@@ -5,11 +5,10 @@ import type { TokenExchange, TokenPresentation } from "./exchange.js";
 import { resolvePolicies } from "./options.js";
 import { basicValue, checkCredentials } from "./credentials.js";
 import { createRedactor } from "./redact.js";
-import { bindStore, createSharedState } from "./shared-state.js";
 import { closedError, createRequestRunner } from "./request-runner.js";
 import { type RetryPolicy, defaultSleep } from "./retry.js";
 import type { TokenStore } from "./store.js";
-import { createStoreGateway } from "./store-gateway.js";
+import { LOCAL_STORE, supportOf } from "./store-local.js";
 import { schedule, type TimingPolicy } from "./timing.js";
 import {
   presentToken,
@@ -191,16 +190,6 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   const secretMaterial = JSON.stringify(
     exchange.credentials.filter((c) => c.secret).map((c) => credentials[c.name] ?? ""),
   );
-  const store = createStoreGateway(
-    bindStore(options.store, { cacheKey: key, secret: secretMaterial, provider }),
-    {
-      timeoutMs: policies.storeTimeoutMs,
-      maxLifetimeMs: timing.maxLifetimeMs,
-      clock,
-      onFailure: (operation, reason) => emit("store_failed", { operation, reason }),
-      onRejected: (reason) => emit("store_value_rejected", { reason }),
-    },
-  );
   const runAttempt = createRequestRunner({
     exchange,
     credentials,
@@ -217,20 +206,27 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     closed: closedSignal,
   });
 
-  const shared = createSharedState({
-    store,
-    gate,
-    key,
-    secretMaterial,
-    provider,
-    clock,
-    credentialFailureTtlMs: exchange.lockoutAfter ? null : timing.credentialFailureTtlMs,
-    onBlocked: (blocked) => {
-      if (blocked.credentials)
-        emit("credentials_failure_remembered", { retryInMs: blocked.retryInMs });
-      return redact.error(blocked.error);
-    },
-  });
+  // No store: the manager's memory is the only copy, and no store code is loaded at all.
+  const store =
+    options.store === undefined
+      ? LOCAL_STORE
+      : supportOf(options.store)(options.store, {
+          cacheKey: key,
+          secretMaterial,
+          provider,
+          clock,
+          timeoutMs: policies.storeTimeoutMs,
+          maxLifetimeMs: timing.maxLifetimeMs,
+          gate,
+          credentialFailureTtlMs: exchange.lockoutAfter ? null : timing.credentialFailureTtlMs,
+          onFailure: (operation, reason) => emit("store_failed", { operation, reason }),
+          onRejected: (reason) => emit("store_value_rejected", { reason }),
+          onBlocked: (blocked) => {
+            if (blocked.credentials)
+              emit("credentials_failure_remembered", { retryInMs: blocked.retryInMs });
+            return redact.error(blocked.error);
+          },
+        });
 
   function toEntry(stored: StoredToken): Entry<Raw> {
     const s = schedule(stored.obtainedAt, stored.expiresAt, timing, random);
@@ -348,17 +344,17 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     const previous = current?.stored ?? retired;
     /** A token another caller or instance stored that is newer than ours and not yet due. */
     const adopt = async () => {
-      const stored = await store.get(key);
+      const stored = await store.get();
       const entry =
         stored && stored.accessToken !== previous?.accessToken ? toEntry(stored) : undefined;
       return entry && clock() < entry.refreshAt ? (current = entry) : undefined;
     };
-    await shared.respect();
+    await store.respect();
     let adopted = force ? undefined : await adopt();
     if (adopted) return adopted;
     // The lock outlives our longest attempt, so no other instance starts while ours is running.
     const lockTtl = retry.maxElapsedMs + retry.attemptTimeoutMs;
-    let release = await store.lock(key, lockTtl);
+    let release = await store.lock(lockTtl);
     if (store.locks && release === undefined) {
       // Another instance is refreshing: wait for its token with a growing, jittered backoff (no
       // polling storm), retrying the lock so a holder that died is replaced once its lock expires.
@@ -366,14 +362,14 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         await pause(wait * (0.5 + random() / 2), !background);
         wait = Math.min(1_000, wait * 2);
         if ((adopted = await adopt())) return adopted;
-        await shared.respect();
-        if ((release = await store.lock(key, lockTtl)) !== undefined) break;
+        await store.respect();
+        if ((release = await store.lock(lockTtl)) !== undefined) break;
       }
     }
     try {
       if (release) {
         // We hold the lock now: the previous holder may have just stored a token or a failure.
-        await shared.respect();
+        await store.respect();
         if (!force && (adopted = await adopt())) return adopted;
       }
       const stored = await obtain(previous, background);
@@ -386,7 +382,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       current = entry;
       retired = undefined;
       // A failing shared store only costs sharing: the token is served from memory.
-      await store.set(key, stored, Math.max(0, stored.expiresAt - clock()));
+      await store.set(stored, Math.max(0, stored.expiresAt - clock()));
       return entry;
     } finally {
       await release?.();
@@ -435,7 +431,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
           kind === "refresh" && error.code === AuthErrorCode.InvalidCredentials;
         const delay = rejectedRefresh ? Infinity : gate.failed(error, clock());
         // Before the lock is released, so the next holder sees it.
-        if (!rejectedRefresh) await shared.record(error, delay);
+        if (!rejectedRefresh) await store.record(error, delay);
         const retrying = attempt < maxAttempts && clock() - started + delay < retry.maxElapsedMs;
         emit("fetch_failed", {
           grant: kind,
@@ -475,11 +471,11 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         current = undefined;
       }
       // The local copy is gone; a shared store that cannot delete is overwritten on refresh.
-      await store.delete(key, accessToken);
+      await store.delete(accessToken);
     },
     async clearCredentialsFailure() {
       gate.clearCredentialsFailure();
-      await store.clearCooldown(key);
+      await store.clearCooldown();
     },
     presentation: exchange.presentation ?? {},
     on: events.on,

@@ -1,6 +1,6 @@
 import type { Blocked, CooldownGate } from "./cooldown.js";
 import { AuthError, AuthErrorCode } from "./errors.js";
-import { MemoryTokenStore, type StoreBinding, type TokenStore } from "./store.js";
+import type { StoreBinding, TokenStore } from "./store.js";
 import type { StoreGateway } from "./store-gateway.js";
 
 export interface SharedStateOptions {
@@ -69,8 +69,7 @@ export function createSharedState(options: SharedStateOptions) {
 }
 
 /** The store a manager uses: bound to it when the store supports binding. */
-export function bindStore(store: TokenStore | undefined, binding: StoreBinding): TokenStore {
-  if (!store) return new MemoryTokenStore();
+export function bindStore(store: TokenStore, binding: StoreBinding): TokenStore {
   if (typeof store.bind !== "function") return store;
   try {
     return store.bind(binding);

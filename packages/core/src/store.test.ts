@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StoredToken } from "./token.js";
 import { MemoryTokenStore, type TokenStore } from "./store.js";
+import { sharedStore } from "./store-support.js";
 import { json, managerWith, scriptedFetch, tokenBody } from "./test-support/harness.js";
 
 /** A shared store with a lock, as a fleet-wide store (Redis) would provide. */
@@ -71,16 +72,30 @@ describe("TokenStore with a lock", () => {
   });
 
   it("keeps serving from memory when the shared store fails", async () => {
-    const failing: TokenStore = {
+    const failing: TokenStore = sharedStore({
       get: () => Promise.reject(new Error("store down")),
       set: () => Promise.reject(new Error("store down")),
       delete: () => Promise.reject(new Error("store down")),
-    };
+    });
     const server = scriptedFetch(json(tokenBody("t1")));
     const { manager } = managerWith(server.fetch, { store: failing });
     expect((await manager.getToken()).accessToken).toBe("t1");
     expect((await manager.getToken()).accessToken).toBe("t1");
     await manager.invalidate("t1");
     expect(server.calls).toHaveLength(1);
+  });
+
+  it("refuses a custom store that does not bring the store code, naming sharedStore", () => {
+    const plain: TokenStore = {
+      get: () => Promise.resolve(undefined),
+      set: () => Promise.resolve(),
+      delete: () => Promise.resolve(),
+    };
+    expect(() => managerWith(scriptedFetch(json(tokenBody("t1"))).fetch, { store: plain })).toThrow(
+      expect.objectContaining({
+        code: "invalid_options",
+        message: expect.stringContaining("sharedStore(store)"),
+      }),
+    );
   });
 });

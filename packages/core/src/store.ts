@@ -1,4 +1,6 @@
 import type { AuthErrorCode } from "./errors.js";
+import { createStoreSupport } from "./store-support.js";
+import { STORE_SUPPORT } from "./store-local.js";
 import type { StoredToken } from "./token.js";
 
 /** Releases a lock taken with `TokenStore.lock`. */
@@ -34,8 +36,9 @@ export interface SharedCooldown {
 }
 
 /**
- * Where tokens are kept. The default keeps them in memory; a shared store (for example Redis)
- * lets a fleet share one token and, with `lock`, one refresh. Keys never contain a secret.
+ * Where tokens are kept. Without one, a manager keeps its token in its own memory; a shared store
+ * (for example Redis) lets a fleet share one token and, with `lock`, one refresh. Keys never
+ * contain a secret. Your own implementation is passed as `store: sharedStore(yourStore)`.
  */
 export interface TokenStore {
   get(key: string): Promise<StoredToken | undefined>;
@@ -59,9 +62,14 @@ export interface TokenStore {
   clearCooldown?(key: string): Promise<void>;
 }
 
-/** In-memory store: the default, one per token manager. */
+/**
+ * In-memory store, for sharing one token between managers in one process (tests, several clients
+ * of one provider). A manager without a store keeps its token in its own memory and needs none.
+ */
 export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, StoredToken>();
+  /** Brings the code that bounds and validates store calls (see `sharedStore`). */
+  readonly [STORE_SUPPORT] = createStoreSupport;
 
   get(key: string): Promise<StoredToken | undefined> {
     return Promise.resolve(this.#entries.get(key));

@@ -1,9 +1,10 @@
-import type {
-  ReleaseLock,
-  SharedCooldown,
-  StoreBinding,
-  StoredToken,
-  TokenStore,
+import {
+  type ReleaseLock,
+  type SharedCooldown,
+  sharedStore,
+  type StoreBinding,
+  type StoredToken,
+  type TokenStore,
 } from "@auth/core";
 import { createBreaker } from "./breaker.js";
 import { commandSender, type RedisClient } from "./client.js";
@@ -65,7 +66,8 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       new Error("a Redis store is used through a token manager: pass it as createAuth({ store })"),
     );
 
-  return {
+  // sharedStore: the store brings core's bounded, validating store code with it.
+  return sharedStore({
     get: unbound,
     set: unbound,
     delete: unbound,
@@ -89,7 +91,7 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       const key = names.then(({ digest }) => deriveKey(material, `token-store v1 ${digest}`));
       return bound(names, key);
     },
-  };
+  });
 
   function bound(
     names: Promise<{ token: string; lock: string; cooldown: string }>,

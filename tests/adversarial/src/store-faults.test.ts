@@ -1,6 +1,7 @@
 import {
   authMiddleware,
   MemoryTokenStore,
+  sharedStore,
   type StoredToken,
   type TokenEvent,
   type TokenStore,
@@ -26,7 +27,7 @@ function brokenStore(operation: Operation, fault: Fault): TokenStore {
     if (fault === "reject") return Promise.reject(new Error("store rejected"));
     return never<T>();
   };
-  return {
+  return sharedStore({
     get: (key) => (operation === "get" ? fail() : memory.get(key)),
     set: (key, value: StoredToken, ttl) =>
       operation === "set" ? fail() : memory.set(key, value, ttl),
@@ -35,7 +36,7 @@ function brokenStore(operation: Operation, fault: Fault): TokenStore {
       operation === "lock"
         ? fail()
         : Promise.resolve(() => (operation === "release" ? fail<void>() : Promise.resolve())),
-  };
+  });
 }
 
 let server: RudeServer;
@@ -115,14 +116,13 @@ describe("store timeouts", () => {
 
   it("releases a lock that was granted after the manager stopped waiting for it", async () => {
     let released = 0;
-    const store: TokenStore = {
-      ...new MemoryTokenStore(),
+    const store: TokenStore = sharedStore({
       get: () => Promise.resolve(undefined),
       set: () => Promise.resolve(),
       delete: () => Promise.resolve(),
       lock: () =>
         new Promise((resolve) => setTimeout(() => resolve(async () => void (released += 1)), 200)),
-    };
+    });
     const auth = core.create(server.url, { store, storeTimeoutMs: 20 });
     expect((await auth.getToken()).accessToken).toMatch(/^token-/);
     await new Promise((resolve) => setTimeout(resolve, 400));
