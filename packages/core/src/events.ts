@@ -41,6 +41,11 @@ export type TokenEvent =
       code: AuthErrorCode;
       nextAttemptInMs: number;
     }
+  /**
+   * A shared request older than any live refresh can be was dropped and a new one sent: its I/O or
+   * timers were cancelled under it (an edge runtime ending the request that started it).
+   */
+  | { type: "stuck_request_dropped"; provider: string; ageMs: number }
   /** A cached token was served while it is inside its refresh window (a refresh is due or running). */
   | { type: "served_stale"; provider: string; expiresAt: number }
   /** The refresh grant was rejected; the primary grant is used instead. */

@@ -414,3 +414,38 @@ describe("security", () => {
     expect(second.oauthError!.length).toBe(200);
   });
 });
+
+describe("a shared request that can never settle (an edge runtime cancelled it)", () => {
+  it("holds only the callers already waiting: past the longest live refresh, the next caller sends a new one", async () => {
+    // The first request never answers and ignores its signal, like I/O a runtime cancelled under
+    // it; its attempt timer is far off (in workerd it would be cancelled too).
+    const server = scriptedFetch(() => new Promise<Response>(() => {}), json(tokenBody("t2")));
+    const events: string[] = [];
+    const { manager, time } = managerWith(server.fetch, {
+      retry: { attemptTimeoutMs: 600_000, maxElapsedMs: 600_000 },
+      onEvent: (event: { type: string }) => events.push(event.type),
+    });
+    const stuck = manager.getToken();
+    let settled = false;
+    void stuck.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await settle();
+    // Within the longest a live refresh can take (2 × (600 s + 600 s)), callers share it.
+    time.advance(2_399_000);
+    const sharing = manager.getToken();
+    await settle();
+    expect(server.calls).toHaveLength(1);
+    // Past it, the request is dropped and a new one sent.
+    time.advance(2_000);
+    const fresh = await manager.getToken();
+    expect(fresh.accessToken).toBe("t2");
+    expect(server.calls).toHaveLength(2);
+    expect(events).toContain("stuck_request_dropped");
+    expect(settled).toBe(false);
+    await manager.close();
+    await expect(stuck).rejects.toMatchObject({ code: "closed" });
+    await expect(sharing).rejects.toMatchObject({ code: "closed" });
+  });
+});

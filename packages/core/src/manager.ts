@@ -167,6 +167,15 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   /** The last token dropped by invalidate(): its refresh token may still be good. */
   let retired: StoredToken | undefined;
   let inflight: Promise<TokenSet<Raw>> | undefined;
+  let inflightStartedAt = 0;
+  /**
+   * The longest a live refresh can take: lock waits and attempts, each within the retry budget,
+   * plus bounded store calls. A shared request older than this can only be one whose I/O or timers
+   * a runtime cancelled (workerd ends them with the request that started them).
+   */
+  const maxRefreshMs =
+    2 * (retry.maxElapsedMs + retry.attemptTimeoutMs) +
+    (options.store === undefined ? 0 : 10 * policies.storeTimeoutMs);
   /** Mirrors `closedSignal.aborted` as a plain field: the warm path reads it on every call. */
   let closed = false;
 
@@ -328,16 +337,26 @@ export function createTokenManager<Raw = Record<string, unknown>>(
 
   /** One shared promise per refresh; callers arriving while the gate is closed get its error at once. */
   function acquire(force: boolean, background: boolean): Promise<TokenSet<Raw>> {
-    if (inflight) return inflight;
+    if (inflight) {
+      const ageMs = clock() - inflightStartedAt;
+      if (ageMs <= maxRefreshMs) return inflight;
+      // It can never settle: drop it, so it holds only the callers already waiting on it.
+      emit("stuck_request_dropped", { ageMs });
+      inflight = undefined;
+    }
     const blocked = gate.blocked(clock());
     if (blocked) {
       if (blocked.credentials)
         emit("credentials_failure_remembered", { retryInMs: blocked.retryInMs });
       return Promise.reject(redact.error(blocked.error));
     }
-    return (inflight = refresh(force, background)
+    const started: Promise<TokenSet<Raw>> = refresh(force, background)
       .then((entry) => entry.promise)
-      .finally(() => (inflight = undefined)));
+      .finally(() => {
+        if (inflight === started) inflight = undefined;
+      });
+    inflightStartedAt = clock();
+    return (inflight = started);
   }
 
   async function refresh(force: boolean, background: boolean): Promise<Entry<Raw>> {

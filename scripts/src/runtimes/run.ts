@@ -34,6 +34,8 @@ const BUN_VERSION = "1.4.5";
 const DENO_VERSION = "2.9.6";
 const WORKERD_VERSION = "1.20261117.1";
 const CHROMIUM = "/usr/bin/chromium";
+/** A date before workerd rejected (rather than hung on) promises from requests that have ended. */
+const OLD_COMPATIBILITY_DATE = "2021-11-03";
 const progress = (line: string) => process.stderr.write(`runtimes: ${line}\n`);
 
 type Cell = "pass" | `fail: ${string}` | `skipped: ${string}`;
@@ -256,16 +258,36 @@ async function workerd(work: string, consumer: string): Promise<Record<string, C
   });
   const credentials = sandbox.credentials["alternative-payments"];
   const port = await freePort();
+  const oldPort = await freePort();
   await writeFile(
     path.join(dir, "config.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker), (name = "loopback", network = (allow = ["local"])) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+  services = [
+    (name = "main", worker = .worker),
+    (name = "old", worker = .oldWorker),
+    (name = "loopback", network = (allow = ["local"])),
+  ],
+  sockets = [
+    (name = "http", address = "127.0.0.1:${port}", http = (), service = "main"),
+    (name = "old", address = "127.0.0.1:${oldPort}", http = (), service = "old"),
+  ],
 );
 const worker :Workerd.Worker = (
   modules = [ (name = "worker", esModule = embed "worker.js") ],
   compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "TOKEN_URL", text = "${sandbox.baseUrls["alternative-payments"]}"),
+    (name = "CLIENT_ID", text = "${credentials.clientId}"),
+    (name = "CLIENT_SECRET", text = "${credentials.clientSecret}"),
+  ],
+  globalOutbound = "loopback",
+);
+# The same worker on an old compatibility date, where a promise from an ended request hangs in
+# every other request instead of rejecting.
+const oldWorker :Workerd.Worker = (
+  modules = [ (name = "worker", esModule = embed "worker.js") ],
+  compatibilityDate = "${OLD_COMPATIBILITY_DATE}",
   bindings = [
     (name = "TOKEN_URL", text = "${sandbox.baseUrls["alternative-payments"]}"),
     (name = "CLIENT_ID", text = "${credentials.clientId}"),
@@ -279,12 +301,18 @@ const worker :Workerd.Worker = (
     cwd: dir,
     stdio: "ignore",
   });
-  const call = async (query: string): Promise<{ ok: boolean; token?: string; error?: string }> =>
-    (await fetch(`http://127.0.0.1:${port}/?${query}`)).json() as Promise<{
-      ok: boolean;
-      token?: string;
-      error?: string;
-    }>;
+  type Answer = { ok: boolean; token?: string; error?: string };
+  const call = async (query: string, at = port): Promise<Answer> =>
+    (await fetch(`http://127.0.0.1:${at}/?${query}`)).json() as Promise<Answer>;
+  /** A call that may hang (or be ended by workerd): its outcome, or why it has none, within 4 s. */
+  const attempt = (query: string, at: number): Promise<Answer> =>
+    fetch(`http://127.0.0.1:${at}/?${query}`, { signal: AbortSignal.timeout(4_000) }).then(
+      async (response) =>
+        response.ok
+          ? ((await response.json()) as Answer)
+          : { ok: false, error: `HTTP ${response.status}` },
+      (error: Error) => ({ ok: false, error: error.name }),
+    );
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const results: Record<string, Cell> = {};
   try {
@@ -311,6 +339,27 @@ const worker :Workerd.Worker = (
     const b2 = await call("m=b");
     results["recovers a refresh lost with its request"] =
       b2.ok && b2.token !== b1.token ? "pass" : `fail: ${b2.error ?? "no new token"}`;
+
+    // Old compatibility date: the lost refresh never settles. Callers already waiting on it are
+    // held (or ended by workerd); once it is older than any live refresh, the next caller recovers.
+    const c1 = await attempt("m=c&short", oldPort);
+    await sleep(2_600);
+    await attempt("m=c&short", oldPort); // served from cache; starts a background refresh that is lost
+    const lostAt = Date.now();
+    await sleep(1_500);
+    const held = await attempt("m=c&short", oldPort); // expired token: waits on the lost refresh
+    progress(
+      `workerd ${OLD_COMPATIBILITY_DATE}: a caller during the lost refresh got ${held.ok ? "a token" : held.error}`,
+    );
+    // Past the longest a live refresh can take with this retry budget (2 × 2.5 s).
+    await sleep(Math.max(0, lostAt + 5_500 - Date.now()));
+    const c2 = await attempt("m=c&short", oldPort);
+    results[
+      `recovers a refresh that never settles (compatibility date ${OLD_COMPATIBILITY_DATE})`
+    ] =
+      c1.ok && c2.ok && c2.token !== c1.token
+        ? "pass"
+        : `fail: ${c1.error ?? c2.error ?? "no new token"}`;
   } catch (error) {
     results.scenario = `fail: ${(error as Error).message}`;
   } finally {

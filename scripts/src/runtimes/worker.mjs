@@ -12,6 +12,10 @@ export default {
       clientId: env.CLIENT_ID,
       clientSecret: env.CLIENT_SECRET,
       baseUrl: env.TOKEN_URL,
+      // `?short`: a 2.5 s retry budget, so a refresh that can never settle is given up after 5 s.
+      ...(url.searchParams.has("short")
+        ? { retry: { maxElapsedMs: 1_500, attemptTimeoutMs: 1_000 } }
+        : {}),
     });
     const options = url.searchParams.has("waitUntil")
       ? { waitUntil: (promise) => ctx.waitUntil(promise) }
