@@ -449,3 +449,19 @@ describe("a shared request that can never settle (an edge runtime cancelled it)"
     await expect(sharing).rejects.toMatchObject({ code: "closed" });
   });
 });
+
+describe("getToken({ background: false }): renewal only inline", () => {
+  it("starts no background refresh inside the window, and renews inline past it", async () => {
+    const server = scriptedFetch(json(tokenBody("t1", 3600)), json(tokenBody("t2", 3600)));
+    const { manager, time } = managerWith(server.fetch);
+    expect((await manager.getToken({ background: false })).accessToken).toBe("t1");
+    time.advance(3_100_000); // inside the refresh-ahead window
+    for (let i = 0; i < 10; i++)
+      expect((await manager.getToken({ background: false })).accessToken).toBe("t1");
+    await settle();
+    expect(server.calls).toHaveLength(1);
+    time.advance(490_000); // within the last 30 s: callers must wait for a new token
+    expect((await manager.getToken({ background: false })).accessToken).toBe("t2");
+    expect(server.calls).toHaveLength(2);
+  });
+});

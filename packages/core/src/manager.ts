@@ -69,6 +69,13 @@ export interface GetTokenOptions {
    * that triggered it: on Cloudflare Workers pass `(promise) => ctx.waitUntil(promise)`.
    */
   readonly waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * `false`: start no background work from this call. Inside the refresh window the cached token is
+   * served as it is, and the token is renewed inline by the first caller that needs it past the
+   * window, which waits for it. For runtimes that cancel work outliving a request and offer no
+   * `waitUntil`.
+   */
+  readonly background?: false;
 }
 
 /**
@@ -274,7 +281,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
         now < entry.stored.expiresAt &&
         (now < entry.usableUntil || now < entry.notBefore || blocked)
       ) {
-        if (!inflight && !blocked && now >= entry.notBefore)
+        if (!inflight && !blocked && now >= entry.notBefore && getOptions.background !== false)
           refreshInBackground(getOptions.waitUntil);
         if (events.listening) emit("served_stale", { expiresAt: entry.stored.expiresAt });
         return entry.promise;
