@@ -12,15 +12,20 @@ export const TARGETS = { core: 3 * 1024, provider: 1024 } as const;
  * behaviour issue 3 requires it measured about 5.8 kB; the hardening of issue 13 (request runner
  * with redirect refusal, body cap and timeout; bounded, validating store gateway; shared cooldown;
  * redactor; option validation) brought it to about 9.3 kB, and the fleet hooks of issue 9
- * (store binding, shared cooldowns, lock-retrying waits) to about 10.2 kB. CI guards it at 11 kB
- * against regressions; issue 10 replaces this whole-package figure with per-path budgets.
+ * (store binding, shared cooldowns, lock-retrying waits) to about 10.2 kB, and x-token-exchange v2
+ * (placements, JSON Pointers, failure rules, presentation) plus the tree-shakable middleware and
+ * store exports to about 11.3 kB. That whole-package figure is what a bundler would ship only if
+ * everything were used; the per-path budgets below are what users ship (the getToken path fell
+ * from 13.2 to 11.9 kB when the middleware and store code became tree-shakable). CI guards the
+ * whole package at 12 kB against regressions.
  */
-export const BUDGETS = { core: 11 * 1024, provider: TARGETS.provider } as const;
+export const BUDGETS = { core: 12 * 1024, provider: TARGETS.provider } as const;
 
 /**
  * What users ship, per path (issue 10): a frontend importing only types ships nothing; a backend
  * calling `createAuth().getToken()` ships core, openapi-fetch and the provider's own code. Measured
- * 12.6 kB min+gzip; guarded at 14 kB against regressions.
+ * 12.6 kB min+gzip, 11.9 kB once the middleware and store code became tree-shakable; guarded at
+ * 14 kB against regressions.
  */
 export const PATH_BUDGETS = {
   typesOnly: 0,
