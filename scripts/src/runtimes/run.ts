@@ -302,8 +302,11 @@ const oldWorker :Workerd.Worker = (
     stdio: "ignore",
   });
   type Answer = { ok: boolean; token?: string; error?: string };
+  // Bounded: a request workerd never answers must fail this row, not hang the matrix.
   const call = async (query: string, at = port): Promise<Answer> =>
-    (await fetch(`http://127.0.0.1:${at}/?${query}`)).json() as Promise<Answer>;
+    (
+      await fetch(`http://127.0.0.1:${at}/?${query}`, { signal: AbortSignal.timeout(20_000) })
+    ).json() as Promise<Answer>;
   /** A call that may hang (or be ended by workerd): its outcome, or why it has none, within 4 s. */
   const attempt = (query: string, at: number): Promise<Answer> =>
     fetch(`http://127.0.0.1:${at}/?${query}`, { signal: AbortSignal.timeout(4_000) }).then(
@@ -363,7 +366,8 @@ const oldWorker :Workerd.Worker = (
   } catch (error) {
     results.scenario = `fail: ${(error as Error).message}`;
   } finally {
-    server.kill();
+    // SIGKILL: a request held by the lost refresh keeps workerd draining forever on SIGTERM.
+    server.kill("SIGKILL");
     await sandbox.close();
   }
   return results;
