@@ -259,6 +259,20 @@ async function workerd(work: string, consumer: string): Promise<Record<string, C
   const credentials = sandbox.credentials["alternative-payments"];
   const port = await freePort();
   const oldPort = await freePort();
+  /** One worker of the config: the bundled worker, on a compatibility date, with the sandbox's data. */
+  const workerBlock = (
+    name: string,
+    compatibilityDate: string,
+  ) => `const ${name} :Workerd.Worker = (
+  modules = [ (name = "worker", esModule = embed "worker.js") ],
+  compatibilityDate = "${compatibilityDate}",
+  bindings = [
+    (name = "TOKEN_URL", text = "${sandbox.baseUrls["alternative-payments"]}"),
+    (name = "CLIENT_ID", text = "${credentials.clientId}"),
+    (name = "CLIENT_SECRET", text = "${credentials.clientSecret}"),
+  ],
+  globalOutbound = "loopback",
+);`;
   await writeFile(
     path.join(dir, "config.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";
@@ -273,28 +287,10 @@ const config :Workerd.Config = (
     (name = "old", address = "127.0.0.1:${oldPort}", http = (), service = "old"),
   ],
 );
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker", esModule = embed "worker.js") ],
-  compatibilityDate = "2025-09-01",
-  bindings = [
-    (name = "TOKEN_URL", text = "${sandbox.baseUrls["alternative-payments"]}"),
-    (name = "CLIENT_ID", text = "${credentials.clientId}"),
-    (name = "CLIENT_SECRET", text = "${credentials.clientSecret}"),
-  ],
-  globalOutbound = "loopback",
-);
+${workerBlock("worker", "2025-09-01")}
 # The same worker on an old compatibility date, where a promise from an ended request hangs in
 # every other request instead of rejecting.
-const oldWorker :Workerd.Worker = (
-  modules = [ (name = "worker", esModule = embed "worker.js") ],
-  compatibilityDate = "${OLD_COMPATIBILITY_DATE}",
-  bindings = [
-    (name = "TOKEN_URL", text = "${sandbox.baseUrls["alternative-payments"]}"),
-    (name = "CLIENT_ID", text = "${credentials.clientId}"),
-    (name = "CLIENT_SECRET", text = "${credentials.clientSecret}"),
-  ],
-  globalOutbound = "loopback",
-);
+${workerBlock("oldWorker", OLD_COMPATIBILITY_DATE)}
 `,
   );
   const server = spawn(path.join(dir, "node_modules/.bin/workerd"), ["serve", "config.capnp"], {
