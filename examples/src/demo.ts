@@ -2,7 +2,7 @@
  * The main job (`pnpm start`): every provider package used exactly as its README shows, against
  * the embedded sandbox, with short-lived tokens so a background refresh happens within seconds.
  */
-import type { TokenEvent, TokenManager } from "@auth/core";
+import { onTokenEvent, type TokenManager } from "@auth/core";
 import { startSandbox, type ProviderId } from "@auth/sandbox";
 import { providers } from "./providers.gen.js";
 
@@ -35,7 +35,7 @@ async function exercise(
   upstream: () => number,
 ): Promise<Row> {
   let refreshedInBackground = 0;
-  auth.on((event: TokenEvent) => {
+  onTokenEvent(auth, (event) => {
     if (event.type === "refreshed_in_background") refreshedInBackground += 1;
   });
   let served = 0;

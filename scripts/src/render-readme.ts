@@ -112,6 +112,15 @@ const client = createClient<YourApiPaths>({ baseUrl: "https://api.example" });
 client.use(authMiddleware(auth));
 \`\`\`
 
+Observe what the manager does (requests, retries, background refreshes, store failures) with
+\`onTokenEvent\`, also a separate function; events never carry a secret or a token:
+
+\`\`\`ts
+import { onTokenEvent } from "${model.packageName}";
+
+const stop = onTokenEvent(auth, (event) => console.log(event.type, event));
+\`\`\`
+
 ## Credentials
 
 The token request is ${requestText}.${constantsText} API calls carry the token as

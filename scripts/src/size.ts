@@ -24,7 +24,7 @@ export const BUDGETS = { core: 12 * 1024, provider: TARGETS.provider } as const;
 /**
  * What users ship, per path (issue 10): a frontend importing only types ships nothing; a backend
  * calling `createAuth().getToken()` ships core, openapi-fetch and the provider's own code. Measured
- * 12.6 kB min+gzip, 11.9 kB once the middleware and store code became tree-shakable; guarded at
+ * 12.6 kB min+gzip, 11.9 kB once the middleware, store and event code became tree-shakable; guarded at
  * 14 kB against regressions.
  */
 export const PATH_BUDGETS = {
@@ -32,6 +32,7 @@ export const PATH_BUDGETS = {
   backendGetToken: 14 * 1024,
   backendWithMiddleware: 15 * 1024,
   backendWithStore: 15 * 1024,
+  backendWithEvents: 15 * 1024,
 } as const;
 
 export interface SizeRow {
@@ -122,6 +123,13 @@ export async function measureUserPaths(): Promise<SizeRow[]> {
         `import { MemoryTokenStore } from "@auth/core"; import { createAuth } from "@auth/alternative-payments"; export const token = createAuth({ clientId: "id", clientSecret: "secret", store: new MemoryTokenStore() }).getToken();`,
       )),
       budget: PATH_BUDGETS.backendWithStore,
+    },
+    {
+      name: "backend observing events: `createAuth(…)` + `onTokenEvent(auth, listener)`",
+      ...(await through(
+        `import { createAuth, onTokenEvent } from "@auth/alternative-payments"; const auth = createAuth({ clientId: "id", clientSecret: "secret" }); onTokenEvent(auth, (event) => console.log(event.type)); export const token = auth.getToken();`,
+      )),
+      budget: PATH_BUDGETS.backendWithEvents,
     },
   ];
 }

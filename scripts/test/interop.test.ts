@@ -18,6 +18,7 @@ let acme: {
   createAuth: (
     options: Record<string, unknown>,
   ) => import("@auth/core").TokenManager<Record<string, unknown>>;
+  onTokenEvent: typeof import("@auth/core").onTokenEvent;
 };
 
 beforeAll(async () => {
@@ -63,7 +64,6 @@ describe("generated client against oidc-provider", () => {
     let requests = 0;
     const events: string[] = [];
     const auth = acme.createAuth({
-      onEvent: (event: { type: string }) => events.push(event.type),
       clientId: "acme-client",
       clientSecret: "acme-secret-0123456789",
       baseUrl: issuer,
@@ -74,6 +74,7 @@ describe("generated client against oidc-provider", () => {
         return fetch(input, init);
       },
     });
+    acme.onTokenEvent(auth, (event) => events.push(event.type));
     const first = await auth.getToken();
     expect(first.accessToken.length).toBeGreaterThan(20);
     expect(first.tokenType).toBe("Bearer");

@@ -19,13 +19,16 @@ describe("size budgets (min+gzip)", () => {
     expect(backend!.gzip).toBeLessThanOrEqual(backend!.budget);
   });
 
-  it("leaves the middleware and the store code out of an application that uses neither", async () => {
-    const [, backend, withMiddleware, withStore] = await measureUserPaths();
+  it("leaves the middleware, the store code and the event dispatcher out of an application that uses none", async () => {
+    const [, backend, withMiddleware, withStore, withEvents] = await measureUserPaths();
     expect(withMiddleware!.gzip).toBeLessThanOrEqual(withMiddleware!.budget);
     expect(withStore!.gzip).toBeLessThanOrEqual(withStore!.budget);
-    // The middleware (≈ 0.3 kB min+gzip) and the store gateway with fleet-wide shared state
-    // (≈ 1 kB) are only in the bundles that use them.
+    expect(withEvents!.gzip).toBeLessThanOrEqual(withEvents!.budget);
+    // The middleware (≈ 0.3 kB min+gzip), the store gateway with fleet-wide shared state (≈ 1 kB)
+    // and the event dispatcher with listener containment (≈ 0.17 kB) are only in the bundles that
+    // use them.
     expect(withMiddleware!.minified - backend!.minified).toBeGreaterThan(800);
     expect(withStore!.minified - backend!.minified).toBeGreaterThan(2_500);
+    expect(withEvents!.minified - backend!.minified).toBeGreaterThan(400);
   });
 });

@@ -73,35 +73,17 @@ type EventData<T extends TokenEvent["type"]> = Omit<
   "type" | "provider"
 >;
 
-export interface Emitter {
-  emit<T extends TokenEvent["type"]>(type: T, data: EventData<T>): void;
-  on(listener: TokenEventListener): () => void;
-  readonly listening: boolean;
+/** What the manager calls for each event; `dispatch` is absent until someone listens. */
+export interface EventSlot {
+  dispatch?: (event: TokenEvent) => void;
+  listeners?: Set<TokenEventListener>;
 }
 
-const ignore = () => undefined;
+/** Where a manager keeps its event slot (`Symbol.for`, so two copies of core agree). */
+export const EVENT_SLOT: unique symbol = Symbol.for("@auth/core.events") as never;
 
-export function createEmitter(provider: string, first?: TokenEventListener): Emitter {
-  const listeners = new Set(first ? [first] : []);
-  return {
-    emit(type, data) {
-      for (const listener of listeners) {
-        try {
-          const result: unknown = listener({ type, provider, ...data } as TokenEvent);
-          // An async listener's rejection would be an unhandled rejection (fatal by default).
-          if (result instanceof Object && typeof (result as Promise<void>).then === "function")
-            (result as Promise<void>).then(undefined, ignore);
-        } catch {
-          // A listener's bug must not break token handling.
-        }
-      }
-    },
-    on(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
-    get listening() {
-      return listeners.size > 0;
-    },
-  };
+/** Emits through a manager's slot: builds the event only when someone listens. */
+export function emitter(provider: string, slot: EventSlot) {
+  return <T extends TokenEvent["type"]>(type: T, data: EventData<T>): void =>
+    slot.dispatch?.({ type, provider, ...data } as TokenEvent);
 }

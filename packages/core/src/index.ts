@@ -1,5 +1,6 @@
 export { AuthError, AuthErrorCode, type AuthErrorDetails } from "./errors.js";
 export type { TokenEvent, TokenEventListener, GrantKind } from "./events.js";
+export { onTokenEvent } from "./on-token-event.js";
 export type {
   ConstantParameter,
   CredentialDefinition,

@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { AuthError } from "./errors.js";
 import { createTokenManager } from "./manager.js";
+import { onTokenEvent } from "./on-token-event.js";
 import { MemoryTokenStore } from "./store.js";
 import {
   json,
@@ -423,8 +424,8 @@ describe("a shared request that can never settle (an edge runtime cancelled it)"
     const events: string[] = [];
     const { manager, time } = managerWith(server.fetch, {
       retry: { attemptTimeoutMs: 600_000, maxElapsedMs: 600_000 },
-      onEvent: (event: { type: string }) => events.push(event.type),
     });
+    onTokenEvent(manager, (event) => events.push(event.type));
     const stuck = manager.getToken();
     let settled = false;
     void stuck.then(

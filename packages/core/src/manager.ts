@@ -1,8 +1,8 @@
 import { createCooldownGate } from "./cooldown.js";
 import { AuthError, AuthErrorCode } from "./errors.js";
-import { createEmitter, type TokenEventListener } from "./events.js";
+import { EVENT_SLOT, type EventSlot, emitter } from "./events.js";
 import type { TokenExchange, TokenPresentation } from "./exchange.js";
-import { resolvePolicies } from "./options.js";
+import { optionsError, resolvePolicies } from "./options.js";
 import { basicValue, checkCredentials } from "./credentials.js";
 import { createRedactor } from "./redact.js";
 import { closedError, createRequestRunner } from "./request-runner.js";
@@ -49,8 +49,6 @@ export interface TokenManagerOptions {
   readonly allowInsecureHttp?: boolean;
   readonly timing?: Partial<TimingPolicy>;
   readonly retry?: Partial<RetryPolicy>;
-  /** Called for every event; see `TokenEvent`. Events never carry secrets. */
-  readonly onEvent?: TokenEventListener;
   /** Injected clock (epoch ms) for tests. */
   readonly clock?: () => number;
   /** Injected randomness in [0, 1) for tests (jitter). */
@@ -109,8 +107,6 @@ export interface TokenManager<Raw = Record<string, unknown>> {
    * `Authorization: <token type> <token>`). `authMiddleware(auth)` reads it.
    */
   readonly presentation: TokenPresentation;
-  /** Subscribes to events; returns the unsubscribe function. */
-  on(listener: TokenEventListener): () => void;
   /**
    * Ends the manager: aborts a request in flight and every wait, drops cached tokens; later calls
    * reject with `closed`. Resolves once nothing of the manager's is running.
@@ -165,8 +161,11 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     .filter((c) => !c.secret && credentials[c.name])
     .map((c) => `${c.name}=${encodeURIComponent(credentials[c.name]!)}`);
   const key = `${baseUrl.replace(/\/+$/, "")}${exchange.tokenPath}|${exchange.grant ?? "none"}|${scope ?? ""}|${identity.join("&")}`;
-  const events = createEmitter(provider, options.onEvent);
-  const emit = events.emit;
+  // Removed in 0.3: a listener passed here would silently hear nothing.
+  if ((options as { onEvent?: unknown }).onEvent !== undefined)
+    throw optionsError("onEvent was removed: use onTokenEvent(auth, listener)");
+  const events: EventSlot = {};
+  const emit = emitter(provider, events);
   const lifecycle = new AbortController();
   const closedSignal = lifecycle.signal;
 
@@ -283,7 +282,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       ) {
         if (!inflight && !blocked && now >= entry.notBefore && getOptions.background !== false)
           refreshInBackground(getOptions.waitUntil);
-        if (events.listening) emit("served_stale", { expiresAt: entry.stored.expiresAt });
+        if (events.dispatch) emit("served_stale", { expiresAt: entry.stored.expiresAt });
         return entry.promise;
       }
     }
@@ -486,7 +485,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     }
   }
 
-  const manager: TokenManager<Raw> = {
+  const manager: TokenManager<Raw> & { [EVENT_SLOT]: EventSlot } = {
     getToken,
     tokenHeader: tokenHeaderName(exchange.presentation),
     getAuthorizationHeader: (getOptions) =>
@@ -504,7 +503,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
       await store.clearCooldown();
     },
     presentation: exchange.presentation ?? {},
-    on: events.on,
+    [EVENT_SLOT]: events,
     async close() {
       closed = true;
       lifecycle.abort();

@@ -4,7 +4,13 @@
  */
 
 export { createAuth } from "./create-auth.gen.js";
-export { authMiddleware, AuthError, type AuthMiddleware } from "@auth/core";
+export {
+  authMiddleware,
+  AuthError,
+  onTokenEvent,
+  type AuthMiddleware,
+  type TokenEvent,
+} from "@auth/core";
 export type { CreateAuthOptions, ManisCredentials } from "./create-auth.gen.js";
 export { provider } from "./provider.gen.js";
 export type { TokenResponse, TokenErrorResponses } from "./provider.gen.js";

@@ -1,4 +1,4 @@
-import { createTokenManager, type TokenEvent, type TokenExchange } from "@auth/core";
+import { createTokenManager, onTokenEvent, type TokenEvent, type TokenExchange } from "@auth/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRedisStore } from "../src/index.js";
 import { type ClientKind, clientKinds, connect, ownRedis, tokenServer } from "./support.js";
@@ -31,14 +31,16 @@ async function setup(kind: ClientKind) {
   const { client, close } = await connect(kind, redis.port);
   cleanups.push(close);
   const events: TokenEvent[] = [];
-  const manager = () =>
-    createTokenManager({
+  const manager = () => {
+    const auth = createTokenManager({
       exchange,
       credentials: { clientId: "c", clientSecret: "s3cret" },
       baseUrl: provider.url,
       store: createRedisStore({ client, commandTimeoutMs: 200 }),
-      onEvent: (event) => events.push(event),
     });
+    onTokenEvent(auth, (event) => events.push(event));
+    return auth;
+  };
   return { redis, provider, manager, events };
 }
 

@@ -68,7 +68,7 @@ describe("generated createAuth types", () => {
       fetch: globalThis.fetch,
       timing: { refreshAheadRatio: 0.5 },
       retry: { maxAttempts: 2 },
-      onEvent: (event) => expectTypeOf(event.type).toBeString(),
+      allowInsecureHttp: false,
     });
   });
 });

@@ -1,4 +1,4 @@
-import { AuthError, authMiddleware } from "@auth/core";
+import { AuthError, authMiddleware, onTokenEvent } from "@auth/core";
 import createClient from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providers, startSandbox, type ProviderId, type Sandbox } from "../src/index.js";
@@ -59,7 +59,8 @@ describe.each(Object.keys(packages) as ProviderId[])(
 
     it("refreshes in the background ahead of expiry, then serves the new token", async () => {
       const events: string[] = [];
-      const auth = create({ onEvent: (event: { type: string }) => events.push(event.type) });
+      const auth = create();
+      onTokenEvent(auth, (event) => events.push(event.type));
       const first = await auth.getToken();
       offset = 3_100_000; // inside the 10-minute refresh-ahead window
       expect((await auth.getToken()).accessToken).toBe(first.accessToken);

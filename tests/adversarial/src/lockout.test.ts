@@ -1,4 +1,4 @@
-import { type TokenEvent } from "@auth/core";
+import { onTokenEvent, type TokenEvent } from "@auth/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RudeServer, sendJson, startRudeServer } from "./support/rude-server.js";
 import { enkashTarget } from "./support/targets.js";
@@ -72,8 +72,8 @@ describe("@auth/enkash against a provider that locks after 3 bad logins", () => 
       let offset = 0;
       const auth = enkashTarget.create(server.url, {
         clock: () => Date.now() + offset,
-        onEvent: (e: TokenEvent) => events.push(e),
       });
+      onTokenEvent(auth, (e) => events.push(e));
       for (let round = 0; round < 5; round++) {
         const results = await Promise.allSettled(Array.from({ length: 20 }, () => auth.getToken()));
         expect(

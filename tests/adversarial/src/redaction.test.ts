@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { AuthError, type TokenEvent } from "@auth/core";
+import { AuthError, onTokenEvent, type TokenEvent } from "@auth/core";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type RudeServer,
@@ -71,8 +71,8 @@ describe.each(targets)("echoed secrets through $name", (target) => {
     const events: TokenEvent[] = [];
     const auth = target.create(server.url, {
       retry: { maxAttempts: 1 },
-      onEvent: (event: TokenEvent) => events.push(event),
     });
+    onTokenEvent(auth, (event) => events.push(event));
     const error = await auth.getToken().then(
       () => undefined,
       (e: unknown) => e,

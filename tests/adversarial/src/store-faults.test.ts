@@ -1,6 +1,7 @@
 import {
   authMiddleware,
   MemoryTokenStore,
+  onTokenEvent,
   sharedStore,
   type StoredToken,
   type TokenEvent,
@@ -71,8 +72,8 @@ describe.each(["get", "set", "lock", "release", "delete"] as const)(
           const auth = target.create(server.url, {
             store: brokenStore(operation, fault),
             storeTimeoutMs: 50,
-            onEvent: (event: TokenEvent) => events.push(event),
           });
+          onTokenEvent(auth, (event) => events.push(event));
           const first = await auth.getToken();
           expect(first.accessToken).toMatch(/^token-/);
           const forced = await auth.getToken({ forceRefresh: true });

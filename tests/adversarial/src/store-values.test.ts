@@ -1,4 +1,4 @@
-import { MemoryTokenStore, type StoredToken, type TokenEvent } from "@auth/core";
+import { MemoryTokenStore, onTokenEvent, type StoredToken, type TokenEvent } from "@auth/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RudeServer, sendJson, startRudeServer } from "./support/rude-server.js";
 import { core, manisTarget } from "./support/targets.js";
@@ -48,7 +48,8 @@ describe.each([core, manisTarget])("poisoned store values through $name", (targe
   it.each(poisoned)("discards %s, deletes it and fetches a real token", async (_name, value) => {
     const store = new MemoryTokenStore();
     const events: TokenEvent[] = [];
-    const auth = target.create(server.url, { store, onEvent: (e: TokenEvent) => events.push(e) });
+    const auth = target.create(server.url, { store });
+    onTokenEvent(auth, (e) => events.push(e));
     await store.set(auth.cacheKey, value as StoredToken, 3_600_000);
     const before = server.requests;
     const token = await auth.getToken();

@@ -1,6 +1,7 @@
 import type { TokenExchange } from "../exchange.js";
 import { createTokenManager, type TokenManagerOptions } from "../manager.js";
 import type { TokenEvent } from "../events.js";
+import { onTokenEvent } from "../on-token-event.js";
 
 /** A client-credentials provider used across the unit tests. */
 export const oauthExchange: TokenExchange = {
@@ -109,9 +110,9 @@ export function managerWith(
     clock: time.clock,
     sleep: time.sleep,
     random: () => 0.5,
-    onEvent: (event) => events.push(event),
     ...overrides,
   });
+  onTokenEvent(manager, (event) => events.push(event));
   return { manager, time, events };
 }
 
