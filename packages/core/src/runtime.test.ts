@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { AuthError as SourceAuthError } from "./errors.js";
+import { json, managerWith, scriptedFetch, tokenBody } from "./test-support/harness.js";
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -19,6 +20,18 @@ describe("runtime behaviour of the built package", () => {
     expect(built.AuthError.isInstance(new SourceAuthError("timeout", "x"))).toBe(true);
     expect(SourceAuthError.isInstance(new Error("x"))).toBe(false);
     expect(SourceAuthError.isInstance(null)).toBe(false);
+  });
+
+  it("lets onTokenEvent from one copy of the package observe a manager from another", async () => {
+    const built = (await import(
+      path.join(packageRoot, "dist/index.js")
+    )) as typeof import("./index.js");
+    const server = scriptedFetch(json(tokenBody("t1")));
+    const { manager } = managerWith(server.fetch);
+    const heard: string[] = [];
+    built.onTokenEvent(manager, (event) => heard.push(event.type));
+    await manager.getToken();
+    expect(heard).toEqual(["fetch_started", "fetch_succeeded"]);
   });
 
   it("does not keep a process alive after a background refresh was started", async () => {
