@@ -103,6 +103,39 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
     await Promise.all([first.close(), second.close(), third.close()]);
   });
 
+  it("with Redis down and wrong credentials, each instance sends one login and never retries it (the documented limit)", async () => {
+    const redis = await ownRedis();
+    cleanups.push(() => redis.kill());
+    const provider = await tokenServer((state, response) => {
+      state.failedLogins += 1;
+      response.writeHead(401, { "content-type": "application/json" });
+      response.end(JSON.stringify({ error: "invalid_client" }));
+      return true;
+    });
+    cleanups.push(provider.close);
+    const { client, close } = await connect(kind, redis.port);
+    cleanups.push(close);
+    await redis.kill();
+    // Three instances (processes in production) of a provider that locks after three failures.
+    let offset = 0;
+    const instances = [1, 2, 3].map(() =>
+      createTokenManager({
+        exchange: { ...exchange, lockoutAfter: 3 },
+        credentials: { clientId: "c", clientSecret: "wrong" },
+        baseUrl: provider.url,
+        store: createRedisStore({ client, commandTimeoutMs: 200 }),
+        clock: () => Date.now() + offset,
+      }),
+    );
+    // Rounds 10 minutes apart: past the 60 s an ordinary provider's failure is remembered for.
+    for (let round = 0; round < 5; round++, offset += 600_000)
+      for (const auth of instances)
+        await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });
+    // Nothing could be shared, so one login each; every later call is answered from memory.
+    expect(provider.state.failedLogins).toBe(3);
+    await Promise.all(instances.map((auth) => auth.close()));
+  });
+
   it("serves warm calls from memory: Redis sees no command per call", async () => {
     const { redis, manager } = await setup(kind);
     const auth = manager();
