@@ -5,6 +5,8 @@ import {
   authMiddleware,
   createTokenManager,
   defineProviderAuth,
+  onTokenEvent,
+  type TokenEvent,
   type TokenManager,
   type TokenSet,
 } from "./index.js";
@@ -31,6 +33,24 @@ describe("types", () => {
   it("is an openapi-fetch middleware", () => {
     const client = createClient<Record<string, never>>({ baseUrl: "https://api.test" });
     client.use(authMiddleware(manager));
+  });
+
+  it("subscribes to events with onTokenEvent, not an option or a method", () => {
+    const stop = onTokenEvent(manager, (event) => {
+      expectTypeOf(event).toEqualTypeOf<TokenEvent>();
+      if (event.type === "fetch_failed")
+        expectTypeOf(event.retryInMs).toEqualTypeOf<number | undefined>();
+    });
+    expectTypeOf(stop).toEqualTypeOf<() => void>();
+    createTokenManager({
+      exchange: oauthExchange,
+      credentials: {},
+      baseUrl: "https://x.test",
+      // @ts-expect-error the onEvent option was removed
+      onEvent: () => undefined,
+    });
+    // @ts-expect-error TokenManager.on() was removed
+    void manager.on;
   });
 
   it("rejects wrong options", () => {
