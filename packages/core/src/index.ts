@@ -16,6 +16,7 @@ export type {
 export { readField } from "./json-pointer.js";
 export { computeExpiry, jwtExpiry, SECONDS_MILLISECONDS_BOUNDARY } from "./expiry.js";
 export { basicAuthorization } from "./encoding.js";
+export { startDeadline } from "./deadline.js";
 export {
   createTokenManager,
   type GetTokenOptions,

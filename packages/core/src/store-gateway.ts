@@ -5,6 +5,8 @@ import { isUsableAccessToken, isUsableTokenType } from "./token-response.js";
 /** Default bound on one store call. */
 export const DEFAULT_STORE_TIMEOUT_MS = 1_000;
 
+import { startDeadline } from "./deadline.js";
+
 export type StoreOperation = "get" | "set" | "delete" | "lock" | "release" | "cooldown";
 
 export interface StoreGatewayOptions {
@@ -53,12 +55,11 @@ export function createStoreGateway(store: TokenStore, options: StoreGatewayOptio
       const finish = (value: T, failure?: "timeout" | "error") => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        cancel();
         if (failure) options.onFailure(operation, failure);
         resolve(value);
       };
-      const timer = setTimeout(() => finish(fallback, "timeout"), options.timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
+      const cancel = startDeadline(options.timeoutMs, () => finish(fallback, "timeout"));
       let pending: Promise<T> | T;
       try {
         pending = call();

@@ -1,3 +1,5 @@
+import { startDeadline } from "@auth/core";
+
 /** Thrown at once while Redis is considered down: a dead Redis costs microseconds, not a timeout. */
 export class RedisUnavailableError extends Error {
   override readonly name = "RedisUnavailableError";
@@ -31,21 +33,20 @@ export function createBreaker(options: BreakerOptions) {
       if (failures > 0 && (now < openUntil || probing))
         throw new RedisUnavailableError("Redis is unavailable (circuit open)");
       if (failures > 0) probing = true;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let cancel: (() => void) | undefined;
       try {
         const result = await Promise.race([
           command(),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(
-              () =>
-                reject(
-                  new RedisUnavailableError(
-                    `Redis did not answer within ${options.commandTimeoutMs} ms`,
-                  ),
+            // Not a timeout when this process was busy and Redis answered meanwhile: that would
+            // open the breaker and stop sharing for no fault of Redis.
+            cancel = startDeadline(options.commandTimeoutMs, () =>
+              reject(
+                new RedisUnavailableError(
+                  `Redis did not answer within ${options.commandTimeoutMs} ms`,
                 ),
-              options.commandTimeoutMs,
+              ),
             );
-            (timer as { unref?: () => void }).unref?.();
           }),
         ]);
         failures = 0;
@@ -56,7 +57,7 @@ export function createBreaker(options: BreakerOptions) {
           options.clock() + Math.min(options.maxOpenMs, options.openMs * 2 ** (failures - 1));
         throw error;
       } finally {
-        clearTimeout(timer);
+        cancel?.();
         probing = false;
       }
     },

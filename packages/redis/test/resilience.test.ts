@@ -1,6 +1,6 @@
 import { createTokenManager, onTokenEvent, type TokenEvent, type TokenExchange } from "@auth/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { createRedisStore } from "../src/index.js";
+import { createRedisStore, type RedisClient } from "../src/index.js";
 import { type ClientKind, clientKinds, connect, ownRedis, tokenServer } from "./support.js";
 
 // Redis trouble never fails a call while the provider is up. Each test runs its own redis-server
@@ -134,6 +134,55 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
     // Nothing could be shared, so one login each; every later call is answered from memory.
     expect(provider.state.failedLogins).toBe(3);
     await Promise.all(instances.map((auth) => auth.close()));
+  });
+
+  it("does not take a reply that arrived while the process was busy for a timeout", async () => {
+    const redis = await ownRedis();
+    cleanups.push(() => redis.kill());
+    const provider = await tokenServer();
+    cleanups.push(provider.close);
+    const { client, close } = await connect(kind, redis.port);
+    cleanups.push(close);
+    const instance = (redisClient: RedisClient, events: TokenEvent[] = []) => {
+      const auth = createTokenManager({
+        exchange,
+        credentials: { clientId: "c", clientSecret: "s3cret" },
+        baseUrl: provider.url,
+        store: createRedisStore({ client: redisClient, commandTimeoutMs: 50 }),
+        storeTimeoutMs: 100,
+      });
+      onTokenEvent(auth, (event) => events.push(event));
+      return auth;
+    };
+    const first = instance(client);
+    await first.getToken(); // a token in Redis for the next instance to adopt
+    expect(provider.state.requests).toBe(1);
+    // After each command is sent, the process is busy for a second (a CPU-starved container, a
+    // long synchronous handler): Redis answers meanwhile, and both timers (50 ms for the command,
+    // 100 ms for the store call) have expired by the time the reply could be read.
+    const busy = () => {
+      const until = Date.now() + 1_000;
+      while (Date.now() < until);
+    };
+    const starved = new Proxy(client, {
+      get(target, name) {
+        const value: unknown = Reflect.get(target, name, target);
+        if ((name !== "call" && name !== "sendCommand") || typeof value !== "function")
+          return typeof value === "function" ? value.bind(target) : value;
+        return (...args: unknown[]) => {
+          const sent = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          setImmediate(busy);
+          return sent;
+        };
+      },
+    });
+    const events: TokenEvent[] = [];
+    const second = instance(starved, events);
+    const adopted = await second.getToken();
+    expect(events.filter((e) => e.type === "store_failed")).toEqual([]);
+    expect(adopted.accessToken).toBe((await first.getToken()).accessToken);
+    expect(provider.state.requests).toBe(1);
+    await Promise.all([first.close(), second.close()]);
   });
 
   it("serves warm calls from memory: Redis sees no command per call", async () => {
