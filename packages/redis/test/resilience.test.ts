@@ -1,4 +1,10 @@
-import { createTokenManager, onTokenEvent, type TokenEvent, type TokenExchange } from "@auth/core";
+import {
+  createTokenManager,
+  onTokenEvent,
+  type TokenEvent,
+  type TokenExchange,
+  type TokenManagerOptions,
+} from "@auth/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRedisStore, type RedisClient } from "../src/index.js";
 import { type ClientKind, clientKinds, connect, ownRedis, tokenServer } from "./support.js";
@@ -23,25 +29,32 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-async function setup(kind: ClientKind) {
+async function setup(kind: ClientKind, behaviour?: Parameters<typeof tokenServer>[0]) {
   const redis = await ownRedis();
   cleanups.push(() => redis.kill());
-  const provider = await tokenServer();
+  const provider = await tokenServer(behaviour);
   cleanups.push(provider.close);
   const { client, close } = await connect(kind, redis.port);
   cleanups.push(close);
   const events: TokenEvent[] = [];
-  const manager = () => {
+  const manager = (
+    overrides: Partial<TokenManagerOptions> = {},
+    store: { client?: RedisClient; commandTimeoutMs?: number } = {},
+  ) => {
     const auth = createTokenManager({
       exchange,
       credentials: { clientId: "c", clientSecret: "s3cret" },
       baseUrl: provider.url,
-      store: createRedisStore({ client, commandTimeoutMs: 200 }),
+      store: createRedisStore({
+        client: store.client ?? client,
+        commandTimeoutMs: store.commandTimeoutMs ?? 200,
+      }),
+      ...overrides,
     });
     onTokenEvent(auth, (event) => events.push(event));
     return auth;
   };
-  return { redis, provider, manager, events };
+  return { redis, provider, client, manager, events };
 }
 
 const failures = (events: TokenEvent[], reason: "timeout" | "error") =>
@@ -104,26 +117,19 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
   });
 
   it("with Redis down and wrong credentials, each instance sends one login and never retries it (the documented limit)", async () => {
-    const redis = await ownRedis();
-    cleanups.push(() => redis.kill());
-    const provider = await tokenServer((state, response) => {
+    const { redis, provider, manager } = await setup(kind, (state, response) => {
       state.failedLogins += 1;
       response.writeHead(401, { "content-type": "application/json" });
       response.end(JSON.stringify({ error: "invalid_client" }));
       return true;
     });
-    cleanups.push(provider.close);
-    const { client, close } = await connect(kind, redis.port);
-    cleanups.push(close);
     await redis.kill();
     // Three instances (processes in production) of a provider that locks after three failures.
     let offset = 0;
     const instances = [1, 2, 3].map(() =>
-      createTokenManager({
+      manager({
         exchange: { ...exchange, lockoutAfter: 3 },
         credentials: { clientId: "c", clientSecret: "wrong" },
-        baseUrl: provider.url,
-        store: createRedisStore({ client, commandTimeoutMs: 200 }),
         clock: () => Date.now() + offset,
       }),
     );
@@ -137,23 +143,9 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
   });
 
   it("does not take a reply that arrived while the process was busy for a timeout", async () => {
-    const redis = await ownRedis();
-    cleanups.push(() => redis.kill());
-    const provider = await tokenServer();
-    cleanups.push(provider.close);
-    const { client, close } = await connect(kind, redis.port);
-    cleanups.push(close);
-    const instance = (redisClient: RedisClient, events: TokenEvent[] = []) => {
-      const auth = createTokenManager({
-        exchange,
-        credentials: { clientId: "c", clientSecret: "s3cret" },
-        baseUrl: provider.url,
-        store: createRedisStore({ client: redisClient, commandTimeoutMs: 50 }),
-        storeTimeoutMs: 100,
-      });
-      onTokenEvent(auth, (event) => events.push(event));
-      return auth;
-    };
+    const { provider, client, manager, events } = await setup(kind);
+    const instance = (redisClient: RedisClient) =>
+      manager({ storeTimeoutMs: 100 }, { client: redisClient, commandTimeoutMs: 50 });
     const first = instance(client);
     await first.getToken(); // a token in Redis for the next instance to adopt
     expect(provider.state.requests).toBe(1);
@@ -176,8 +168,8 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
         };
       },
     });
-    const events: TokenEvent[] = [];
-    const second = instance(starved, events);
+    events.length = 0;
+    const second = instance(starved);
     const adopted = await second.getToken();
     expect(events.filter((e) => e.type === "store_failed")).toEqual([]);
     expect(adopted.accessToken).toBe((await first.getToken()).accessToken);
