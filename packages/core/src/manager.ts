@@ -161,7 +161,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     .filter((c) => !c.secret && credentials[c.name])
     .map((c) => `${c.name}=${encodeURIComponent(credentials[c.name]!)}`);
   const key = `${baseUrl.replace(/\/+$/, "")}${exchange.tokenPath}|${exchange.grant ?? "none"}|${scope ?? ""}|${identity.join("&")}`;
-  // Removed in 0.3: a listener passed here would silently hear nothing.
+  // Removed in a 0.x minor: a listener passed here would silently hear nothing.
   if ((options as { onEvent?: unknown }).onEvent !== undefined)
     throw optionsError("onEvent was removed: use onTokenEvent(auth, listener)");
   const events: EventSlot = {};

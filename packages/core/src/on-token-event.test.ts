@@ -68,7 +68,7 @@ describe("onTokenEvent", () => {
 
   it("refuses what is not a token manager, and a listener that is not a function", () => {
     const { manager } = managerWith(scriptedFetch().fetch);
-    for (const auth of [{}, null, undefined, "auth"])
+    for (const auth of [{}, null, undefined, "auth", { [Symbol.for("@auth/core.events")]: null }])
       expect(() => onTokenEvent(auth as never, () => undefined)).toThrow(
         expect.objectContaining({
           code: "invalid_options",

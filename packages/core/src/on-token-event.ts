@@ -16,7 +16,7 @@ const ignore = () => undefined;
  */
 export function onTokenEvent(auth: object, listener: TokenEventListener): () => void {
   const slot = (auth as { [EVENT_SLOT]?: EventSlot } | null)?.[EVENT_SLOT];
-  if (typeof slot !== "object")
+  if (!slot || typeof slot !== "object")
     throw optionsError(
       "onTokenEvent(auth, listener): auth must be a token manager from createAuth() or createTokenManager()",
     );
