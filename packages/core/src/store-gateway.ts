@@ -1,11 +1,10 @@
+import { startDeadline } from "./deadline.js";
 import type { ReleaseLock, SharedCooldown, TokenStore } from "./store.js";
 import type { StoredToken } from "./token.js";
 import { isUsableAccessToken, isUsableTokenType } from "./token-response.js";
 
 /** Default bound on one store call. */
 export const DEFAULT_STORE_TIMEOUT_MS = 1_000;
-
-import { startDeadline } from "./deadline.js";
 
 export type StoreOperation = "get" | "set" | "delete" | "lock" | "release" | "cooldown";
 
