@@ -176,12 +176,13 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   let inflightStartedAt = 0;
   /**
    * The longest a live refresh can take: lock waits and attempts, each within the retry budget,
-   * plus bounded store calls. A shared request older than this can only be one whose I/O or timers
-   * a runtime cancelled (workerd ends them with the request that started them).
+   * plus about ten bounded store calls, each up to three bounds when the process stalls (see
+   * `startDeadline`). A shared request older than this can only be one whose I/O or timers a
+   * runtime cancelled (workerd ends them with the request that started them).
    */
   const maxRefreshMs =
     2 * (retry.maxElapsedMs + retry.attemptTimeoutMs) +
-    (options.store === undefined ? 0 : 10 * policies.storeTimeoutMs);
+    (options.store === undefined ? 0 : 30 * policies.storeTimeoutMs);
   /** Mirrors `closedSignal.aborted` as a plain field: the warm path reads it on every call. */
   let closed = false;
 

@@ -46,7 +46,6 @@ const MAX_REPLACEMENTS = 16;
 export function authMiddleware(
   auth: Pick<TokenManager<unknown>, "getToken" | "invalidate" | "presentation">,
 ): AuthMiddleware {
-  const manager = auth;
   const presentation = auth.presentation;
   const header = tokenHeaderName(presentation);
   const sent = new WeakMap<Request, Sent>();
@@ -57,7 +56,7 @@ export function authMiddleware(
   };
   return {
     async onRequest({ request }) {
-      const token = await manager.getToken({ signal: request.signal });
+      const token = await auth.getToken({ signal: request.signal });
       // Cloning tees the body; skip it when there is nothing to replay.
       const replay = request.body === null ? undefined : request.clone();
       request.headers.set(header, presentToken(presentation, token));
@@ -70,8 +69,8 @@ export function authMiddleware(
       sent.delete(request);
       settle(state.accessToken, response.status);
       if (response.status !== 401 || unproven.has(state.accessToken)) return undefined;
-      await manager.invalidate(state.accessToken);
-      const fresh = await manager.getToken({ signal: request.signal });
+      await auth.invalidate(state.accessToken);
+      const fresh = await auth.getToken({ signal: request.signal });
       if (fresh.accessToken === state.accessToken) return undefined;
       const source = state.replay ?? (request.bodyUsed ? undefined : request);
       if (source === undefined) return undefined;
