@@ -2,6 +2,16 @@ import { basicAuthorization } from "./encoding.js";
 import type { TokenExchange } from "./exchange.js";
 import { optionsError } from "./options.js";
 
+/**
+ * Whether a credential is secret: unless the spec marks it `secret: false`, and always for the
+ * HTTP Basic password. A credential a spec forgot to mark is kept out of keys, events and errors.
+ */
+export function isSecret(credential: TokenExchange["credentials"][number]): boolean {
+  return (
+    credential.secret !== false || (credential.in === "basic" && credential.part === "password")
+  );
+}
+
 /** The value of the Basic header, a secret as a whole even where the user name is not. */
 export function basicValue(
   exchange: TokenExchange,
@@ -28,9 +38,9 @@ export function checkCredentials(
   exchange: TokenExchange,
   given: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
-  const result: Record<string, string> = {};
+  const result: Record<string, string> = Object.create(null);
   const known = exchange.credentials.map((c) => c.name);
-  for (const name in given) {
+  for (const name of Object.keys(given)) {
     if (!known.includes(name) && given[name] !== undefined)
       throw optionsError(
         `unknown credential "${name}" for ${exchange.provider}; expected ${known.join(", ")}`,
@@ -38,7 +48,7 @@ export function checkCredentials(
   }
   for (const credential of exchange.credentials) {
     const { name, required } = credential;
-    const value = given[name];
+    const value = Object.hasOwn(given, name) ? given[name] : undefined;
     if (typeof value === "string" && /[\r\n\0]/.test(value))
       throw optionsError(
         `${name} contains a line break or NUL; check the value (a trailing newline from a file?)`,

@@ -63,8 +63,11 @@ export interface TokenPresentation {
 export type CredentialDefinition = CredentialPlacement & {
   /** Option name in `createAuth({ … })`. */
   readonly name: string;
-  /** Secrets never appear in cache keys, errors, events or logs. */
-  readonly secret: boolean;
+  /**
+   * `false` marks an identifier (a client id, a user name). Anything else is secret: secrets never
+   * appear in cache keys, errors, events or logs. The Basic password is secret whatever this says.
+   */
+  readonly secret?: boolean;
   readonly required: boolean;
 };
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { AuthError } from "./errors.js";
@@ -321,10 +322,30 @@ describe("invalidate and store", () => {
     await a.manager.getToken();
     expect((await b.manager.getToken()).accessToken).toBe("t1");
     expect(server.calls).toHaveLength(1);
+    // The client id only as a digest: the key is printed by JSON.stringify(auth).
     expect(a.manager.cacheKey).toBe(
-      "https://auth.example.test/oauth/token|client_credentials||clientId=client-1",
+      `https://auth.example.test/oauth/token|client_credentials||${createHash("sha256").update("clientId=client-1").digest("hex").slice(0, 32)}`,
     );
-    expect(a.manager.cacheKey).not.toContain("s3cret");
+    expect(JSON.stringify(a.manager)).not.toMatch(/s3cret|client-1/);
+  });
+
+  it("never shares an entry with a manager that has the same client id and another secret", async () => {
+    const store = new MemoryTokenStore();
+    const server = scriptedFetch(json(tokenBody("for-a")), json(tokenBody("for-b")));
+    const a = managerWith(server.fetch, { store });
+    const b = managerWith(server.fetch, {
+      store,
+      credentials: { clientId: "client-1", clientSecret: "another" },
+    });
+    expect(a.manager.cacheKey).toBe(b.manager.cacheKey);
+    expect((await a.manager.getToken()).accessToken).toBe("for-a");
+    expect((await b.manager.getToken()).accessToken).toBe("for-b");
+    expect(server.calls).toHaveLength(2);
+    // b's invalidate cannot clear a's entry: a third manager with a's secret adopts a's token.
+    await b.manager.invalidate();
+    const c = managerWith(server.fetch, { store });
+    expect((await c.manager.getToken()).accessToken).toBe("for-a");
+    expect(server.calls).toHaveLength(2);
   });
 });
 

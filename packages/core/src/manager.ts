@@ -2,8 +2,9 @@ import { createCooldownGate } from "./cooldown.js";
 import { AuthError, AuthErrorCode } from "./errors.js";
 import { EVENT_SLOT, type EventSlot, emitter } from "./events.js";
 import type { TokenExchange, TokenPresentation } from "./exchange.js";
-import { optionsError, resolvePolicies } from "./options.js";
-import { basicValue, checkCredentials } from "./credentials.js";
+import { booleanOption, optionsError, ownOptions, resolvePolicies } from "./options.js";
+import { sha256Hex } from "./digest.js";
+import { basicValue, checkCredentials, isSecret } from "./credentials.js";
 import { createRedactor } from "./redact.js";
 import { closedError, createRequestRunner } from "./request-runner.js";
 import { type RetryPolicy, defaultSleep } from "./retry.js";
@@ -114,7 +115,11 @@ export interface TokenManager<Raw = Record<string, unknown>> {
   close(): Promise<void>;
   /** `await using auth = createAuth(…)` closes the manager at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void>;
-  /** The store key: token URL, grant, scope and non-secret client identity. Never a secret. */
+  /**
+   * Names what the manager caches: token URL, grant, scope and a digest of the non-secret
+   * credentials (never a credential in the clear). Shared stores key entries by an HMAC of it under
+   * the secret credentials, so managers with other secrets never share an entry.
+   */
   readonly cacheKey: string;
 }
 
@@ -146,21 +151,29 @@ const noop = () => undefined;
  * const header = await auth.getAuthorizationHeader();
  */
 export function createTokenManager<Raw = Record<string, unknown>>(
-  options: TokenManagerOptions,
+  given: TokenManagerOptions,
 ): TokenManager<Raw> {
+  // Own properties only: a polluted Object.prototype (allowInsecureHttp, fetch, …) is never read.
+  const options = ownOptions(given);
   const { exchange, scope } = options;
   const provider = exchange.provider;
   const credentials = checkCredentials(exchange, options.credentials);
-  const baseUrl = requireSecureUrl(options.baseUrl, "baseUrl", options.allowInsecureHttp).href;
+  const baseUrl = requireSecureUrl(
+    options.baseUrl,
+    "baseUrl",
+    booleanOption("allowInsecureHttp", options.allowInsecureHttp),
+  ).href;
   const policies = resolvePolicies(options);
   const { timing, retry } = policies;
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;
+  // The non-secret credentials (a client id, a user name that is often a phone number) only as a
+  // digest: the key is printed by JSON.stringify(auth) and handed to stores.
   const identity = exchange.credentials
-    .filter((c) => !c.secret && credentials[c.name])
+    .filter((c) => !isSecret(c) && credentials[c.name])
     .map((c) => `${c.name}=${encodeURIComponent(credentials[c.name]!)}`);
-  const key = `${baseUrl.replace(/\/+$/, "")}${exchange.tokenPath}|${exchange.grant ?? "none"}|${scope ?? ""}|${identity.join("&")}`;
+  const key = `${baseUrl.replace(/\/+$/, "")}${exchange.tokenPath}|${exchange.grant ?? "none"}|${scope ?? ""}|${sha256Hex(identity.join("&")).slice(0, 32)}`;
   // Removed in a 0.x minor: a listener passed here would silently hear nothing.
   if ((options as { onEvent?: unknown }).onEvent !== undefined)
     throw optionsError("onEvent was removed: use onTokenEvent(auth, listener)");
@@ -187,7 +200,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   let closed = false;
 
   const redact = createRedactor(function* () {
-    for (const c of exchange.credentials) if (c.secret) yield credentials[c.name];
+    for (const c of exchange.credentials) if (isSecret(c)) yield credentials[c.name];
     yield basicValue(exchange, credentials);
     for (const token of [current?.stored, retired]) {
       yield token?.accessToken;
@@ -204,7 +217,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     random,
   );
   const secretMaterial = JSON.stringify(
-    exchange.credentials.filter((c) => c.secret).map((c) => credentials[c.name] ?? ""),
+    exchange.credentials.filter(isSecret).map((c) => credentials[c.name] ?? ""),
   );
   const runAttempt = createRequestRunner({
     exchange,

@@ -23,6 +23,26 @@ export function optionsError(message: string): AuthError {
 }
 
 /**
+ * A copy of `options` with its own enumerable properties only and no prototype: nothing a polluted
+ * `Object.prototype` carries (`allowInsecureHttp`, `fetch`, `store`, …) is ever read as an option.
+ */
+export function ownOptions<T extends object>(options: T): T {
+  if (typeof options !== "object" || options === null)
+    throw optionsError("options must be an object");
+  return Object.assign(Object.create(null) as T, options);
+}
+
+/** A boolean option is `true`, `false` or absent: `"false"` from an env file is refused, not truthy. */
+export function booleanOption(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean")
+    throw optionsError(
+      `${name} must be true or false; got ${typeof value === "string" ? JSON.stringify(value) : typeof value} (parse environment strings before passing them)`,
+    );
+  return value;
+}
+
+/**
  * Merges the defaults with what the caller gave, and rejects what cannot work (a typo'd key, a
  * negative or NaN number) at creation, naming the option, rather than failing later on every call.
  */
@@ -56,14 +76,14 @@ function merge<T extends object>(name: string, defaults: T, given: Partial<T> | 
     throw optionsError(`${name} must be an object of numbers`);
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
-    if (!(key in defaults))
+    if (!Object.hasOwn(defaults, key))
       throw optionsError(
         `${name}.${key} is not an option; expected one of ${Object.keys(defaults).join(", ")}`,
       );
     if (typeof value !== "number" || Number.isNaN(value) || value < 0)
       throw optionsError(`${name}.${key} must be a number ≥ 0; got ${String(value)}`);
   }
-  return { ...defaults, ...given };
+  return { ...defaults, ...ownOptions(given) };
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

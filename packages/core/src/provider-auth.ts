@@ -20,8 +20,9 @@ export function resolveBaseUrl(
   const environment = String(
     options.environment ?? (names.includes("production") ? "production" : names[0]),
   );
-  const url = environments[environment];
-  if (url) return url;
+  // Own keys only: an environment named "constructor" or "toString" is not a URL.
+  const url = Object.hasOwn(environments, environment) ? environments[environment] : undefined;
+  if (typeof url === "string") return url;
   throw new AuthError(
     AuthErrorCode.InvalidOptions,
     names.length
@@ -40,9 +41,12 @@ export function defineProviderAuth<Options extends object, Raw>(
 ): (options: Options) => TokenManager<Raw> {
   const credentialNames = exchange.credentials.map((c) => c.name);
   return (options: Options) => {
-    const credentials: Record<string, string | undefined> = {};
-    const rest: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(options ?? {}))
+    // No prototype: a "__proto__" key (JSON.parse makes it an own property) stays a plain key.
+    const credentials: Record<string, string | undefined> = Object.create(null);
+    const rest: Record<string, unknown> = Object.create(null);
+    if (typeof options !== "object" || options === null)
+      throw new AuthError(AuthErrorCode.InvalidOptions, "createAuth needs an options object");
+    for (const [name, value] of Object.entries(options))
       (credentialNames.includes(name) ? credentials : rest)[name] = value;
     return createTokenManager<Raw>({
       ...rest,

@@ -1,4 +1,5 @@
 import type { Blocked, CooldownGate } from "./cooldown.js";
+import { hmacSha256Hex } from "./digest.js";
 import { AuthError, AuthErrorCode } from "./errors.js";
 import type { StoreBinding, TokenStore } from "./store.js";
 import type { StoreGateway } from "./store-gateway.js";
@@ -24,16 +25,16 @@ export interface SharedStateOptions {
  */
 export function createSharedState(options: SharedStateOptions) {
   const { store, gate, key, clock } = options;
-  let fingerprint: Promise<string | undefined> | undefined;
-  const secretsFingerprint = () => (fingerprint ??= digest(`${key}\n${options.secretMaterial}`));
+  let fingerprint: string | undefined;
+  const secretsFingerprint = () =>
+    (fingerprint ??= hmacSha256Hex(`@auth/core fingerprint\n${options.secretMaterial}`, key));
 
   return {
     /** Takes on what another instance recorded, and throws if it blocks a request now. */
     async respect(): Promise<void> {
       const shared = await store.getCooldown(key);
       if (!shared) return;
-      if (shared.kind === "credentials" && shared.fingerprint !== (await secretsFingerprint()))
-        return;
+      if (shared.kind === "credentials" && shared.fingerprint !== secretsFingerprint()) return;
       gate.adopt(shared, clock(), options.provider);
       const blocked = gate.blocked(clock());
       if (blocked) throw options.onBlocked(blocked);
@@ -43,8 +44,7 @@ export function createSharedState(options: SharedStateOptions) {
       if (!store.shares) return;
       const now = clock();
       if (error.code === AuthErrorCode.InvalidCredentials) {
-        const digested = await secretsFingerprint();
-        if (digested === undefined) return;
+        const digested = secretsFingerprint();
         const ttl = options.credentialFailureTtlMs;
         await store.setCooldown(
           key,
@@ -82,12 +82,4 @@ export function bindStore(store: TokenStore, binding: StoreBinding): TokenStore 
       },
     );
   }
-}
-
-/** SHA-256, hex; undefined where Web Crypto is missing (then nothing secret-derived is shared). */
-async function digest(text: string): Promise<string | undefined> {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) return undefined;
-  const bytes = new Uint8Array(await subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

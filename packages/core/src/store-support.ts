@@ -1,3 +1,4 @@
+import { hmacSha256Hex } from "./digest.js";
 import { bindStore, createSharedState } from "./shared-state.js";
 import type { TokenStore } from "./store.js";
 import { createStoreGateway } from "./store-gateway.js";
@@ -5,9 +6,19 @@ import { STORE_SUPPORT, type StoreSupportFactory } from "./store-local.js";
 
 /** The store gateway and the fleet-wide shared state, for one manager and one store. */
 export const createStoreSupport: StoreSupportFactory = (store, options) => {
-  const { cacheKey: key } = options;
+  const { cacheKey, secretMaterial } = options;
+  // Every entry (token, lock, cooldown) is keyed by an HMAC of the cache key under the secret
+  // credentials: a manager that knows the client id but not the secret never reads, waits on,
+  // overwrites or clears another's entry, and the key reveals neither.
+  const key = storeKeyOf(cacheKey, secretMaterial);
   const gateway = createStoreGateway(
-    bindStore(store, { cacheKey: key, secret: options.secretMaterial, provider: options.provider }),
+    bindStore(store, {
+      cacheKey,
+      storeKey: key,
+      secret: secretMaterial,
+      provider: options.provider,
+      maxLifetimeMs: options.maxLifetimeMs,
+    }),
     options,
   );
   const shared = createSharedState({ ...options, store: gateway, key });
@@ -35,4 +46,9 @@ export const createStoreSupport: StoreSupportFactory = (store, options) => {
 export function sharedStore<S extends TokenStore>(store: S): S {
   Object.defineProperty(store, STORE_SUPPORT, { value: createStoreSupport, configurable: true });
   return store;
+}
+
+/** The key a manager's shared entries live under: `v2.` and an HMAC of its cache key under its secrets. */
+export function storeKeyOf(cacheKey: string, secretMaterial: string): string {
+  return `v2.${hmacSha256Hex(`@auth/core store key\n${secretMaterial}`, cacheKey)}`;
 }

@@ -9,7 +9,10 @@ class LockingStore extends MemoryTokenStore implements TokenStore {
   held = false;
   locks = 0;
   releases = 0;
-  async lock(): Promise<(() => Promise<void>) | undefined> {
+  /** The key the last lock was asked for: the manager's store key. */
+  lockKey = "";
+  async lock(key: string): Promise<(() => Promise<void>) | undefined> {
+    this.lockKey = key;
     if (this.held) return undefined;
     this.held = true;
     this.locks += 1;
@@ -46,7 +49,7 @@ describe("TokenStore with a lock", () => {
           obtainedAt: time.clock(),
         };
         await store.set("ignored", theirs);
-        await store.set(manager.cacheKey, theirs);
+        await store.set(store.lockKey, theirs);
       },
     });
     expect((await manager.getToken()).accessToken).toBe("theirs");

@@ -8,8 +8,15 @@ export type ReleaseLock = () => Promise<void>;
 
 /** What a manager tells a store about itself, once, when it is created. */
 export interface StoreBinding {
-  /** The manager's cache key: token URL, grant, scope, non-secret client identity. Never a secret. */
+  /** The manager's cache key: token URL, grant, scope, a digest of the non-secret identity. */
   readonly cacheKey: string;
+  /**
+   * The key the manager passes to every call: an HMAC of `cacheKey` under the secret credentials.
+   * A store that names entries itself must bind them to the secret at least as strongly.
+   */
+  readonly storeKey: string;
+  /** Longest a token may live (`timing.maxLifetimeMs`): no record should outlive it. */
+  readonly maxLifetimeMs: number;
   /**
    * The manager's secret credentials, joined: key material for a store that encrypts what it keeps
    * (for example HKDF → AES-GCM). A store must never write it anywhere.
@@ -37,8 +44,9 @@ export interface SharedCooldown {
 
 /**
  * Where tokens are kept. Without one, a manager keeps its token in its own memory; a shared store
- * (for example Redis) lets a fleet share one token and, with `lock`, one refresh. Keys never
- * contain a secret. Your own implementation is passed as `store: sharedStore(yourStore)`.
+ * (for example Redis) lets a fleet share one token and, with `lock`, one refresh. Keys are HMACs
+ * bound to the manager's secret credentials: they contain no secret, no client id, and differ for
+ * managers with other secrets. Your own implementation is passed as `store: sharedStore(yourStore)`.
  */
 export interface TokenStore {
   get(key: string): Promise<StoredToken | undefined>;
@@ -65,25 +73,51 @@ export interface TokenStore {
 /**
  * In-memory store, for sharing one token between managers in one process (tests, several clients
  * of one provider). A manager without a store keeps its token in its own memory and needs none.
+ * Memory is bounded by live tokens: an entry is dropped once its `ttlMs` has passed, when read,
+ * and by a sweep at most once a minute on writes, so a process that served 100,000 tenants over a
+ * day holds only the tokens still alive.
  */
 export class MemoryTokenStore implements TokenStore {
-  readonly #entries = new Map<string, StoredToken>();
+  readonly #entries = new Map<string, { value: StoredToken; until: number }>();
+  readonly #clock: () => number;
+  #nextSweep = 0;
   /** Brings the code that bounds and validates store calls (see `sharedStore`). */
   readonly [STORE_SUPPORT] = createStoreSupport;
 
-  get(key: string): Promise<StoredToken | undefined> {
-    return Promise.resolve(this.#entries.get(key));
+  constructor(options: { clock?: () => number } = {}) {
+    this.#clock = options.clock ?? Date.now;
   }
 
-  set(key: string, value: StoredToken, _ttlMs?: number): Promise<void> {
-    // Expired entries are never served (the manager checks expiry), so no TTL bookkeeping here.
-    this.#entries.set(key, value);
+  /** Entries held now, expired ones not yet swept included. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(key: string): Promise<StoredToken | undefined> {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && this.#clock() >= entry.until) {
+      this.#entries.delete(key);
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve(entry?.value);
+  }
+
+  set(key: string, value: StoredToken, ttlMs = Infinity): Promise<void> {
+    const now = this.#clock();
+    if (now >= this.#nextSweep) {
+      this.#nextSweep = now + 60_000;
+      for (const [k, entry] of this.#entries) if (now >= entry.until) this.#entries.delete(k);
+    }
+    this.#entries.set(key, { value, until: now + Math.max(0, ttlMs) });
     return Promise.resolve();
   }
 
   delete(key: string, ifAccessToken?: string): Promise<void> {
     const entry = this.#entries.get(key);
-    if (entry !== undefined && (ifAccessToken === undefined || entry.accessToken === ifAccessToken))
+    if (
+      entry !== undefined &&
+      (ifAccessToken === undefined || entry.value.accessToken === ifAccessToken)
+    )
       this.#entries.delete(key);
     return Promise.resolve();
   }

@@ -18,10 +18,23 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
-/** SHA-256 of `text`, hex. Used for key names and token digests: never reversible to a secret. */
-export async function sha256Hex(text: string): Promise<string> {
-  const bytes = new Uint8Array(await subtle().digest("SHA-256", encoder.encode(text)));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+/**
+ * HMAC-SHA-256 under a key derived from secret material: key names and token digests. Without the
+ * secret (or `encryptionKey`), a reader of Redis can neither link a key to a client id nor confirm
+ * a token it holds.
+ */
+export async function createNamer(material: string): Promise<(text: string) => Promise<string>> {
+  const key = await subtle().importKey(
+    "raw",
+    await subtle().digest("SHA-256", encoder.encode(`@auth/redis names\n${material}`)),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return async (text) => {
+    const bytes = new Uint8Array(await subtle().sign("HMAC", key, encoder.encode(text)));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  };
 }
 
 /**

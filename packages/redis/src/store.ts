@@ -8,8 +8,8 @@ import {
 } from "@auth/core";
 import { createBreaker } from "./breaker.js";
 import { commandSender, type RedisClient } from "./client.js";
-import { deriveKey, open, seal, sha256Hex } from "./crypto.js";
-import { DELETE_IF, RELEASE, RENEW, SET_IF_NEWER } from "./scripts.js";
+import { createNamer, deriveKey, open, seal } from "./crypto.js";
+import { DELETE_IF, DELETE_IF_SEALED, RELEASE, RENEW, SET_IF_NEWER } from "./scripts.js";
 
 export interface RedisStoreOptions {
   /**
@@ -40,7 +40,8 @@ const noop = () => undefined;
 /**
  * A `TokenStore` on Redis (≥ 6, or Valkey) that makes a fleet behave like one well-behaved client:
  * one token request per lifetime, one login attempt after a credentials failure, one shared
- * Retry-After. Tokens are AES-256-GCM encrypted; key names are hashes with a cluster hash tag.
+ * Retry-After. Tokens are AES-256-GCM encrypted; key names are HMACs under the secret
+ * credentials, with a cluster hash tag.
  *
  * @example
  * import { createClient } from "redis";
@@ -77,37 +78,61 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
         throw new Error(
           `createRedisStore: ${binding.provider} has no secret credential to derive an encryption key from; pass createRedisStore({ encryptionKey })`,
         );
-      // Key names carry no client id, user name or secret: a digest of the cache key, in a hash
-      // tag so every key of one token lands in one Redis Cluster slot.
-      const names = sha256Hex(binding.cacheKey).then((digest) => {
+      // Key names and token digests are HMACs under the secret credentials (and encryptionKey):
+      // they carry no client id, user name or secret, cannot be linked to a client id without the
+      // secret, and differ for a manager with another secret. The hash tag puts every key of one
+      // token in one Redis Cluster slot.
+      const namer = createNamer(JSON.stringify([binding.secret, options.encryptionKey ?? ""]));
+      const names = namer.then(async (name) => {
+        const digest = await name(`key ${binding.cacheKey}`);
         const base = `${prefix}{${digest.slice(0, 32)}}`;
         return {
           token: `${base}:token`,
           lock: `${base}:lock`,
           cooldown: `${base}:cooldown`,
           digest,
+          tokenDigest: (accessToken: string) => name(`token ${accessToken}`),
         };
       });
-      const key = names.then(({ digest }) => deriveKey(material, `token-store v1 ${digest}`));
-      return bound(names, key);
+      const key = names.then(({ digest }) => deriveKey(material, `token-store v2 ${digest}`));
+      return bound(names, key, Math.max(1, Math.floor(binding.maxLifetimeMs)));
     },
   });
 
   function bound(
-    names: Promise<{ token: string; lock: string; cooldown: string }>,
+    names: Promise<{
+      token: string;
+      lock: string;
+      cooldown: string;
+      tokenDigest: (accessToken: string) => Promise<string>;
+    }>,
     key: Promise<CryptoKey>,
+    maxLifetimeMs: number,
   ): TokenStore {
+    /** No record lives longer than the longest token: a forged or replayed one dies on its own. */
+    const ttlOf = (ttlMs: number) => Math.max(1, Math.min(maxLifetimeMs, Math.ceil(ttlMs)));
     return {
       async get() {
-        const { token } = await names;
-        const [sealed] = ((await command(["HMGET", token, "v"])) as unknown[] | null) ?? [];
+        const { token, tokenDigest } = await names;
+        const [sealed, expiry, digest] =
+          ((await command(["HMGET", token, "v", "e", "h"])) as unknown[] | null) ?? [];
         const plain = await open(await key, sealed, token);
-        return plain === undefined ? undefined : (JSON.parse(plain) as StoredToken);
+        if (plain === undefined) return undefined;
+        const value = JSON.parse(plain) as StoredToken;
+        // The expiry the script compares and the digest it deletes by are bound to the sealed
+        // value: a record whose clear fields were edited is deleted, never trusted or kept.
+        if (
+          String(Math.floor(value.expiresAt)) !== String(expiry) ||
+          (await tokenDigest(value.accessToken)) !== digest
+        ) {
+          await command(["EVAL", DELETE_IF_SEALED, 1, token, sealed as string]);
+          return undefined;
+        }
+        return value;
       },
       async set(_key, value, ttlMs) {
-        const { token } = await names;
+        const { token, tokenDigest } = await names;
         const sealed = await seal(await key, JSON.stringify(value), token);
-        const digest = await sha256Hex(value.accessToken);
         await command([
           "EVAL",
           SET_IF_NEWER,
@@ -115,13 +140,14 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
           token,
           sealed,
           Math.floor(value.expiresAt),
-          digest,
-          Math.max(1, Math.ceil(ttlMs)),
+          await tokenDigest(value.accessToken),
+          ttlOf(ttlMs),
+          clock() + maxLifetimeMs,
         ]);
       },
       async delete(_key, ifAccessToken) {
-        const { token } = await names;
-        const digest = ifAccessToken === undefined ? "" : await sha256Hex(ifAccessToken);
+        const { token, tokenDigest } = await names;
+        const digest = ifAccessToken === undefined ? "" : await tokenDigest(ifAccessToken);
         await command(["EVAL", DELETE_IF, 1, token, digest]);
       },
       async lock(_key, ttlMs): Promise<ReleaseLock | undefined> {
@@ -152,11 +178,9 @@ export function createRedisStore(options: RedisStoreOptions): TokenStore {
       async setCooldown(_key, value, ttlMs) {
         const { cooldown } = await names;
         const sealed = await seal(await key, JSON.stringify(value), cooldown);
-        await command(
-          ttlMs === null
-            ? ["SET", cooldown, sealed]
-            : ["SET", cooldown, sealed, "PX", Math.max(1, Math.ceil(ttlMs))],
-        );
+        // A lockout ("until cleared") lasts at most maxLifetimeMs in Redis: each process still
+        // remembers it for its own life, and a replayed record cannot block a fleet forever.
+        await command(["SET", cooldown, sealed, "PX", ttlOf(ttlMs ?? maxLifetimeMs)]);
       },
       async clearCooldown() {
         const { cooldown } = await names;

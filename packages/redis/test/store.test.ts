@@ -1,4 +1,5 @@
 import type { StoredToken, TokenStore } from "@auth/core";
+import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
 import { createRedisStore, type RedisClient } from "../src/index.js";
@@ -7,8 +8,10 @@ import { clientKinds, connect, deleteByPrefix, ownRedis, uniquePrefix } from "./
 const binding = {
   cacheKey:
     "https://auth.example.test/oauth/token|password||clientId=client-42&username=%2B919999999999",
+  storeKey: "v2.not-used-by-redis",
   secret: JSON.stringify(["client-secret-value", "pa55word-value"]),
   provider: "enkash",
+  maxLifetimeMs: 86_400_000,
 };
 const now = Date.now();
 const token = (accessToken: string, expiresAt = now + 3_600_000): StoredToken => ({
@@ -99,6 +102,88 @@ describe.each(clientKinds)("Redis store with a %s client", (kind) => {
     expect(await a.lock!("k", 1)).toBeTypeOf("function");
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(await b.lock!("k", 10_000)).toBeTypeOf("function");
+  });
+
+  it("never trusts a record whose clear fields were edited, and never lets one be pinned", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const store = createRedisStore({ client, prefix }).bind!(binding);
+    const admin = createClient({ url: "redis://127.0.0.1:6379" });
+    await admin.connect();
+    try {
+      await store.set("k", token("real"), 60_000);
+      const [name] = await admin.keys(`${prefix}*:token`);
+      // Someone with write access pushes the compared expiry far out and removes the TTL, so no
+      // newer token could ever be written.
+      await admin.hSet(name!, "e", String(now + 10 * 365 * 86_400_000));
+      await admin.persist(name!);
+      // The sealed expiry no longer matches: the record is deleted, not served.
+      expect(await store.get("k")).toBeUndefined();
+      expect(await admin.exists(name!)).toBe(0);
+      // Pinned again, without a read first: the next write still lands.
+      await store.set("k", token("second"), 60_000);
+      await admin.hSet(name!, "e", String(now + 10 * 365 * 86_400_000));
+      await admin.persist(name!);
+      await store.set("k", token("third", now + 1_800_000), 1_800_000);
+      expect((await store.get("k"))?.accessToken).toBe("third");
+      // A TTL asked beyond the longest lifetime is capped to it.
+      await store.set("k", token("long", now + 7_200_000), 30 * 86_400_000);
+      expect(await admin.pTTL(name!)).toBeLessThanOrEqual(86_400_000);
+      expect(await admin.pTTL(name!)).toBeGreaterThan(0);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it("names keys and digests tokens with HMACs: another secret, another key; nothing a reader can confirm", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const admin = createClient({ url: "redis://127.0.0.1:6379" });
+    await admin.connect();
+    try {
+      const a = createRedisStore({ client, prefix }).bind!(binding);
+      const b = createRedisStore({ client, prefix }).bind!({
+        ...binding,
+        secret: JSON.stringify(["client-secret-value", "other-password"]),
+      });
+      await a.set("k", token("token-a"), 60_000);
+      await b.set("k", token("token-b"), 60_000);
+      const names = (await admin.keys(`${prefix}*`)).sort();
+      expect(names).toHaveLength(2); // two records: b neither read nor overwrote a's
+      const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+      for (const name of names) {
+        expect(name).not.toContain(sha(binding.cacheKey).slice(0, 32));
+        const h = await admin.hGet(name, "h");
+        expect([sha("token-a"), sha("token-b")]).not.toContain(h);
+      }
+      expect((await a.get("k"))?.accessToken).toBe("token-a");
+      expect((await b.get("k"))?.accessToken).toBe("token-b");
+      await b.delete("k");
+      expect((await a.get("k"))?.accessToken).toBe("token-a");
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it("gives a lockout (until cleared) a TTL no longer than the longest lifetime", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const store = createRedisStore({ client, prefix }).bind!({ ...binding, maxLifetimeMs: 60_000 });
+    await store.setCooldown!(
+      "k",
+      { kind: "credentials", until: null, code: "invalid_credentials", status: 400 },
+      null,
+    );
+    const admin = createClient({ url: "redis://127.0.0.1:6379" });
+    await admin.connect();
+    try {
+      const [name] = await admin.keys(`${prefix}*:cooldown`);
+      const ttl = await admin.pTTL(name!);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    } finally {
+      await admin.close();
+    }
   });
 
   it("keeps a shared cooldown, with or without a TTL", async () => {
