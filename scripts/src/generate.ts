@@ -117,6 +117,24 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
   // npm metadata from the root package.json (`pnpm set-repository`); none until someone sets it.
   const repositoryUrl = await readRootRepository(outRoot);
   for (const model of models) {
+    try {
+      planned.push(await renderPackage(model));
+    } catch (error) {
+      // A spec the model accepted but a renderer or a tool (openapi-typescript, prettier) could
+      // not turn into code: a problem naming the spec, never a raw stack, and nothing written.
+      const first = String((error as Error)?.message ?? error)
+        .split("\n")[0]!
+        .slice(0, 300);
+      problems.push({
+        file: model.specFile,
+        pointer: "",
+        message: `the generator could not render this spec (${first}); nothing was written — simplify the construct named, or report it`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ProblemsError(problems);
+
+  async function renderPackage(model: ProviderModel): Promise<Planned> {
     const started = performance.now();
     const dir = path.join(outRoot, "packages", model.id);
     const version = await currentVersion(path.join(dir, "package.json"));
@@ -152,14 +170,14 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
       "src/create-auth.gen.ts",
       await format(renderCreateAuth(model), path.join(dir, "src/create-auth.gen.ts")),
     );
-    planned.push({
+    return {
       id: model.id,
       packageName: model.packageName,
       specFile: model.specFile,
       dir,
       files,
       ms: performance.now() - started,
-    });
+    };
   }
   // The sandbox emulates every spec from data, and every list of providers in the workspace is
   // generated: a new spec needs no hand edit anywhere.

@@ -1,8 +1,10 @@
+import { comment, mdText } from "./emit.ts";
+
 /** The fixed header every generated file starts with, so tools and people can tell them apart. */
 export function generatedHeader(specFile: string): string {
   return [
     "/**",
-    ` * This file was auto-generated from ${specFile} by \`pnpm generate\`.`,
+    ` * This file was auto-generated from ${comment(specFile)} by \`pnpm generate\`.`,
     " * Do not make direct changes to the file: edit the spec and regenerate.",
     " */",
     "",
@@ -10,7 +12,7 @@ export function generatedHeader(specFile: string): string {
 }
 
 export function generatedMarkdownHeader(specFile: string): string {
-  return `<!-- This file was auto-generated from ${specFile} by \`pnpm generate\`. Do not make direct changes to the file. -->\n\n`;
+  return `<!-- This file was auto-generated from ${mdText(specFile).replaceAll("--", "")} by \`pnpm generate\`. Do not make direct changes to the file. -->\n\n`;
 }
 
 /** Key put first in generated package.json files (JSON has no comments). */

@@ -48,7 +48,29 @@ export async function loadSpec(
       ],
     };
   }
+  // A "__proto__" key would set the prototype of the object literal the sandbox's data is
+  // generated into, not add a key: no spec needs one.
+  const hostile = protoKeys(document, "");
+  if (hostile.length > 0)
+    return {
+      problems: hostile.map((at) => ({
+        file,
+        pointer: at,
+        message: 'a "__proto__" key is not allowed in a spec; rename or remove it',
+      })),
+    };
   return { spec: { file, document }, problems: [] };
+}
+
+function protoKeys(value: unknown, at: string, depth = 0): string[] {
+  if (typeof value !== "object" || value === null || depth > 200) return [];
+  const found: string[] = [];
+  for (const key of Object.keys(value)) {
+    const here = `${at}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+    if (key === "__proto__") found.push(here);
+    found.push(...protoKeys((value as Record<string, unknown>)[key], here, depth + 1));
+  }
+  return found;
 }
 
 export function isObject(value: unknown): value is JsonObject {

@@ -1,7 +1,11 @@
 import { isObject, type JsonObject } from "./load-spec.ts";
 import { asObject, checkKeys, HTTP_TOKEN, IDENTIFIER, type ModelContext } from "./model-context.ts";
 import type { RequestSpec } from "./model-request.ts";
+import { PROTOTYPE_NAMES } from "./emit.ts";
 import { allowedValues, resolve, schemaTypes } from "./schema.ts";
+
+/** Printable ASCII, no leading or trailing space: what every HTTP stack carries the same way. */
+const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 
 const RESERVED_OPTIONS = new Set(["environment", "baseUrl", "fetch", "scope", "store", "clock"]);
 
@@ -55,11 +59,25 @@ export function readCredentials(
     }
     if (RESERVED_OPTIONS.has(name))
       return report(`${at}/name`, `"${name}" is a reserved option name; pick another`);
+    if (PROTOTYPE_NAMES.has(name))
+      return report(
+        `${at}/name`,
+        `"${name}" is a property of every JavaScript object; pick another credential name`,
+      );
+    if (raw.secret !== undefined && typeof raw.secret !== "boolean")
+      return report(`${at}/secret`, "must be true or false");
+    if (raw.in === "basic" && raw.part === "password" && raw.secret === false)
+      return report(
+        `${at}/secret`,
+        "the HTTP Basic password is always secret; remove secret: false",
+      );
     if (names.has(name)) return report(`${at}/name`, `duplicate credential name "${name}"`);
     names.add(name);
     const common = {
       name,
-      secret: raw.secret === true,
+      // Secret unless the spec says otherwise: a credential a spec forgot to mark never reaches a
+      // cache key, an event or an error.
+      secret: raw.secret !== false,
       required: raw.required !== false,
       description: typeof raw.description === "string" ? raw.description.trim() : "",
     };
@@ -163,6 +181,11 @@ export function readConstants(
       if (!HTTP_TOKEN.test(name)) return report(`${at}/name`, "must be a header name");
       if (/^(authorization|content-type)$/i.test(name))
         return report(`${at}/name`, `${name} is set by the client itself; remove this constant`);
+      if (!HEADER_VALUE.test(value))
+        return report(
+          `${at}/value`,
+          "a header value must be printable ASCII without leading or trailing spaces",
+        );
       schema = spec.headers.get(name.toLowerCase())?.schema;
     } else if (place === "query") {
       if (!spec.query.has(name))

@@ -1,3 +1,4 @@
+import { PROTOTYPE_NAMES } from "./emit.ts";
 import { isObject, type JsonObject, type LoadedSpec } from "./load-spec.ts";
 import { checkKeys, IDENTIFIER, type ModelContext } from "./model-context.ts";
 import { readRequest, type RequestModel } from "./model-request.ts";
@@ -121,6 +122,11 @@ export function buildModel(
         const at = `${extPointer}/environments${pointer(name)}`;
         if (!IDENTIFIER.test(name))
           report(at, `environment name "${name}" must be a camelCase identifier`);
+        else if (PROTOTYPE_NAMES.has(name))
+          report(
+            at,
+            `environment name "${name}" is a property of every JavaScript object; pick another`,
+          );
         if (typeof url !== "string" || !serverUrls.has(url)) {
           report(
             at,

@@ -1,14 +1,10 @@
+import { comment, jsdoc, literal } from "./emit.ts";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "./model.ts";
 import { operationType } from "./render-source.ts";
 
 function pascal(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
-}
-
-function doc(text: string, indent = ""): string {
-  if (!text) return "";
-  return `${indent}/** ${text.replace(/\s+/g, " ").replaceAll("*/", "*\\/")} */\n`;
 }
 
 /**
@@ -22,7 +18,7 @@ export function renderCreateAuth(model: ProviderModel): string {
   const credentialFields = model.credentials
     .map(
       (c) =>
-        `${doc(c.description + (c.secret ? " Secret: never logged." : ""), "  ")}  ${c.name}${c.required ? "" : "?"}: string;`,
+        `${jsdoc(c.description + (c.secret ? " Secret: never logged." : ""), "  ")}  ${c.name}${c.required ? "" : "?"}: string;`,
     )
     .join("\n");
   const locationType =
@@ -66,7 +62,7 @@ export function renderCreateAuth(model: ProviderModel): string {
   ]
     .map(topLevel)
     .filter((f): f is string => f !== undefined);
-  const union = (fields: Iterable<string>) => [...fields].map((f) => JSON.stringify(f)).join(" | ");
+  const union = (fields: Iterable<string>) => [...fields].map((f) => literal(f)).join(" | ");
 
   const checks: string[] = [];
   if (responseFields.length > 0)
@@ -83,14 +79,15 @@ export function renderCreateAuth(model: ProviderModel): string {
       `type _QueryFieldsExist = Expect<Exclude<${union(queryFields)}, KeysOfUnion<TokenRequestQuery>> extends never ? true : false>;`,
     );
   }
-  for (const grant of [model.grant, model.refreshGrant]) {
-    if (grant === undefined) continue;
+  // Named by position, never from the value: a grant is a URI as often as a word.
+  [model.grant, model.refreshGrant].forEach((grant, index) => {
+    if (grant === undefined) return;
     const holder = model.paramsIn === "query" ? "TokenRequestQuery" : "TokenRequestBody";
-    if (model.paramsIn === "body" && !model.hasRequestBody) continue;
+    if (model.paramsIn === "body" && !model.hasRequestBody) return;
     checks.push(
-      `type _Grant${pascal(grant.replaceAll("_", "-"))}Allowed = Expect<${JSON.stringify(grant)} extends ${holder}[${JSON.stringify(model.grantField)}] ? true : false>;`,
+      `type _${index === 0 ? "Grant" : "RefreshGrant"}Allowed = Expect<${literal(grant)} extends ${holder}[${literal(model.grantField)}] ? true : false>;`,
     );
-  }
+  });
 
   // The typed openapi-fetch call: the spec's method, its query parameters and body.
   const operation = operationType(model);
@@ -122,7 +119,7 @@ export function renderCreateAuth(model: ProviderModel): string {
   const exampleLocation =
     environments.length === 0
       ? `baseUrl: "https://your-host.example"`
-      : `environment: "${environments.includes("sandbox") ? "sandbox" : environments[0]}"`;
+      : `environment: ${literal(environments.includes("sandbox") ? "sandbox" : environments[0])}`;
 
   return `${generatedHeader(model.specFile)}
 import {
@@ -137,11 +134,11 @@ import createClient from "openapi-fetch";
 import { provider, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
 import type { paths } from "./schema.gen.js";
 
-/** Credentials for ${model.title}. */
+${jsdoc(`Credentials for ${model.title}.`).trimEnd()}
 export interface ${name}Credentials {
 ${credentialFields}
 }
-${environments.length > 0 ? `\n/** Servers named in ${model.specFile}. */\nexport type ${name}Environment = ${environments.map((e) => JSON.stringify(e)).join(" | ")};\n` : ""}
+${environments.length > 0 ? `\n/** Servers named in ${comment(model.specFile)}. */\nexport type ${name}Environment = ${environments.map((e) => literal(e)).join(" | ")};\n` : ""}
 /** Options of \`createAuth\`: credentials, where the provider is, and every \`@auth/core\` option. */
 export type CreateAuthOptions = ${name}Credentials & ProviderAuthOptions & ${locationType};
 
@@ -149,12 +146,12 @@ ${needsChecks ? `// Compile-time checks: regenerating from a spec that no longer
 /** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
 const send: TokenRequestSender = async (request, fetch) => {
   const capture = captureResponse(fetch);
-  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).${model.method.toUpperCase()}(${JSON.stringify(model.tokenPath)}, ${callOptions});
+  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).${model.method.toUpperCase()}(${literal(model.tokenPath)}, ${callOptions});
   return capture.response();
 };
 
 /**
- * Creates a token manager for ${model.title}: cached tokens, renewed ahead of expiry, one request for
+ * Creates a token manager for ${comment(model.title)}: cached tokens, renewed ahead of expiry, one request for
  * concurrent callers, credentials failures never retried.
  *
  * @example

@@ -1,3 +1,4 @@
+import { literal, mdCode, mdText } from "./emit.ts";
 import { generatedMarkdownHeader } from "./header.ts";
 import type { ProviderModel } from "./model.ts";
 
@@ -19,34 +20,34 @@ export function renderReadme(model: ProviderModel): string {
   const optionLines = needsBaseUrl
     ? ['  baseUrl: "https://your-host.example", // required: the host is not published']
     : [
-        `  environment: "${environments.includes("sandbox") ? "sandbox" : environments[0]}", // ${environments.map((e) => `"${e}"`).join(" | ")}`,
+        `  environment: ${literal(environments.includes("sandbox") ? "sandbox" : environments[0])}, // ${environments.map((e) => literal(e)).join(" | ")}`,
       ];
   const placement = (c: ProviderModel["credentials"][number]) =>
     c.in === "basic"
       ? `HTTP Basic ${c.part}`
       : c.in === "header"
-        ? `\`${c.header}\` header`
+        ? `${mdCode(c.header)} header`
         : c.in === "query"
-          ? `\`${c.field}\` query parameter`
-          : `\`${c.field}\` ${model.bodyEncoding === "json" ? "JSON body" : "form"} field`;
+          ? `${mdCode(c.field)} query parameter`
+          : `${mdCode(c.field)} ${model.bodyEncoding === "json" ? "JSON body" : "form"} field`;
   const scheme = model.presentation?.scheme;
   const headerName = model.presentation?.header ?? "Authorization";
   const presented =
     scheme === undefined ? "<token type> <token>" : scheme === "" ? "<token>" : `${scheme} <token>`;
   const requestText = [
-    `\`${model.method.toUpperCase()} ${model.tokenPath}\``,
+    mdCode(`${model.method.toUpperCase()} ${model.tokenPath}`),
     model.bodyEncoding
       ? `with a ${model.bodyEncoding === "json" ? "JSON" : "form"} body`
       : "without a body",
     model.grant
-      ? `and \`${model.grantField}=${model.grant}\` in the ${model.paramsIn === "query" ? "query string" : "body"}`
+      ? `and ${mdCode(`${model.grantField}=${model.grant}`)} in the ${model.paramsIn === "query" ? "query string" : "body"}`
       : "",
   ]
     .filter(Boolean)
     .join(" ");
   const constantsText =
     model.constants.length > 0
-      ? ` Every request also carries ${model.constants.map((c) => `\`${c.name}: ${c.value}\` (${c.in})`).join(", ")}.`
+      ? ` Every request also carries ${model.constants.map((c) => `${mdCode(`${c.name}: ${c.value}`)} (${c.in})`).join(", ")}.`
       : "";
   const rules = model.failures?.rules ?? [];
   const failuresText =
@@ -54,7 +55,7 @@ export function renderReadme(model: ProviderModel): string {
       ? `\n\nThe spec classifies these answers: ${rules
           .map(
             (r) =>
-              `${r.status.join("/")}${r.pointer ? ` with \`${r.pointer}\` = ${r.equals!.map((v) => `\`${JSON.stringify(v)}\``).join(" or ")}` : ""} → ${r.kind.replace("_", " ")}`,
+              `${r.status.join("/")}${r.pointer ? ` with ${mdCode(r.pointer)} = ${r.equals!.map((v) => mdCode(JSON.stringify(v))).join(" or ")}` : ""} → ${r.kind.replace("_", " ")}`,
           )
           .join("; ")}. Anything else falls back to OAuth 2.0 (RFC 6749) rules.`
       : "";
@@ -63,17 +64,17 @@ export function renderReadme(model: ProviderModel): string {
     expiry === undefined
       ? "The response carries no expiry; the token's JWT `exp` claim is used if present, otherwise a 5-minute lifetime."
       : expiry.kind === "relative-seconds"
-        ? `Expiry is read from \`${expiry.field}\` (seconds, counted from when the request started)${expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : ""}; if neither is present, a 5-minute lifetime is assumed.`
-        : `Expiry is read from \`${expiry.field}\`, an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}, corrected for the server's clock with the response \`Date\` header.`;
+        ? `Expiry is read from ${mdCode(expiry.field ?? "")} (seconds, counted from when the request started)${expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : ""}; if neither is present, a 5-minute lifetime is assumed.`
+        : `Expiry is read from ${mdCode(expiry.field ?? "")}, an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}, corrected for the server's clock with the response \`Date\` header.`;
   const wireText =
     model.expiryWire === "string"
       ? ` The provider sends it as a decimal string (\`"3599"\`), parsed strictly: anything but digits and an optional fraction is an \`invalid_token_response\`.`
       : "";
   return `${generatedMarkdownHeader(model.specFile)}# ${model.packageName}
 
-${model.summary}
+${mdText(model.summary)}
 
-A typed token manager for **${model.title}**, generated from \`${model.specFile}\` (shipped with the package as [\`openapi.yaml\`](./openapi.yaml)). ESM only: Node ≥ 20.19 (where \`require()\` of ES modules works unflagged), Bun, Deno, browsers and edge runtimes.
+A typed token manager for **${mdText(model.title)}**, generated from \`${model.specFile}\` (shipped with the package as [\`openapi.yaml\`](./openapi.yaml)). ESM only: Node ≥ 20.19 (where \`require()\` of ES modules works unflagged), Bun, Deno, browsers and edge runtimes.
 You hand it your credentials once; \`getToken()\` returns a cached token, renews it in the background
 before it expires, shares one request between concurrent callers, and never retries a credentials
 failure.
@@ -98,7 +99,7 @@ ${optionLines.join("\n")}
 });
 
 const token = await auth.getToken(); // cached until shortly before expiry
-const header = await auth.getAuthorizationHeader(); // ${headerName}: "${presented.replace("<token type>", "Bearer").replace("<token>", "…")}"
+const header = await auth.getAuthorizationHeader(); // ${headerName}: ${literal(presented.replace("<token type>", "Bearer").replace("<token>", "…"))}
 \`\`\`
 
 With [openapi-fetch](https://openapi-ts.dev/openapi-fetch/), let the middleware add the header and
@@ -124,15 +125,15 @@ const stop = onTokenEvent(auth, (event) => console.log(event.type, event));
 ## Credentials
 
 The token request is ${requestText}.${constantsText} API calls carry the token as
-\`${headerName}: ${presented}\` (\`auth.tokenHeader\` names the header).
+${mdCode(`${headerName}: ${presented}`)} (\`auth.tokenHeader\` names the header).
 
 | option | sent as | required | secret |
 | --- | --- | --- | --- |
-${model.credentials.map((c) => `| \`${c.name}\` | ${placement(c)} | ${c.required ? "yes" : "no"} | ${c.secret ? "yes" : "no"} |`).join("\n")}
+${model.credentials.map((c) => `| ${mdCode(c.name)} | ${placement(c)} | ${c.required ? "yes" : "no"} | ${c.secret ? "yes" : "no"} |`).join("\n")}
 
 ${model.credentials
   .filter((c) => c.description)
-  .map((c) => `- \`${c.name}\`: ${c.description.replace(/\s+/g, " ")}`)
+  .map((c) => `- ${mdCode(c.name)}: ${mdText(c.description)}`)
   .join("\n")}
 
 Secrets never appear in errors, events, \`JSON.stringify\` or \`util.inspect\` output. Keep them on
@@ -140,11 +141,11 @@ the server: a browser should receive only what your backend chooses to give it.
 
 ## Environments
 
-${needsBaseUrl ? "The provider's host is not published: `baseUrl` is required (https, or http on a loopback address)." : `| environment | base URL |\n| --- | --- |\n${environments.map((e) => `| \`${e}\` | ${model.environments[e]} |`).join("\n")}\n\nPass \`baseUrl\` instead of \`environment\` to use another host (https, or http on a loopback address).`}
+${needsBaseUrl ? "The provider's host is not published: `baseUrl` is required (https, or http on a loopback address)." : `| environment | base URL |\n| --- | --- |\n${environments.map((e) => `| ${mdCode(e)} | ${mdCode(model.environments[e]!)} |`).join("\n")}\n\nPass \`baseUrl\` instead of \`environment\` to use another host (https, or http on a loopback address).`}
 
 ## Token lifetime
 
-${expiryText}${wireText}${model.refreshGrant ? `\n\nThe provider issues a refresh token: the manager renews with the \`${model.refreshGrant}\` grant, keeps the old refresh token when the response omits one, and falls back to the \`${model.grant}\` grant when the refresh is rejected.` : ""}
+${expiryText}${wireText}${model.refreshGrant ? `\n\nThe provider issues a refresh token: the manager renews with the ${mdCode(model.refreshGrant)} grant, keeps the old refresh token when the response omits one, and falls back to the ${mdCode(model.grant ?? "")} grant when the refresh is rejected.` : ""}
 
 ## Errors
 
@@ -155,9 +156,9 @@ Every failure is an \`AuthError\` from \`@auth/core\` with a stable \`code\`
 followed, response bodies are capped (\`maxResponseBytes\`, 1 MiB), and no secret or token ever
 appears in an error. After a 429 or during an outage every caller shares one cooldown; errors then
 carry \`retryAfterMs\`. Documented error statuses of this endpoint:
-${model.errorStatuses.map((s) => `\`${s}\``).join(", ") || "none"}.${failuresText}
+${model.errorStatuses.map((s) => mdCode(s)).join(", ") || "none"}.${failuresText}
 Credentials failures are never retried automatically, and are remembered ${model.lockoutAfter ? "for the life of the client" : "for a minute"} so a
-burst of callers does not re-send them.${model.lockoutAfter ? `\n\n> **${model.title} locks the account after ${model.lockoutAfter} consecutive failed logins.** Any 4xx answer to\n> the login except 408 and 429 counts as a failed login. A client sends a failing login once, then\n> answers every later call from the remembered failure: fix the credentials and create a new\n> client, or, once the account is fixed at the provider, call \`auth.clearCredentialsFailure()\`.` : ""}
+burst of callers does not re-send them.${model.lockoutAfter ? `\n\n> **${mdText(model.title)} locks the account after ${model.lockoutAfter} consecutive failed logins.** Any 4xx answer to\n> the login except 408 and 429 counts as a failed login. A client sends a failing login once, then\n> answers every later call from the remembered failure: fix the credentials and create a new\n> client, or, once the account is fixed at the provider, call \`auth.clearCredentialsFailure()\`.` : ""}
 
 \`await auth.close()\` (or \`await using auth = createAuth(…)\`) ends the client: it aborts any request
 in flight. Every option is described in \`@auth/core\`'s README.

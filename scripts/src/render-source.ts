@@ -1,4 +1,5 @@
 import openapiTS, { astToString } from "openapi-typescript";
+import { jsdoc, literal } from "./emit.ts";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "./model.ts";
 
@@ -41,7 +42,7 @@ export function exchangeOf(model: ProviderModel) {
 
 /** `paths["/oauth/token"]["post"]`: the token operation's generated types. */
 export function operationType(model: ProviderModel): string {
-  return `paths[${JSON.stringify(model.tokenPath)}][${JSON.stringify(model.method)}]`;
+  return `paths[${literal(model.tokenPath)}][${literal(model.method)}]`;
 }
 
 /** The provider's token-exchange data for `@auth/core`, plus the response types taken from the spec. */
@@ -53,17 +54,19 @@ export function renderProvider(model: ProviderModel): string {
     'import type { TokenExchange } from "@auth/core";',
     'import type { paths } from "./schema.gen.js";',
     "",
-    `/** How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}). */`,
-    `export const provider = ${JSON.stringify(exchange, null, 2)} as const satisfies TokenExchange;`,
+    jsdoc(
+      `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
+    ).trimEnd(),
+    `export const provider = ${literal(exchange, 2)} as const satisfies TokenExchange;`,
     "",
     `/** Body of a successful token response, as the spec's 200 response describes it. */`,
-    `export type TokenResponse = ${operation}["responses"][200]["content"][${JSON.stringify(model.okMediaType)}];`,
+    `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}];`,
     "",
   ];
   if (model.hasRequestBody) {
     lines.push(
       `/** ${model.bodyEncoding === "json" ? "JSON" : "Form"} body of the token request, as the spec describes it. */`,
-      `export type TokenRequestBody = NonNullable<${operation}["requestBody"]>["content"][${JSON.stringify(model.bodyMediaType)}];`,
+      `export type TokenRequestBody = NonNullable<${operation}["requestBody"]>["content"][${literal(model.bodyMediaType)}];`,
       "",
     );
   }
@@ -129,8 +132,7 @@ export function renderSandboxProviders(models: readonly ProviderModel[]): string
     "/** Demo credentials of each provider, by option name: spread them into its `createAuth`. */",
     "export interface SandboxCredentials {",
     ...models.map(
-      (m) =>
-        `  ${JSON.stringify(m.id)}: { ${m.credentials.map((c) => `${c.name}: string;`).join(" ")} };`,
+      (m) => `  ${literal(m.id)}: { ${m.credentials.map((c) => `${c.name}: string;`).join(" ")} };`,
     ),
     "}",
     "",
@@ -138,9 +140,9 @@ export function renderSandboxProviders(models: readonly ProviderModel[]): string
     "export type ProviderId = keyof SandboxCredentials;",
     "",
     "/** Every provider in specs/, emulated by the sandbox. */",
-    "// Data, not code: printed by JSON.stringify, so prettier need not re-print it.",
+    "// Data, not code: printed as JSON (literal()), so prettier need not re-print it.",
     "// prettier-ignore",
-    `export const providers: readonly SandboxProvider[] = ${JSON.stringify(entries, null, 2)};`,
+    `export const providers: readonly SandboxProvider[] = ${literal(entries, 2)};`,
     "",
   ].join("\n");
 }

@@ -46,7 +46,7 @@ type _ResponseFieldsExist = Expect<
 type _BodyFieldsExist = Expect<
   Exclude<"grant_type", KeysOfUnion<TokenRequestBody>> extends never ? true : false
 >;
-type _GrantClientCredentialsAllowed = Expect<
+type _GrantAllowed = Expect<
   "client_credentials" extends TokenRequestBody["grant_type"] ? true : false
 >;
 

@@ -60,10 +60,8 @@ type _BodyFieldsExist = Expect<
     ? true
     : false
 >;
-type _GrantPasswordAllowed = Expect<
-  "password" extends TokenRequestBody["grant_type"] ? true : false
->;
-type _GrantRefreshTokenAllowed = Expect<
+type _GrantAllowed = Expect<"password" extends TokenRequestBody["grant_type"] ? true : false>;
+type _RefreshGrantAllowed = Expect<
   "refresh_token" extends TokenRequestBody["grant_type"] ? true : false
 >;
 

@@ -23,7 +23,7 @@ export interface SandboxCredentials {
 export type ProviderId = keyof SandboxCredentials;
 
 /** Every provider in specs/, emulated by the sandbox. */
-// Data, not code: printed by JSON.stringify, so prettier need not re-print it.
+// Data, not code: printed as JSON (literal()), so prettier need not re-print it.
 // prettier-ignore
 export const providers: readonly SandboxProvider[] = [
   {
@@ -209,6 +209,7 @@ export const providers: readonly SandboxProvider[] = [
                   "name": "clientId",
                   "in": "basic",
                   "part": "username",
+                  "secret": false,
                   "description": "OAuth client id."
                 },
                 {
@@ -495,6 +496,7 @@ export const providers: readonly SandboxProvider[] = [
                   "name": "clientId",
                   "in": "basic",
                   "part": "username",
+                  "secret": false,
                   "description": "OAuth client id issued by EnKash."
                 },
                 {
@@ -508,6 +510,7 @@ export const providers: readonly SandboxProvider[] = [
                   "name": "username",
                   "in": "body",
                   "field": "username",
+                  "secret": false,
                   "description": "Partner's registered mobile number or e-mail."
                 },
                 {
@@ -521,6 +524,7 @@ export const providers: readonly SandboxProvider[] = [
                   "name": "companyId",
                   "in": "body",
                   "field": "clientId",
+                  "secret": false,
                   "required": false,
                   "description": "Company id (`CEK…`), sent as the `clientId` form field. Sibling EnKash token endpoints\nrequire it; unverified for this one.\n"
                 }
@@ -846,6 +850,7 @@ export const providers: readonly SandboxProvider[] = [
                   "name": "clientId",
                   "in": "basic",
                   "part": "username",
+                  "secret": false,
                   "description": "Client id from the Interswitch developer console."
                 },
                 {
@@ -1126,6 +1131,7 @@ export const providers: readonly SandboxProvider[] = [
                   "name": "merchantId",
                   "in": "header",
                   "header": "x-merchant-id",
+                  "secret": false,
                   "description": "The merchant's id."
                 },
                 {
