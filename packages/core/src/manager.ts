@@ -233,6 +233,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     maxClockSkewMs: timing.maxClockSkewMs,
     maxRetryAfterMs: retry.maxRetryAfterMs,
     closed: closedSignal,
+    redact: redact.text,
   });
 
   // No store: the manager's memory is the only copy, and no store code is loaded at all.

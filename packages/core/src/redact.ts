@@ -2,18 +2,34 @@ const MARK = "[redacted]";
 const MAX_CAUSE_DEPTH = 8;
 
 /**
- * The forms a secret can take once echoed back: as given, URL- and form-encoded (an echoed request
- * body), JSON-escaped (an echoed JSON field), and base64 (an echoed `Authorization: Basic` value).
+ * The forms a secret can take once echoed back: as given and in each Unicode normalization form
+ * (a provider may store and echo NFC or NFD), each URL- and form-encoded (an echoed request body)
+ * and JSON-escaped (an echoed JSON field). Base64 (an echoed `Authorization: Basic` value) is the
+ * Basic value, given as a secret of its own.
  */
 function variants(secret: string): string[] {
-  const forms = [
+  const forms = new Set<string>();
+  for (const form of new Set([
     secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ s: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
-  ];
-  return forms.filter((form) => form.length > 0);
+    secret.normalize("NFC"),
+    secret.normalize("NFD"),
+    secret.normalize("NFKC"),
+    secret.normalize("NFKD"),
+  ])) {
+    forms.add(form);
+    forms.add(encodeURIComponent(form));
+    forms.add(new URLSearchParams({ s: form }).toString().slice(2));
+    forms.add(JSON.stringify(form).slice(1, -1));
+  }
+  return [...forms].filter((form) => form.length > 0);
 }
+
+/**
+ * Below this length a secret is only scrubbed where it stands alone (not inside a word or a
+ * number): a 1–3 character secret scrubbed everywhere would turn every message into
+ * `[redacted]` soup, and such a secret is guessable anyway.
+ */
+const SHORT_SECRET = 4;
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -36,8 +52,14 @@ export function createRedactor(secrets: () => Iterable<string | undefined>): Red
       if (secret) for (const form of variants(secret)) forms.add(form);
     if (forms.size === 0) return undefined;
     // Longest first, so a secret that contains another is scrubbed whole.
-    const sorted = [...forms].sort((a, b) => b.length - a.length).map(escape);
-    return new RegExp(sorted.join("|"), "g");
+    const sorted = [...forms]
+      .sort((a, b) => b.length - a.length)
+      .map((form) =>
+        form.length < SHORT_SECRET
+          ? `(?<![\\p{L}\\p{N}])${escape(form)}(?![\\p{L}\\p{N}])`
+          : escape(form),
+      );
+    return new RegExp(sorted.join("|"), "gu");
   };
   const scrub = (value: string, regex: RegExp | undefined) =>
     regex ? value.replace(regex, MARK) : value;

@@ -22,6 +22,8 @@ export interface RequestRunnerOptions {
   readonly maxRetryAfterMs: number;
   /** Aborted by the manager's `close()`: ends an attempt at once. */
   readonly closed: AbortSignal;
+  /** Scrubs secrets from provider text before it is cut into an error message. */
+  readonly redact?: (text: string) => string;
 }
 
 /** Sends one attempt of a token request and returns the token, or throws a typed `AuthError`. */
@@ -81,6 +83,7 @@ export function createRequestRunner(options: RequestRunnerOptions): RunAttempt {
           maxLifetimeMs: options.maxLifetimeMs,
           maxClockSkewMs: options.maxClockSkewMs,
           maxRetryAfterMs: options.maxRetryAfterMs,
+          redact: options.redact,
         },
       );
     })();

@@ -23,6 +23,8 @@ export interface ParseContext {
   readonly maxClockSkewMs: number;
   /** Retry-After is capped to this. */
   readonly maxRetryAfterMs: number;
+  /** Scrubs secrets from provider text: applied before any folding or cut. */
+  readonly redact?: (text: string) => string;
 }
 
 const CREDENTIAL_ERRORS = ["invalid_grant", "invalid_client", "unauthorized_client"];
@@ -58,10 +60,16 @@ export function parseRetryAfter(
   return Number.isFinite(ms) ? Math.min(max, Math.max(0, ms)) : undefined;
 }
 
-/** Provider text for an error message: printable ASCII only, length-capped. */
-function excerpt(value: unknown): string | undefined {
+/**
+ * Provider text for an error message: secrets scrubbed first (in every form the redactor knows),
+ * then folded to printable ASCII and length-capped, so neither the fold nor the cut can hide a
+ * secret from the redactor or leave a piece of one.
+ */
+function excerpt(value: unknown, redact: (text: string) => string = String): string | undefined {
   return typeof value === "string" && value
-    ? value.replace(/[^\x20-\x7e]/g, "?").slice(0, 200)
+    ? redact(value.slice(0, 4096))
+        .replace(/[^\x20-\x7e]/g, "?")
+        .slice(0, 200)
     : undefined;
 }
 
@@ -101,15 +109,20 @@ export function parseTokenResponse(response: ReadResponse, context: ParseContext
   const rule = matchFailureRule(exchange.failures?.rules, status, body);
   if (rule !== undefined || status < 200 || status > 299) {
     const failures = exchange.failures;
+    const { redact } = context;
     const oauthError =
-      (failures?.code !== undefined ? excerpt(readField(body, failures.code)) : undefined) ??
-      excerpt(record.error) ??
-      excerpt(record.message) ??
-      excerpt(record.title);
+      (failures?.code !== undefined
+        ? excerpt(readField(body, failures.code), redact)
+        : undefined) ??
+      excerpt(record.error, redact) ??
+      excerpt(record.message, redact) ??
+      excerpt(record.title, redact);
     const oauthErrorDescription =
-      (failures?.message !== undefined ? excerpt(readField(body, failures.message)) : undefined) ??
-      excerpt(record.error_description) ??
-      excerpt(record.detail);
+      (failures?.message !== undefined
+        ? excerpt(readField(body, failures.message), redact)
+        : undefined) ??
+      excerpt(record.error_description, redact) ??
+      excerpt(record.detail, redact);
     const retryAfterMs = parseRetryAfter(
       headers.get("retry-after"),
       Date.now(),

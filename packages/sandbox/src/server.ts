@@ -39,6 +39,11 @@ export interface SandboxOptions {
   readonly credentials?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
   readonly maxBodyBytes?: number;
+  /**
+   * Host names (the `Host` header, without port) answered besides loopback names and addresses.
+   * Any other gets 421, so a web page cannot reach the sandbox through DNS rebinding.
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** Real token requests are a few hundred bytes. */
@@ -139,11 +144,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults: [],
       consecutiveFailures: 0,
       tokens: new Map(),
-      refreshTokens: new Set(),
+      refreshTokens: new Map(),
+      nextSweep: 0,
     });
   }
 
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   const server = createServer((request, response) => {
+    if (!hostAllowed(request.headers.host, allowedHosts)) {
+      response.setHeader("connection", "close");
+      return send(response, 421, {
+        error: "misdirected_request",
+        message:
+          "this sandbox answers loopback host names only (Host: 127.0.0.1, localhost, [::1]); pass allowedHosts to answer another",
+      });
+    }
     handle(states, request, response, maxBodyBytes).catch(() => {
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
       response.end('{"error":"sandbox_failure"}');
@@ -218,6 +233,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         server.close(() => resolveClose());
       }),
   };
+}
+
+/** A `Host` header naming a loopback host, or one the user allowed (DNS rebinding defence). */
+function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (host === undefined) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return isLoopbackHost(hostname) || allowed.has(hostname);
 }
 
 /** Obvious placeholders; the Basic password carries a non-Latin-1 character to exercise UTF-8 encoding. */

@@ -28,7 +28,24 @@ export interface ProviderState {
   consecutiveFailures: number;
   /** Issued access tokens and their expiry (server clock, ms). */
   readonly tokens: Map<string, number>;
-  readonly refreshTokens: Set<string>;
+  /** Issued refresh tokens and their expiry (server clock, ms; REFRESH_TOKEN_TTL_MS after issue). */
+  readonly refreshTokens: Map<string, number>;
+  /** When expired tokens are next swept (at most once a minute, on issue). */
+  nextSweep: number;
+}
+
+/** How long a refresh token the sandbox issued stays usable. */
+export const REFRESH_TOKEN_TTL_MS = 86_400_000;
+
+/**
+ * Drops expired access and refresh tokens, at most once a minute: a sandbox that issued tokens to
+ * 100,000 clients over a day holds only the live ones.
+ */
+export function sweepExpired(state: ProviderState, now: number): void {
+  if (now < state.nextSweep) return;
+  state.nextSweep = now + 60_000;
+  for (const map of [state.tokens, state.refreshTokens])
+    for (const [value, expiresAt] of map) if (now >= expiresAt) map.delete(value);
 }
 
 /**
@@ -105,7 +122,7 @@ export async function token(
   }
   if (refreshing) {
     const presented = params.refresh_token ?? "";
-    if (!state.refreshTokens.has(presented))
+    if (!((state.refreshTokens.get(presented) ?? 0) > Date.now()))
       return sendError(
         state,
         response,
@@ -285,9 +302,10 @@ function issueToken(
   if (mapping.refreshToken !== undefined) {
     const keep = previousRefresh !== undefined && !state.settings.rotateRefreshTokens;
     const refreshToken = keep ? previousRefresh : randomBytes(18).toString("base64url");
-    state.refreshTokens.add(refreshToken);
+    state.refreshTokens.set(refreshToken, Date.now() + REFRESH_TOKEN_TTL_MS);
     setAt(body, mapping.refreshToken, refreshToken);
   }
+  sweepExpired(state, Date.now());
   state.tokens.set(accessToken, expiresAt);
   return body;
 }
