@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { startSandbox } from "@auth/sandbox";
 import { createClient } from "redis";
 import { describe, expect, it } from "vitest";
@@ -36,6 +36,34 @@ describe("examples run as written", () => {
       "scopes: read, write; renews within 10 min",
     );
   });
+
+  it("fleet: a process starts while Redis is down and serves tokens straight from the provider", async () => {
+    const sandbox = await startSandbox({ providers: ["enkash"] });
+    // A port where nothing listens: Redis is down for the whole test.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const started = startFleetProcess({
+      redisUrl: `redis://127.0.0.1:${port}`,
+      baseUrl: sandbox.baseUrls.enkash,
+      ...sandbox.credentials.enkash,
+    });
+    // Before: `await redis.connect()` never resolved while Redis was down.
+    const outcome = await Promise.race([
+      started.then(() => "started"),
+      new Promise((resolve) => setTimeout(resolve, 20_000, "still waiting for Redis")),
+    ]);
+    expect(outcome).toBe("started");
+    const process = await started;
+    try {
+      expect((await process.auth.getToken()).accessToken).toBeTruthy();
+      expect(sandbox.stats.enkash.tokenRequests).toBe(1);
+    } finally {
+      await process.stop();
+      await sandbox.close();
+    }
+  }, 30_000);
 
   it("fleet: four clients (one per process in production) share one EnKash token through Redis", async () => {
     const sandbox = await startSandbox({ providers: ["enkash"] });

@@ -25,9 +25,13 @@ export interface FleetProcessOptions {
 /** What one process of the fleet does at startup. */
 export async function startFleetProcess(options: FleetProcessOptions) {
   // You own the connection: TLS, auth and reconnects are configured here, not by @auth/redis.
-  const redis = createClient({ url: options.redisUrl });
+  // `disableOfflineQueue`: while Redis is unreachable a command fails at once (the store then gets
+  // tokens straight from EnKash) instead of waiting in a queue to run late.
+  const redis = createClient({ url: options.redisUrl, disableOfflineQueue: true });
   redis.on("error", () => undefined); // reconnects are automatic; the token store carries on without Redis
-  await redis.connect();
+  // Wait for Redis briefly, never forever: with Redis down, connect() waits until it comes back,
+  // and a pod restarted during a Redis outage must still serve. The store shares once it is up.
+  await connectWithin(redis, 2_000);
   const { redisUrl: _redisUrl, prefix, ...credentials } = options;
   const auth = createAuth({
     ...credentials,
@@ -40,4 +44,14 @@ export async function startFleetProcess(options: FleetProcessOptions) {
       redis.destroy();
     },
   };
+}
+
+/** Resolves when `redis` is connected or `ms` have passed, whichever is first; it keeps connecting. */
+export async function connectWithin(redis: { connect(): Promise<unknown> }, ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    redis.connect().catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }

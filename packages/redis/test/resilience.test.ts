@@ -5,6 +5,8 @@ import {
   type TokenExchange,
   type TokenManagerOptions,
 } from "@auth/core";
+import { Redis } from "ioredis";
+import { createClient } from "redis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRedisStore, type RedisClient } from "../src/index.js";
 import { type ClientKind, clientKinds, connect, ownRedis, tokenServer } from "./support.js";
@@ -85,6 +87,55 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
     for (let i = 0; i < 5; i++)
       expect((await auth.getToken({ forceRefresh: true })).accessToken).toMatch(/^token-/);
     await auth.close();
+  });
+
+  it("starts while Redis is down (the README's recipe): tokens from the provider, sharing once Redis is up", async () => {
+    const { redis, provider, manager } = await setup(kind);
+    await redis.kill();
+    // The recipe: offline queue off, connect not awaited (it would wait for Redis forever).
+    let late: RedisClient;
+    let closeLate: () => void;
+    if (kind === "redis") {
+      const client = createClient({
+        url: `redis://127.0.0.1:${redis.port}`,
+        disableOfflineQueue: true,
+        socket: { reconnectStrategy: () => 100 },
+      });
+      client.on("error", () => undefined);
+      client.connect().catch(() => undefined);
+      late = client;
+      closeLate = () => void client.destroy();
+    } else {
+      const client = new Redis({
+        host: "127.0.0.1",
+        port: redis.port,
+        enableOfflineQueue: false,
+        retryStrategy: () => 100,
+      });
+      client.on("error", () => undefined);
+      late = client;
+      closeLate = () => client.disconnect();
+    }
+    cleanups.push(async () => closeLate());
+    const first = manager({}, { client: late });
+    const second = manager({}, { client: late });
+    expect((await first.getToken()).accessToken).toMatch(/^token-/);
+    expect((await second.getToken()).accessToken).toMatch(/^token-/);
+    expect(provider.state.requests).toBe(2);
+    await redis.start();
+    // Sharing resumes once the client connects and the breaker probes again (1 s, doubling).
+    let shared = false;
+    for (let i = 0; i < 400 && !shared; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await first.getToken({ forceRefresh: true }).catch(() => undefined);
+      shared = (await redis.keys()).some((key) => key.endsWith(":token"));
+    }
+    expect(shared).toBe(true);
+    const before = provider.state.requests;
+    const third = manager({}, { client: late });
+    await third.getToken(); // adopts the shared token: no request
+    expect(provider.state.requests).toBe(before);
+    await Promise.all([first.close(), second.close(), third.close()]);
   });
 
   it("resumes sharing after Redis restarts, and after a flush", async () => {
