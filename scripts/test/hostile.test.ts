@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -224,6 +224,35 @@ describe("the generator treats a spec as untrusted input", () => {
     });
     expect(printed).toBe("undefined");
   }, 240_000);
+});
+
+describe("a spec the generator cannot render", () => {
+  it("is a problem naming that spec, not a raw tool error, and nothing is written", async () => {
+    const { root, specs } = await scratchRoot();
+    roots.push(root);
+    await writeSpec(specs, "acme", () => undefined);
+    // The token operation is fine; another path points at a schema that does not exist, which
+    // only openapi-typescript notices.
+    await writeSpec(specs, "broken", (s) => {
+      s.paths["/other"] = {
+        get: {
+          responses: {
+            "200": {
+              description: "x",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Missing" } } },
+            },
+          },
+        },
+      };
+    });
+    const error = await generate({ specsDir: specs, outRoot: root }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProblemsError);
+    const problems = (error as ProblemsError).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.file).toMatch(/broken\.yaml$/);
+    expect(problems[0]!.message).toMatch(/could not render this spec \(Can't resolve \$ref/);
+    expect(await readdir(root)).not.toContain("packages");
+  });
 });
 
 describe("standard grant URIs generate working packages", () => {

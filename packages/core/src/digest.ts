@@ -2,106 +2,81 @@
  * SHA-256 and HMAC-SHA-256 (FIPS 180-4, RFC 2104), synchronous, on UTF-8 text. Web Crypto's digest
  * is asynchronous, and the cache key is a plain property read at creation: it must not wait. Used
  * only for identifiers (the cache key, shared-store keys, failure fingerprints), never for
- * encryption; the inputs are short, so speed does not matter.
+ * encryption; the inputs are short, so speed does not matter and size does (it is on every path).
  */
 
-const K = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
+/** The first 32 bits of the fractional parts of the square (H) and cube (K) roots of the first primes. */
+const PRIMES: number[] = [];
+for (let n = 2; PRIMES.length < 64; n++) if (PRIMES.every((p) => n % p > 0)) PRIMES.push(n);
+const fraction = (x: number) => ((x - Math.floor(x)) * 2 ** 32) | 0;
+const K = PRIMES.map((p) => fraction(Math.cbrt(p)));
+const H = PRIMES.slice(0, 8).map((p) => fraction(Math.sqrt(p)));
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
-function sha256(message: Uint8Array): Uint8Array {
-  const length = message.length;
-  const padded = new Uint8Array(((length + 9 + 63) >> 6) << 6);
-  padded.set(message);
-  padded[length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(length / 0x20000000));
-  view.setUint32(padded.length - 4, length << 3);
-  const h = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
-  const w = new Uint32Array(64);
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const a = w[i - 15]!;
-      const b = w[i - 2]!;
-      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
-      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
-      w[i] = w[i - 16]! + s0 + w[i - 7]! + s1;
-    }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as number[];
+/** SHA-256 of `bytes`, as eight 32-bit words. */
+function sha256(bytes: Uint8Array): number[] {
+  const length = bytes.length;
+  // Big-endian words, the 0x80 terminator, zero padding, and the bit length in the last two words.
+  const words: number[] = Array((((length + 8) >> 6) + 1) * 16).fill(0);
+  for (let i = 0; i < length; i++) words[i >> 2]! |= bytes[i]! << (24 - (i % 4) * 8);
+  words[length >> 2]! |= 0x80 << (24 - (length % 4) * 8);
+  words[words.length - 2] = (length / 2 ** 29) | 0;
+  words[words.length - 1] = length << 3;
+  const h = [...H];
+  const w: number[] = [];
+  for (let block = 0; block < words.length; block += 16) {
+    const v = [...h];
     for (let i = 0; i < 64; i++) {
+      if (i < 16) w[i] = words[block + i]!;
+      else {
+        const x = w[i - 15]!;
+        const y = w[i - 2]!;
+        w[i] =
+          (w[i - 16]! +
+            (rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)) +
+            w[i - 7]! +
+            (rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10))) |
+          0;
+      }
+      const [a, b, c, d, e, f, g, k] = v as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       const t1 =
-        (hh! +
-          (rotr(e!, 6) ^ rotr(e!, 11) ^ rotr(e!, 25)) +
-          ((e! & f!) ^ (~e! & g!)) +
-          K[i]! +
-          w[i]!) |
-        0;
-      const t2 =
-        ((rotr(a!, 2) ^ rotr(a!, 13) ^ rotr(a!, 22)) + ((a! & b!) ^ (a! & c!) ^ (b! & c!))) | 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d! + t1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) | 0;
+        k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!;
+      const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      v.unshift((t1 + t2) | 0);
+      v.pop();
+      v[4] = (d + t1) | 0;
     }
-    h[0]! += a!;
-    h[1]! += b!;
-    h[2]! += c!;
-    h[3]! += d!;
-    h[4]! += e!;
-    h[5]! += f!;
-    h[6]! += g!;
-    h[7]! += hh!;
+    for (let i = 0; i < 8; i++) h[i] = (h[i]! + v[i]!) | 0;
   }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]!);
-  return out;
+  return h;
 }
 
-const encoder = new TextEncoder();
-
-function hex(bytes: Uint8Array): string {
-  let text = "";
-  for (const byte of bytes) text += byte.toString(16).padStart(2, "0");
-  return text;
-}
+const encode = (text: string) => new TextEncoder().encode(text);
+const hex = (words: number[]) =>
+  words.map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
+const toBytes = (words: number[]) =>
+  words.flatMap((word) => [word >>> 24, (word >>> 16) & 255, (word >>> 8) & 255, word & 255]);
 
 /** SHA-256 of UTF-8 `text`, lower-case hex. */
 export function sha256Hex(text: string): string {
-  return hex(sha256(encoder.encode(text)));
+  return hex(sha256(encode(text)));
 }
 
 /** HMAC-SHA-256 of UTF-8 `text` under the UTF-8 `key`, lower-case hex (RFC 2104). */
 export function hmacSha256Hex(key: string, text: string): string {
-  let block: Uint8Array = encoder.encode(key);
-  if (block.length > 64) block = sha256(block);
-  const inner = new Uint8Array(64);
-  const outer = new Uint8Array(64 + 32);
-  for (let i = 0; i < 64; i++) {
-    const byte = block[i] ?? 0;
-    inner[i] = byte ^ 0x36;
-    outer[i] = byte ^ 0x5c;
-  }
-  const body = encoder.encode(text);
-  const first = new Uint8Array(64 + body.length);
-  first.set(inner);
-  first.set(body, 64);
-  outer.set(sha256(first), 64);
-  return hex(sha256(outer));
+  let block = [...encode(key)];
+  if (block.length > 64) block = toBytes(sha256(Uint8Array.from(block)));
+  const pad = (byte: number) => Array.from({ length: 64 }, (_, i) => (block[i] ?? 0) ^ byte);
+  const inner = sha256(Uint8Array.from([...pad(0x36), ...encode(text)]));
+  return hex(sha256(Uint8Array.from([...pad(0x5c), ...toBytes(inner)])));
 }

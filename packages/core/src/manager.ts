@@ -284,6 +284,14 @@ export function createTokenManager<Raw = Record<string, unknown>>(
   function getToken(getOptions: GetTokenOptions = {}): Promise<TokenSet<Raw>> {
     const { signal, forceRefresh } = getOptions;
     if (closed) return Promise.reject(closedError(provider));
+    // Exact, like every boolean option: `forceRefresh: "false"` must not force a request.
+    if (
+      (forceRefresh !== undefined && typeof forceRefresh !== "boolean") ||
+      (getOptions.background !== undefined && getOptions.background !== false)
+    )
+      return Promise.reject(
+        optionsError("getToken: forceRefresh must be a boolean and background, if given, false"),
+      );
     if (signal?.aborted) return Promise.reject(aborted());
     const entry = current;
     if (entry && !forceRefresh) {

@@ -131,7 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         (provider.exchange.method ?? "POST").toLowerCase(),
       ),
       credentials: { ...demoCredentials(provider.exchange), ...options.credentials?.[id] },
-      settings: { ...DEFAULT_SETTINGS, ...options.settings },
+      settings: { ...DEFAULT_SETTINGS, ...checkSettings(options.settings) },
       stats: {
         tokenRequests: 0,
         tokensIssued: 0,
@@ -216,7 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     configure(provider, settings) {
       const target = state(provider);
-      target.settings = { ...target.settings, ...settings };
+      target.settings = { ...target.settings, ...checkSettings(settings) };
     },
     revokeTokens(provider) {
       state(provider).tokens.clear();
@@ -233,6 +233,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         server.close(() => resolveClose());
       }),
   };
+}
+
+/**
+ * Settings are exact: a boolean is `true` or `false` (`"false"` from an env file is refused, not
+ * truthy), a number is finite, a unit is one of its two names; unknown keys are refused.
+ */
+function checkSettings(settings: Partial<ProviderSettings> | undefined): Partial<ProviderSettings> {
+  if (settings === undefined) return {};
+  const fail = (message: string) => {
+    throw new SandboxError("invalid_options", `settings.${message}`);
+  };
+  for (const [key, value] of Object.entries(settings)) {
+    if (value === undefined) continue;
+    if (!Object.hasOwn(DEFAULT_SETTINGS, key))
+      fail(`${key} is not a setting; expected one of ${Object.keys(DEFAULT_SETTINGS).join(", ")}`);
+    const expected = typeof DEFAULT_SETTINGS[key as keyof ProviderSettings];
+    if (typeof value !== expected || (expected === "number" && !Number.isFinite(value)))
+      fail(
+        `${key} must be a ${expected === "number" ? "finite number" : expected}; got ${JSON.stringify(value)}`,
+      );
+    if (key === "absoluteUnit" && value !== "seconds" && value !== "milliseconds")
+      fail(`absoluteUnit must be "seconds" or "milliseconds"; got ${JSON.stringify(value)}`);
+  }
+  return settings;
 }
 
 /** A `Host` header naming a loopback host, or one the user allowed (DNS rebinding defence). */

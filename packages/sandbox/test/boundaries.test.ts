@@ -41,6 +41,30 @@ describe("the sandbox answers only loopback names (DNS rebinding)", () => {
   });
 });
 
+describe("sandbox settings are exact", () => {
+  it('refuses includeExpiry: "false" and other mistyped settings, at start and in configure()', async () => {
+    for (const settings of [
+      { includeExpiry: "false" },
+      { rotateRefreshTokens: 0 },
+      { lifetimeSeconds: "3600" },
+      { lifetimeSeconds: Number.NaN },
+      { absoluteUnit: "minutes" },
+      { lifetime: 60 },
+    ])
+      await expect(startSandbox({ port: 0, settings: settings as never })).rejects.toMatchObject({
+        code: "invalid_options",
+      });
+    const sandbox = await startSandbox({ port: 0, providers: ["enkash"] });
+    try {
+      expect(() => sandbox.configure("enkash", { includeExpiry: "false" as never })).toThrow(
+        /includeExpiry must be a boolean/,
+      );
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe("the sandbox's memory is bounded by live tokens", () => {
   it("drops expired access and refresh tokens, at most once a minute", () => {
     const state = { tokens: new Map(), refreshTokens: new Map(), nextSweep: 0 } as Pick<

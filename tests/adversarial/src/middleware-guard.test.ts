@@ -73,7 +73,8 @@ describe.each([
     api.handle((request, response, seen) => {
       if (seen.path === "/old") {
         response.writeHead(307, { location: "/new" });
-        return response.end();
+        response.end();
+        return;
       }
       sendJson(response, 200, { path: seen.path, body: seen.body, token: request.headers[header] });
     });

@@ -17,6 +17,23 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/**
+ * A MemoryTokenStore whose next read returns a planted value, whatever the key: entries are keyed
+ * by an HMAC under the manager's secret, which a test (like an attacker) cannot name in advance.
+ * Records the key the manager used.
+ */
+class PlantedStore extends MemoryTokenStore {
+  planted: unknown;
+  key = "";
+  override get(key: string): Promise<StoredToken | undefined> {
+    this.key = key;
+    if (this.planted === undefined) return super.get(key);
+    const value = this.planted;
+    this.planted = undefined;
+    return Promise.resolve(value as StoredToken);
+  }
+}
+
 const now = Date.now();
 const valid: StoredToken = {
   accessToken: "stored-token",
@@ -46,11 +63,11 @@ const poisoned: [string, unknown][] = [
 
 describe.each([core, manisTarget])("poisoned store values through $name", (target) => {
   it.each(poisoned)("discards %s, deletes it and fetches a real token", async (_name, value) => {
-    const store = new MemoryTokenStore();
+    const store = new PlantedStore();
     const events: TokenEvent[] = [];
     const auth = target.create(server.url, { store });
     onTokenEvent(auth, (e) => events.push(e));
-    await store.set(auth.cacheKey, value as StoredToken, 3_600_000);
+    store.planted = value;
     const before = server.requests;
     const token = await auth.getToken();
     expect(token.accessToken).toBe("fresh-token");
@@ -58,14 +75,14 @@ describe.each([core, manisTarget])("poisoned store values through $name", (targe
     expect(server.requests).toBe(before + 1);
     expect(events.find((e) => e.type === "store_value_rejected")).toBeDefined();
     // The fresh token replaced the poisoned one in the store.
-    expect((await store.get(auth.cacheKey))?.accessToken).toBe("fresh-token");
+    expect((await store.get(store.key))?.accessToken).toBe("fresh-token");
     await auth.close();
   });
 
   it("adopts a valid stored token without a request", async () => {
-    const store = new MemoryTokenStore();
+    const store = new PlantedStore();
     const auth = target.create(server.url, { store });
-    await store.set(auth.cacheKey, valid, 3_600_000);
+    store.planted = valid;
     const before = server.requests;
     expect((await auth.getToken()).accessToken).toBe("stored-token");
     expect(server.requests).toBe(before);

@@ -158,6 +158,16 @@ describe("options are exact and read as own properties", () => {
       );
   });
 
+  it('refuses getToken({ forceRefresh: "false" }) instead of forcing a request', async () => {
+    const auth = core.create(server.url);
+    const before = server.requests;
+    await expect(auth.getToken({ forceRefresh: "false" as never })).rejects.toMatchObject({
+      code: "invalid_options",
+    });
+    expect(server.requests).toBe(before);
+    await auth.close();
+  });
+
   it("ignores a polluted Object.prototype", () => {
     const proto = Object.prototype as Record<string, unknown>;
     proto.allowInsecureHttp = true;
