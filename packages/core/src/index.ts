@@ -23,7 +23,12 @@ export {
   type TokenManager,
   type TokenManagerOptions,
 } from "./manager.js";
-export { type AuthMiddleware, authMiddleware, createAuthMiddleware } from "./middleware.js";
+export {
+  type AuthMiddleware,
+  type AuthMiddlewareOptions,
+  authMiddleware,
+  createAuthMiddleware,
+} from "./middleware.js";
 export { DEFAULT_MAX_RESPONSE_BYTES } from "./request-runner.js";
 export { DEFAULT_STORE_TIMEOUT_MS, validateStoredToken } from "./store-gateway.js";
 export { sharedStore } from "./store-support.js";

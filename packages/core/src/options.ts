@@ -83,7 +83,7 @@ function merge<T extends object>(name: string, defaults: T, given: Partial<T> | 
     if (typeof value !== "number" || Number.isNaN(value) || value < 0)
       throw optionsError(`${name}.${key} must be a number ≥ 0; got ${String(value)}`);
   }
-  return { ...defaults, ...ownOptions(given) };
+  return { ...defaults, ...given };
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -59,6 +59,22 @@ async function setup(kind: ClientKind, behaviour?: Parameters<typeof tokenServer
   return { redis, provider, client, manager, events };
 }
 
+/**
+ * Refreshes until a token is in Redis again. The breaker probes after its open period (1 s, then
+ * doubling): poll generously (40 s).
+ */
+async function sharedAgain(
+  redis: { keys(): Promise<string[]> },
+  auth: { getToken(options: { forceRefresh: true }): Promise<unknown> },
+): Promise<boolean> {
+  for (let i = 0; i < 400; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await auth.getToken({ forceRefresh: true }).catch(() => undefined);
+    if ((await redis.keys()).some((key) => key.endsWith(":token"))) return true;
+  }
+  return false;
+}
+
 const failures = (events: TokenEvent[], reason: "timeout" | "error") =>
   events.filter((e) => e.type === "store_failed" && e.reason === reason).length;
 
@@ -123,14 +139,8 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
     expect((await second.getToken()).accessToken).toMatch(/^token-/);
     expect(provider.state.requests).toBe(2);
     await redis.start();
-    // Sharing resumes once the client connects and the breaker probes again (1 s, doubling).
-    let shared = false;
-    for (let i = 0; i < 400 && !shared; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await first.getToken({ forceRefresh: true }).catch(() => undefined);
-      shared = (await redis.keys()).some((key) => key.endsWith(":token"));
-    }
-    expect(shared).toBe(true);
+    // Sharing resumes once the client connects and the breaker probes again.
+    expect(await sharedAgain(redis, first)).toBe(true);
     const before = provider.state.requests;
     const third = manager({}, { client: late });
     await third.getToken(); // adopts the shared token: no request
@@ -146,14 +156,7 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
     await redis.kill();
     expect((await first.getToken({ forceRefresh: true })).accessToken).toMatch(/^token-/);
     await redis.start();
-    // The breaker probes again after its open period (1 s, then doubling): poll generously (40 s).
-    let shared = false;
-    for (let i = 0; i < 400 && !shared; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await first.getToken({ forceRefresh: true }).catch(() => undefined);
-      shared = (await redis.keys()).some((key) => key.endsWith(":token"));
-    }
-    expect(shared).toBe(true);
+    expect(await sharedAgain(redis, first)).toBe(true);
     const before = provider.state.requests;
     const second = manager(); // another instance adopts the shared token: no request
     await second.getToken();

@@ -114,16 +114,20 @@ describe("plain http to a remote host", () => {
       baseUrl: tokens.url,
     });
 
-  it("is refused with insecure_url before a token is fetched or anything is sent", async () => {
-    const manager = auth();
-    const sent: string[] = [];
-    const client = createClient({
+  /** A client for a remote plain-http API whose fetch records, and never sends, what reaches it. */
+  const remoteClient = (sent: string[]) =>
+    createClient({
       baseUrl: "http://api.example.test",
       fetch: async (request: Request) => {
         sent.push(request.url);
-        return new Response("{}");
+        return new Response("{}", { headers: { "content-type": "application/json" } });
       },
     });
+
+  it("is refused with insecure_url before a token is fetched or anything is sent", async () => {
+    const manager = auth();
+    const sent: string[] = [];
+    const client = remoteClient(sent);
     client.use(authMiddleware(manager));
     const before = tokens.requests;
     await expect(client.GET("/charges" as never)).rejects.toMatchObject({ code: "insecure_url" });
@@ -135,13 +139,7 @@ describe("plain http to a remote host", () => {
   it("goes through only with allowInsecureHttp: true, and refuses a string", async () => {
     const manager = auth();
     const sent: string[] = [];
-    const client = createClient({
-      baseUrl: "http://api.example.test",
-      fetch: async (request: Request) => {
-        sent.push(request.url);
-        return new Response("{}", { headers: { "content-type": "application/json" } });
-      },
-    });
+    const client = remoteClient(sent);
     client.use(authMiddleware(manager, { allowInsecureHttp: true }));
     await client.GET("/charges" as never);
     expect(sent).toEqual(["http://api.example.test/charges"]);
