@@ -1,29 +1,77 @@
-/** A connected node-redis client (v5 or v6): raw commands go through `sendCommand`. */
+import { AuthError, AuthErrorCode } from "@auth/core";
+
+/** A node-redis client (v5 or v6): raw commands go through `sendCommand(args)`. */
 export interface NodeRedisClient {
   sendCommand(args: string[]): Promise<unknown>;
 }
 
-/** A connected ioredis client (v5 or v6): raw commands go through `call`. */
+/**
+ * A node-redis cluster (`createCluster()`, v5 or v6): raw commands go through
+ * `sendCommand(firstKey, isReadonly, args)`, routed to the primary serving `firstKey`'s slot.
+ */
+export interface NodeRedisCluster {
+  sendCommand(firstKey: string, isReadonly: boolean, args: string[]): Promise<unknown>;
+  nodeClient(node: unknown): Promise<unknown>;
+  getSlotRandomNode(slot: number): unknown;
+}
+
+/**
+ * A node-redis Sentinel client (`createSentinel()`, v5 or v6): raw commands go through
+ * `sendCommand(isReadonly, args)`, sent to the current primary.
+ */
+export interface NodeRedisSentinel {
+  sendCommand(isReadonly: boolean, args: string[]): Promise<unknown>;
+  getMasterNode(): unknown;
+  getSentinelNode(): unknown;
+}
+
+/** An ioredis client, `Cluster` included (v5 or v6): raw commands go through `call`. */
 export interface IoRedisClient {
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
 }
 
-export type RedisClient = NodeRedisClient | IoRedisClient;
+export type RedisClient = NodeRedisClient | NodeRedisCluster | NodeRedisSentinel | IoRedisClient;
 
 /** Sends one raw command, whichever client the user owns. */
 export type SendCommand = (args: string[]) => Promise<unknown>;
 
+/** The key a command of the store's touches: what a cluster routes by. */
+function firstKey(args: readonly string[]): string {
+  // EVAL script numkeys key …; every other command the store sends is COMMAND key ….
+  return (args[0] === "EVAL" ? args[3] : args[1]) ?? "";
+}
+
+const SUPPORTED =
+  "a node-redis client (createClient, createCluster or createSentinel; redis 5 or 6) or an ioredis client (Redis or Cluster; 5 or 6)";
+
 export function commandSender(client: RedisClient): SendCommand {
+  const candidate = client as unknown as Partial<Record<string, unknown>> | null | undefined;
   // ioredis has both methods, its `sendCommand` taking a Command object: test for `call` first.
-  if (typeof (client as IoRedisClient)?.call === "function") {
+  // ioredis's Cluster routes `call` by the command's keys (EVAL's numkeys included).
+  if (typeof candidate?.call === "function") {
     const io = client as IoRedisClient;
     return ([command, ...args]) => io.call(command!, ...args);
   }
-  if (typeof (client as NodeRedisClient)?.sendCommand === "function") {
+  if (typeof candidate?.sendCommand === "function") {
+    if (
+      typeof candidate.nodeClient === "function" &&
+      typeof candidate.getSlotRandomNode === "function"
+    ) {
+      const cluster = client as NodeRedisCluster;
+      return (args) => cluster.sendCommand(firstKey(args), false, args);
+    }
+    if (
+      typeof candidate.getMasterNode === "function" &&
+      typeof candidate.getSentinelNode === "function"
+    ) {
+      const sentinel = client as NodeRedisSentinel;
+      return (args) => sentinel.sendCommand(false, args);
+    }
     const node = client as NodeRedisClient;
     return (args) => node.sendCommand(args);
   }
-  throw new TypeError(
-    "createRedisStore: options.client must be a connected node-redis (redis 5 or 6) or ioredis client",
+  throw new AuthError(
+    AuthErrorCode.InvalidOptions,
+    `createRedisStore: options.client must be ${SUPPORTED}; got ${candidate === null ? "null" : typeof candidate}`,
   );
 }

@@ -1,10 +1,11 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type ClientKind,
   clientKinds,
   deleteByPrefix,
+  ownCluster,
   tokenServer,
   uniquePrefix,
 } from "./support.js";
@@ -56,6 +57,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
+/** Where the fleet's Redis is: the machine's 6379, or a cluster of the suite's own. */
+type Topology = { readonly name: string; env(): Record<string, string> };
+const single: Topology = { name: "one Redis", env: () => ({ REDIS_PORT: "6379" }) };
+let clusterPorts: number[] = [];
+const cluster: Topology = {
+  name: "a 3-primary Redis Cluster",
+  env: () => ({ CLUSTER_PORTS: clusterPorts.join(",") }),
+};
+let topology = single;
+
 async function fleet(
   k: number,
   kind: ClientKind,
@@ -63,13 +74,13 @@ async function fleet(
   env: Record<string, string> = {},
   prefix = uniquePrefix(),
 ) {
-  cleanups.push(() => deleteByPrefix(prefix));
+  if (topology === single) cleanups.push(() => deleteByPrefix(prefix));
   const started = Array.from({ length: k }, () =>
     startWorker({
       CLIENT_KIND: kind,
-      REDIS_PORT: "6379",
       PREFIX: prefix,
       TOKEN_URL: tokenUrl,
+      ...topology.env(),
       ...env,
     }),
   );
@@ -84,79 +95,95 @@ async function server(behaviour?: Parameters<typeof tokenServer>[0]) {
   return created;
 }
 
-describe.each(clientKinds)("a fleet sharing Redis through %s", (kind) => {
-  it("makes one token request for 4 processes × 50 cold callers, and one at refresh time", async () => {
-    const provider = await server();
-    const processes = await fleet(4, kind, provider.url);
-    const cold = await Promise.all(processes.map((w) => w.get(50)));
-    expect(provider.state.requests).toBe(1);
-    const tokens = new Set(cold.flatMap((r) => r.tokens));
-    expect(tokens.size).toBe(1);
-    expect(cold.every((r) => r.errors.length === 0 && r.tokens.length === 50)).toBe(true);
-
-    // 10 s before expiry: past the safety margin, every caller waits for a new token.
-    await Promise.all(processes.map((w) => w.offset(3_590_000)));
-    const renewed = await Promise.all(processes.map((w) => w.get(50)));
-    expect(provider.state.requests).toBe(2);
-    const fresh = new Set(renewed.flatMap((r) => r.tokens));
-    expect(fresh.size).toBe(1);
-    expect(fresh.has([...tokens][0]!)).toBe(false);
-  });
-
-  it("sends one login, fleet-wide, with a wrong EnKash password: the account never locks", async () => {
-    const provider = await server((state, response) => {
-      state.failedLogins += 1;
-      if (state.failedLogins >= 3) state.locked = true;
-      response.writeHead(400, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({ error: "invalid_grant", error_description: "Bad credentials" }),
-      );
-      return true;
+describe.each([single, cluster].flatMap((where) => clientKinds.map((kind) => ({ where, kind }))))(
+  "a fleet sharing $where.name through $kind",
+  ({ where, kind }) => {
+    let stopCluster: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+      topology = where;
+      if (where !== cluster) return;
+      const started = await ownCluster(3, 0);
+      clusterPorts = started.ports;
+      stopCluster = started.stop;
+    }, 60_000);
+    afterAll(async () => {
+      await stopCluster?.();
+      topology = single;
     });
-    const prefix = uniquePrefix();
-    const processes = await fleet(4, kind, provider.url, { PASSWORD: "wrong-password" }, prefix);
-    for (let round = 0; round < 2; round++) {
-      const results = await Promise.all(processes.map((w) => w.get(20)));
+
+    it("makes one token request for 4 processes × 50 cold callers, and one at refresh time", async () => {
+      const provider = await server();
+      const processes = await fleet(4, kind, provider.url);
+      const cold = await Promise.all(processes.map((w) => w.get(50)));
+      expect(provider.state.requests).toBe(1);
+      const tokens = new Set(cold.flatMap((r) => r.tokens));
+      expect(tokens.size).toBe(1);
+      expect(cold.every((r) => r.errors.length === 0 && r.tokens.length === 50)).toBe(true);
+
+      // 10 s before expiry: past the safety margin, every caller waits for a new token.
+      await Promise.all(processes.map((w) => w.offset(3_590_000)));
+      const renewed = await Promise.all(processes.map((w) => w.get(50)));
+      expect(provider.state.requests).toBe(2);
+      const fresh = new Set(renewed.flatMap((r) => r.tokens));
+      expect(fresh.size).toBe(1);
+      expect(fresh.has([...tokens][0]!)).toBe(false);
+    });
+
+    it("sends one login, fleet-wide, with a wrong EnKash password: the account never locks", async () => {
+      const provider = await server((state, response) => {
+        state.failedLogins += 1;
+        if (state.failedLogins >= 3) state.locked = true;
+        response.writeHead(400, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({ error: "invalid_grant", error_description: "Bad credentials" }),
+        );
+        return true;
+      });
+      const prefix = uniquePrefix();
+      const processes = await fleet(4, kind, provider.url, { PASSWORD: "wrong-password" }, prefix);
+      for (let round = 0; round < 2; round++) {
+        const results = await Promise.all(processes.map((w) => w.get(20)));
+        expect(
+          results.every(
+            (r) => r.tokens.length === 0 && r.errors.every((e) => e === "invalid_credentials"),
+          ),
+        ).toBe(true);
+      }
+      // A process that starts later learns it from Redis too.
+      const [late] = await fleet(1, kind, provider.url, { PASSWORD: "wrong-password" }, prefix);
+      expect((await late!.get(5)).errors).toEqual(Array(5).fill("invalid_credentials"));
+      expect(provider.state.logins).toBe(1);
+      expect(provider.state.locked).toBe(false);
+    });
+
+    it("shares a 429's Retry-After: the other processes send nothing", async () => {
+      const provider = await server((_state, response) => {
+        response.writeHead(429, { "content-type": "application/json", "retry-after": "60" });
+        response.end(JSON.stringify({ error: "rate_limited" }));
+        return true;
+      });
+      const [first, ...others] = await fleet(4, kind, provider.url);
+      expect((await first!.get(1)).errors).toEqual(["rate_limited"]);
+      const results = await Promise.all(others.map((w) => w.get(10)));
       expect(
-        results.every(
-          (r) => r.tokens.length === 0 && r.errors.every((e) => e === "invalid_credentials"),
-        ),
+        results.every((r) => r.errors.length === 10 && r.errors.every((e) => e === "rate_limited")),
       ).toBe(true);
-    }
-    // A process that starts later learns it from Redis too.
-    const [late] = await fleet(1, kind, provider.url, { PASSWORD: "wrong-password" }, prefix);
-    expect((await late!.get(5)).errors).toEqual(Array(5).fill("invalid_credentials"));
-    expect(provider.state.logins).toBe(1);
-    expect(provider.state.locked).toBe(false);
-  });
-
-  it("shares a 429's Retry-After: the other processes send nothing", async () => {
-    const provider = await server((_state, response) => {
-      response.writeHead(429, { "content-type": "application/json", "retry-after": "60" });
-      response.end(JSON.stringify({ error: "rate_limited" }));
-      return true;
+      expect(provider.state.requests).toBe(1);
     });
-    const [first, ...others] = await fleet(4, kind, provider.url);
-    expect((await first!.get(1)).errors).toEqual(["rate_limited"]);
-    const results = await Promise.all(others.map((w) => w.get(10)));
-    expect(
-      results.every((r) => r.errors.length === 10 && r.errors.every((e) => e === "rate_limited")),
-    ).toBe(true);
-    expect(provider.state.requests).toBe(1);
-  });
 
-  it("replaces a token once for the fleet when every process sees it rejected (401)", async () => {
-    const provider = await server();
-    const processes = await fleet(4, kind, provider.url);
-    const [first] = await Promise.all(processes.map((w) => w.get(5)));
-    const rejected = first!.tokens[0]!;
-    await Promise.all(processes.map((w) => w.invalidate(rejected)));
-    const after = await Promise.all(processes.map((w) => w.get(5)));
-    expect(new Set(after.flatMap((r) => r.tokens)).size).toBe(1);
-    expect(after[0]!.tokens[0]).not.toBe(rejected);
-    expect(provider.state.requests).toBe(2);
-  });
-});
+    it("replaces a token once for the fleet when every process sees it rejected (401)", async () => {
+      const provider = await server();
+      const processes = await fleet(4, kind, provider.url);
+      const [first] = await Promise.all(processes.map((w) => w.get(5)));
+      const rejected = first!.tokens[0]!;
+      await Promise.all(processes.map((w) => w.invalidate(rejected)));
+      const after = await Promise.all(processes.map((w) => w.get(5)));
+      expect(new Set(after.flatMap((r) => r.tokens)).size).toBe(1);
+      expect(after[0]!.tokens[0]).not.toBe(rejected);
+      expect(provider.state.requests).toBe(2);
+    });
+  },
+);
 
 describe("a lock holder that dies", () => {
   it("is replaced once its lock expires (SIGKILL while fetching)", async () => {
