@@ -60,7 +60,13 @@ export type TokenEvent =
       reason: "timeout" | "error";
     }
   /** A value read from the TokenStore was not a usable token; it was discarded and deleted. */
-  | { type: "store_value_rejected"; provider: string; reason: string };
+  | { type: "store_value_rejected"; provider: string; reason: string }
+  /**
+   * Every call to the TokenStore has failed since the manager was created (`failures` in a row,
+   * none ever answered): tokens are not shared, failures not remembered fleet-wide. Emitted once,
+   * with a one-time console warning: usually a client that is not connected or not supported.
+   */
+  | { type: "store_unusable"; provider: string; failures: number };
 
 /**
  * A listener may be async (a `() => void` type accepts one): its throws and rejections are

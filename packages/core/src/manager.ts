@@ -251,6 +251,7 @@ export function createTokenManager<Raw = Record<string, unknown>>(
           credentialFailureTtlMs: exchange.lockoutAfter ? null : timing.credentialFailureTtlMs,
           onFailure: (operation, reason) => emit("store_failed", { operation, reason }),
           onRejected: (reason) => emit("store_value_rejected", { reason }),
+          onUnusable: (failures) => emit("store_unusable", { failures }),
           onBlocked: (blocked) => {
             if (blocked.credentials)
               emit("credentials_failure_remembered", { retryInMs: blocked.retryInMs });

@@ -16,7 +16,12 @@ export interface StoreGatewayOptions {
   readonly onFailure: (operation: StoreOperation, reason: "timeout" | "error") => void;
   /** A value read from the store was not a usable token; it was discarded and deleted. */
   readonly onRejected: (reason: string) => void;
+  /** The first `UNUSABLE_AFTER` calls all failed and none ever answered: said once. */
+  readonly onUnusable?: (failures: number) => void;
 }
+
+/** Failed calls in a row, with none ever answered, after which a store is reported unusable. */
+export const UNUSABLE_AFTER = 3;
 
 /**
  * The manager's only way to a `TokenStore`. Every call is bounded and never throws: a store that
@@ -41,6 +46,8 @@ export interface StoreGateway {
 
 export function createStoreGateway(store: TokenStore, options: StoreGatewayOptions): StoreGateway {
   const { clock } = options;
+  /** Failed calls so far, while no call ever answered; -1 once one has (or once reported). */
+  let failedFromStart = 0;
 
   /** Runs a store call with a deadline; `fallback` on throw, rejection or timeout. */
   function bounded<T>(
@@ -55,7 +62,13 @@ export function createStoreGateway(store: TokenStore, options: StoreGatewayOptio
         if (settled) return;
         settled = true;
         cancel();
-        if (failure) options.onFailure(operation, failure);
+        if (failure) {
+          options.onFailure(operation, failure);
+          if (failedFromStart >= 0 && ++failedFromStart >= UNUSABLE_AFTER) {
+            options.onUnusable?.(failedFromStart);
+            failedFromStart = -1;
+          }
+        } else failedFromStart = -1;
         resolve(value);
       };
       const cancel = startDeadline(options.timeoutMs, () => finish(fallback, "timeout"));

@@ -38,6 +38,8 @@ export interface StoreSupportOptions {
   readonly credentialFailureTtlMs: number | null;
   readonly onFailure: (operation: StoreOperation, reason: "timeout" | "error") => void;
   readonly onRejected: (reason: string) => void;
+  /** Every call so far failed (`failures` of them, none ever answered): once per manager. */
+  readonly onUnusable: (failures: number) => void;
   readonly onBlocked: (blocked: Blocked) => AuthError;
 }
 

@@ -4,6 +4,9 @@ import type { TokenStore } from "./store.js";
 import { createStoreGateway } from "./store-gateway.js";
 import { STORE_SUPPORT, type StoreSupportFactory } from "./store-local.js";
 
+/** Stores already warned about in this process. */
+const warned = new WeakSet<object>();
+
 /** The store gateway and the fleet-wide shared state, for one manager and one store. */
 export const createStoreSupport: StoreSupportFactory = (store, options) => {
   const { cacheKey, secretMaterial } = options;
@@ -19,7 +22,20 @@ export const createStoreSupport: StoreSupportFactory = (store, options) => {
       provider: options.provider,
       maxLifetimeMs: options.maxLifetimeMs,
     }),
-    options,
+    {
+      ...options,
+      onUnusable(failures) {
+        // Loud once per store and process (not per manager: a platform has thousands), and as
+        // an event for whoever listens.
+        if (!warned.has(store)) {
+          warned.add(store);
+          globalThis.console?.warn?.(
+            `@auth/core: the first ${failures} calls to a shared token store (${options.provider}) all failed and none has answered: tokens are not shared between processes and failures are not remembered fleet-wide. Check the store's client (connected? a supported kind?). Managers report it as the store_unusable event.`,
+          );
+        }
+        options.onUnusable(failures);
+      },
+    },
   );
   const shared = createSharedState({ ...options, store: gateway, key });
   return {

@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { onTokenEvent } from "./on-token-event.js";
+import type { TokenEvent } from "./events.js";
 import type { StoredToken } from "./token.js";
 import { MemoryTokenStore, type TokenStore } from "./store.js";
 import { sharedStore } from "./store-support.js";
@@ -100,5 +102,65 @@ describe("TokenStore with a lock", () => {
         message: expect.stringContaining("sharedStore(store)"),
       }),
     );
+  });
+});
+
+describe("a store that never answers", () => {
+  const failing = () =>
+    sharedStore<TokenStore>({
+      get: () => Promise.reject(new Error("client is closed")),
+      set: () => Promise.reject(new Error("client is closed")),
+      delete: () => Promise.reject(new Error("client is closed")),
+    });
+
+  it("says so once, as store_unusable and one console warning per store, and tokens still come", async () => {
+    const store = failing();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const server = scriptedFetch(
+        json(tokenBody("t1")),
+        json(tokenBody("t2")),
+        json(tokenBody("t3")),
+      );
+      const events: TokenEvent[] = [];
+      const a = managerWith(server.fetch, { store });
+      const b = managerWith(server.fetch, { store });
+      onTokenEvent(a.manager, (e) => events.push(e));
+      onTokenEvent(b.manager, (e) => events.push(e));
+      expect((await a.manager.getToken()).accessToken).toBe("t1");
+      expect((await b.manager.getToken()).accessToken).toBe("t2");
+      await a.manager.getToken({ forceRefresh: true });
+      await b.manager.getToken({ forceRefresh: true });
+      const unusable = events.filter((e) => e.type === "store_unusable");
+      // Once per manager (each learns it for itself), with how many calls failed.
+      expect(unusable).toEqual([
+        expect.objectContaining({ failures: 3 }),
+        expect.objectContaining({ failures: 3 }),
+      ]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/not shared between processes/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("is not called unusable once it has answered, however it fails later", async () => {
+    let up = true;
+    const inner = new MemoryTokenStore();
+    const store = sharedStore<TokenStore>({
+      get: (key) => (up ? inner.get(key) : Promise.reject(new Error("down"))),
+      set: (key, value, ttl) =>
+        up ? inner.set(key, value, ttl) : Promise.reject(new Error("down")),
+      delete: (key) => (up ? inner.delete(key) : Promise.reject(new Error("down"))),
+    });
+    const server = scriptedFetch(...Array.from({ length: 6 }, (_, i) => json(tokenBody(`t${i}`))));
+    const events: TokenEvent[] = [];
+    const { manager } = managerWith(server.fetch, { store });
+    onTokenEvent(manager, (e) => events.push(e));
+    await manager.getToken();
+    up = false;
+    for (let i = 0; i < 4; i++) await manager.getToken({ forceRefresh: true });
+    expect(events.filter((e) => e.type === "store_failed").length).toBeGreaterThan(3);
+    expect(events.some((e) => e.type === "store_unusable")).toBe(false);
   });
 });

@@ -148,6 +148,30 @@ describe.each(clientKinds)("Redis trouble with a %s client", (kind) => {
     await Promise.all([first.close(), second.close(), third.close()]);
   });
 
+  it("says once that a store whose client never connected is unusable (store_unusable), and serves tokens", async () => {
+    const { provider, manager, events } = await setup(kind);
+    // The symptom of a forgotten connect(): every command fails, none ever answers.
+    let idle: RedisClient;
+    if (kind === "redis") idle = createClient({ url: "redis://127.0.0.1:1" });
+    else {
+      const io = new Redis({
+        host: "127.0.0.1",
+        port: 1,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+      });
+      io.on("error", () => undefined);
+      cleanups.push(async () => io.disconnect());
+      idle = io;
+    }
+    const auth = manager({}, { client: idle });
+    for (let i = 0; i < 3; i++)
+      expect((await auth.getToken({ forceRefresh: true })).accessToken).toMatch(/^token-/);
+    expect(provider.state.requests).toBe(3);
+    expect(events.filter((e) => e.type === "store_unusable")).toHaveLength(1);
+    await auth.close();
+  });
+
   it("resumes sharing after Redis restarts, and after a flush", async () => {
     const { redis, provider, manager } = await setup(kind);
     const first = manager();
