@@ -209,10 +209,20 @@ export async function ownCluster(masters = 3, replicas = 0) {
   );
   if (created.status !== 0)
     throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
-  // Every node agrees the cluster is up (gossip takes a moment).
+  // Every node agrees the cluster is up (gossip takes a moment), and every replica has synced
+  // with its primary (a replica that never synced cannot take over).
   for (let i = 0; ; i++) {
     const states = await Promise.all(ports.map((p) => ask(p, ["CLUSTER", "INFO"]).catch(() => "")));
-    if (states.every((info) => info.includes("cluster_state:ok"))) break;
+    const replication = await Promise.all(
+      ports.map((p) => ask(p, ["INFO", "replication"]).catch(() => "")),
+    );
+    if (
+      states.every((info) => info.includes("cluster_state:ok")) &&
+      replication.every(
+        (info) => !info.includes("role:slave") || info.includes("master_link_status:up"),
+      )
+    )
+      break;
     if (i > 400) throw new Error("the cluster did not reach cluster_state:ok");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -236,6 +246,8 @@ export async function ownCluster(masters = 3, replicas = 0) {
   };
   return {
     ports,
+    /** Ports of the nodes still running. */
+    alivePorts: () => ports.filter(alive),
     masterPorts,
     /** The port of the primary holding a key that ends with `suffix`, if any. */
     async masterHolding(suffix: string): Promise<number | undefined> {
