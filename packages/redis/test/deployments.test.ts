@@ -1,14 +1,20 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTokenManager, type TokenExchange } from "@auth/core";
+import { createTokenManager } from "@auth/core";
 import { Cluster, Redis } from "ioredis";
 import { createClient, createCluster } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisStore, type RedisClient } from "../src/index.js";
-import { type ClientKind, clientKinds, ownCluster, tokenServer } from "./support.js";
+import {
+  type ClientKind,
+  clientKinds,
+  exchange,
+  freePort,
+  ownCluster,
+  tokenServer,
+} from "./support.js";
 
 // What managed Redis puts between the store and the server: a user restricted by ACL to the
 // store's commands and key prefix, and TLS with a password. Each runs against a redis-server of
@@ -17,26 +23,6 @@ import { type ClientKind, clientKinds, ownCluster, tokenServer } from "./support
 /** Every command the store sends, and every command its Lua scripts call (Redis checks both). */
 const STORE_COMMANDS = ["hmget", "eval", "set", "get", "del", "hget", "hset", "pexpire", "pttl"];
 const PREFIX = "svc-a:auth:";
-
-const exchange: TokenExchange = {
-  provider: "deploy",
-  tokenPath: "/oauth/token",
-  credentials: [
-    { name: "clientId", in: "basic", part: "username", secret: false, required: true },
-    { name: "clientSecret", in: "basic", part: "password", secret: true, required: true },
-  ],
-  grant: "client_credentials",
-  response: { accessToken: "access_token", tokenType: "token_type" },
-  expiry: { field: "expires_in", kind: "relative-seconds" },
-};
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A redis-server with the given extra arguments, ready when PING answers on `port`. */
 async function startServer(args: string[], port: number, ping: () => Promise<unknown>) {

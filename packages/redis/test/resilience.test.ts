@@ -2,29 +2,23 @@ import {
   createTokenManager,
   onTokenEvent,
   type TokenEvent,
-  type TokenExchange,
   type TokenManagerOptions,
 } from "@auth/core";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRedisStore, type RedisClient } from "../src/index.js";
-import { type ClientKind, clientKinds, connect, ownRedis, tokenServer } from "./support.js";
+import {
+  type ClientKind,
+  clientKinds,
+  connect,
+  exchange,
+  ownRedis,
+  tokenServer,
+} from "./support.js";
 
 // Redis trouble never fails a call while the provider is up. Each test runs its own redis-server
 // on a random loopback port, to kill, block, restart and flush it.
-
-const exchange: TokenExchange = {
-  provider: "fleet",
-  tokenPath: "/oauth/token",
-  credentials: [
-    { name: "clientId", in: "basic", part: "username", secret: false, required: true },
-    { name: "clientSecret", in: "basic", part: "password", secret: true, required: true },
-  ],
-  grant: "client_credentials",
-  response: { accessToken: "access_token", tokenType: "token_type" },
-  expiry: { field: "expires_in", kind: "relative-seconds" },
-};
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

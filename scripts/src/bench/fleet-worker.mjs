@@ -2,12 +2,18 @@
 // (per process). Driven by the bench over IPC.
 import { createTokenManager } from "@auth/core";
 import { createRedisStore } from "@auth/redis";
-import { createClient } from "redis";
+import { createClient, createCluster } from "redis";
 
 const env = process.env;
 let offset = 0;
 let redis;
-if (env.STORE === "redis") {
+if (env.STORE === "redis-cluster") {
+  redis = createCluster({
+    rootNodes: env.CLUSTER_PORTS.split(",").map((port) => ({ url: `redis://127.0.0.1:${port}` })),
+  });
+  redis.on("error", () => undefined);
+  await redis.connect();
+} else if (env.STORE === "redis") {
   redis = createClient({ url: "redis://127.0.0.1:6379" });
   redis.on("error", () => undefined);
   await redis.connect();

@@ -5,6 +5,7 @@ import { createTokenManager, MemoryTokenStore } from "@auth/core";
 import { createRedisStore } from "@auth/redis";
 import { createClient } from "redis";
 import { Bench } from "tinybench";
+import { ownCluster } from "../../../packages/redis/test/cluster.ts";
 import { summarize, type Summary } from "./stats.ts";
 import { benchExchange } from "./peers.ts";
 import { BENCH_CLIENT, startTokenServer } from "./token-server.ts";
@@ -49,7 +50,7 @@ async function startWorker(env: Record<string, string>): Promise<Worker> {
 
 export interface FleetRow {
   readonly processes: number;
-  readonly store: "redis" | "memory";
+  readonly store: "redis" | "redis-cluster" | "memory";
   /** Upstream requests: cold start, then the refresh one lifetime later. */
   readonly coldRequests: number;
   readonly refreshRequests: number;
@@ -61,41 +62,52 @@ export interface FleetRow {
  * P4: K processes × 20 callers, cold, then again one lifetime later (each process's clock moved
  * past the safety margin), against the bench token server (20 ms latency).
  */
-export async function p4Fleet(counts: readonly number[]): Promise<FleetRow[]> {
+export async function p4Fleet(
+  counts: readonly number[],
+  clusterCounts: readonly number[] = [],
+): Promise<FleetRow[]> {
   const rows: FleetRow[] = [];
-  for (const processes of counts) {
-    for (const store of ["redis", "memory"] as const) {
-      const server = await startTokenServer(20);
-      const prefix = `bench:${randomUUID()}:`;
-      const workers = await Promise.all(
-        Array.from({ length: processes }, () =>
-          startWorker({
-            STORE: store,
-            PREFIX: prefix,
-            TOKEN_URL: server.url,
-            EXCHANGE: JSON.stringify(exchange),
-            CREDENTIALS: JSON.stringify(credentials),
-          }),
-        ),
-      );
-      try {
-        const cold = await Promise.all(workers.map((w) => w.ask({ cmd: "get", callers: 20 })));
-        const coldRequests = server.requests;
-        await Promise.all(workers.map((w) => w.ask({ cmd: "offset", ms: 3_590_000 })));
-        await Promise.all(workers.map((w) => w.ask({ cmd: "get", callers: 20 })));
-        server.assertNoRejections(`P4 (${processes} processes, ${store})`);
-        rows.push({
-          processes,
-          store,
-          coldRequests,
-          refreshRequests: server.requests - coldRequests,
-          coldStartMs: summarize(cold),
-        });
-      } finally {
-        for (const worker of workers) worker.stop();
-        await server.close();
-        await deletePrefix(prefix);
-      }
+  const runs = [
+    ...counts.flatMap((processes) =>
+      (["redis", "memory"] as const).map((store) => ({ processes, store })),
+    ),
+    ...clusterCounts.map((processes) => ({ processes, store: "redis-cluster" as const })),
+  ];
+  for (const { processes, store } of runs) {
+    // A 3-primary Redis Cluster of the bench's own for the cluster rows (node-redis createCluster).
+    const cluster = store === "redis-cluster" ? await ownCluster(3, 0) : undefined;
+    const server = await startTokenServer(20);
+    const prefix = `bench:${randomUUID()}:`;
+    const workers = await Promise.all(
+      Array.from({ length: processes }, () =>
+        startWorker({
+          STORE: store,
+          PREFIX: prefix,
+          TOKEN_URL: server.url,
+          EXCHANGE: JSON.stringify(exchange),
+          CREDENTIALS: JSON.stringify(credentials),
+          ...(cluster ? { CLUSTER_PORTS: cluster.ports.join(",") } : {}),
+        }),
+      ),
+    );
+    try {
+      const cold = await Promise.all(workers.map((w) => w.ask({ cmd: "get", callers: 20 })));
+      const coldRequests = server.requests;
+      await Promise.all(workers.map((w) => w.ask({ cmd: "offset", ms: 3_590_000 })));
+      await Promise.all(workers.map((w) => w.ask({ cmd: "get", callers: 20 })));
+      server.assertNoRejections(`P4 (${processes} processes, ${store})`);
+      rows.push({
+        processes,
+        store,
+        coldRequests,
+        refreshRequests: server.requests - coldRequests,
+        coldStartMs: summarize(cold),
+      });
+    } finally {
+      for (const worker of workers) worker.stop();
+      await server.close();
+      if (cluster) await cluster.stop();
+      else await deletePrefix(prefix);
     }
   }
   return rows;

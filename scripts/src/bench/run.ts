@@ -97,9 +97,19 @@ async function main(): Promise<void> {
   });
 
   progress("P4 fleet of processes sharing Redis…");
-  const p4 = await p4Fleet([1, 4, 16, 32]);
+  const p4 = await p4Fleet([1, 4, 16, 32], [4, 16]);
   results.p4 = p4;
-  for (const processes of [...new Set(p4.map((row) => row.processes))]) {
+  for (const row of p4.filter((r) => r.store === "redis-cluster"))
+    rows.push({
+      id: "P4",
+      what: `${row.processes} processes × 20 callers, 3-primary Redis Cluster (node-redis createCluster): upstream requests cold / one lifetime later; cold start per process ${formatSummary(row.coldStartMs, 0, " ms")}`,
+      measured: `${row.coldRequests} / ${row.refreshRequests}`,
+      target: "1 / 1",
+      verdict: row.coldRequests === 1 && row.refreshRequests === 1 ? "met" : "missed",
+    });
+  for (const processes of [
+    ...new Set(p4.filter((r) => r.store !== "redis-cluster").map((row) => row.processes)),
+  ]) {
     const shared = p4.find((row) => row.processes === processes && row.store === "redis")!;
     const alone = p4.find((row) => row.processes === processes && row.store === "memory")!;
     rows.push({
