@@ -46,7 +46,12 @@ describe.each(clientKinds)("Redis store with a %s client", (kind) => {
     await expect(store.get("k")).rejects.toThrow(/createAuth\(\{ store \}\)/);
     expect(() => store.bind!({ ...binding, secret: "[]" })).toThrow(/encryptionKey/);
     expect(() => createRedisStore({ client: {} as RedisClient })).toThrow(
-      /node-redis .* or ioredis/,
+      expect.objectContaining({
+        code: "invalid_options",
+        message: expect.stringMatching(
+          /node-redis client \(createClient, createCluster or createSentinel.* or an ioredis client/,
+        ),
+      }),
     );
     expect(() => createRedisStore({ client, lockTtlMs: 0 })).toThrow(/lockTtlMs/);
   });
