@@ -28,7 +28,7 @@ export interface ProviderState {
   consecutiveFailures: number;
   /** Issued access tokens and their expiry (server clock, ms). */
   readonly tokens: Map<string, number>;
-  /** Issued refresh tokens and their expiry (server clock, ms; REFRESH_TOKEN_TTL_MS after issue). */
+  /** Issued refresh tokens and their expiry (server clock, skew included; REFRESH_TOKEN_TTL_MS after issue). */
   readonly refreshTokens: Map<string, number>;
   /** When expired tokens are next swept (at most once a minute, on issue). */
   nextSweep: number;
@@ -122,7 +122,7 @@ export async function token(
   }
   if (refreshing) {
     const presented = params.refresh_token ?? "";
-    if (!((state.refreshTokens.get(presented) ?? 0) > Date.now()))
+    if (!((state.refreshTokens.get(presented) ?? 0) > now))
       return sendError(
         state,
         response,
@@ -302,10 +302,10 @@ function issueToken(
   if (mapping.refreshToken !== undefined) {
     const keep = previousRefresh !== undefined && !state.settings.rotateRefreshTokens;
     const refreshToken = keep ? previousRefresh : randomBytes(18).toString("base64url");
-    state.refreshTokens.set(refreshToken, Date.now() + REFRESH_TOKEN_TTL_MS);
+    state.refreshTokens.set(refreshToken, now + REFRESH_TOKEN_TTL_MS);
     setAt(body, mapping.refreshToken, refreshToken);
   }
-  sweepExpired(state, Date.now());
+  sweepExpired(state, now);
   state.tokens.set(accessToken, expiresAt);
   return body;
 }
