@@ -4,12 +4,12 @@ import {
   AuthError,
   authMiddleware,
   createTokenManager,
-  defineProviderAuth,
   onTokenEvent,
   type TokenEvent,
   type TokenManager,
   type TokenSet,
 } from "./index.js";
+import { defineProviderAuth } from "./provider.js";
 import { oauthExchange } from "./test-support/harness.js";
 
 interface Raw {

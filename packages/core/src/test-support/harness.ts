@@ -1,7 +1,7 @@
-import type { TokenExchange } from "../exchange.js";
-import { createTokenManager, type TokenManagerOptions } from "../manager.js";
-import type { TokenEvent } from "../events.js";
-import { onTokenEvent } from "../on-token-event.js";
+import type { TokenExchange } from "../contract/exchange.js";
+import { createTokenManager, type TokenManagerOptions } from "../engine/manager.js";
+import type { TokenEvent } from "../events/events.js";
+import { onTokenEvent } from "../events/subscribe.js";
 
 /** A client-credentials provider used across the unit tests. */
 export const oauthExchange: TokenExchange = {

@@ -1,0 +1,108 @@
+import { type AuthError, AuthErrorCode } from "../contract/errors.js";
+import type { StoredToken } from "../contract/token.js";
+import type { Emit } from "../events/events.js";
+import type { Grant } from "../http/request.js";
+import { type AttemptCall, runAttempt } from "../http/runner.js";
+import type { CooldownGate } from "../policy/cooldown.js";
+import type { StoreSupport } from "../store/support.js";
+import type { Engine } from "./engine.js";
+
+/** What the attempt loop needs from the tenant it runs for. */
+export interface AttemptContext {
+  readonly engine: Engine;
+  /** The tenant's cooldown gate, made at the first failure; undefined while none is remembered. */
+  readonly gate: () => CooldownGate | undefined;
+  readonly makeGate: () => CooldownGate;
+  readonly store: StoreSupport;
+  /** The tenant's part of every attempt: credentials, scope, close signal, text redaction. */
+  readonly call: Omit<AttemptCall, "grant">;
+  readonly redactError: <E>(error: E) => E;
+  readonly emit: Emit;
+  /** A wait that ends early, with `closed`, when the manager is closed. */
+  readonly pause: (ms: number, keepAlive: boolean) => Promise<void>;
+}
+
+/**
+ * One token request with its retries: attempts within the retry budget, each bounded, with the
+ * cooldown gate's backoff between them. A credentials failure is never retried; while the provider
+ * is failing, a request is one probe on the shared schedule, not a new round of retries. Failures
+ * are recorded in the store before the lock is released, so the next holder sees them.
+ */
+export async function requestToken(
+  context: AttemptContext,
+  grant: Grant,
+  background: boolean,
+): Promise<StoredToken> {
+  const { engine, store, emit } = context;
+  const { clock, retry } = engine;
+  const started = clock();
+  const kind = grant.refreshToken ? "refresh" : "primary";
+  const maxAttempts = (context.gate()?.failures ?? 0) > 0 ? 1 : retry.maxAttempts;
+  const call: AttemptCall = { ...context.call, grant };
+  for (let attempt = 1; ; attempt++) {
+    emit("fetch_started", { grant: kind, attempt, background });
+    const attemptStarted = clock();
+    const timeout = Math.max(
+      1,
+      Math.min(retry.attemptTimeoutMs, retry.maxElapsedMs - (attemptStarted - started)),
+    );
+    let stored: StoredToken;
+    try {
+      stored = await runAttempt(engine, call, timeout);
+    } catch (caught) {
+      const error = context.redactError(caught as AuthError);
+      if (error.code === AuthErrorCode.Closed) throw error;
+      // A rejected refresh token is not a failed login: the primary grant is tried next.
+      const rejectedRefresh = kind === "refresh" && error.code === AuthErrorCode.InvalidCredentials;
+      const delay = rejectedRefresh ? Infinity : context.makeGate().failed(error, clock());
+      if (!rejectedRefresh) await store.record(error, delay);
+      const retrying = attempt < maxAttempts && clock() - started + delay < retry.maxElapsedMs;
+      emit("fetch_failed", {
+        grant: kind,
+        attempt,
+        background,
+        code: error.code,
+        status: error.status,
+        retryInMs: retrying ? delay : undefined,
+      });
+      if (!retrying) {
+        error.attempts = attempt;
+        throw error;
+      }
+      await context.pause(delay, !background);
+      continue;
+    }
+    context.gate()?.succeeded();
+    emit("fetch_succeeded", {
+      grant: kind,
+      attempt,
+      background,
+      expiresAt: stored.expiresAt,
+      durationMs: clock() - attemptStarted,
+    });
+    return stored;
+  }
+}
+
+/**
+ * The refresh grant when there is a refresh token and the provider has one, falling back to the
+ * primary grant when the refresh token is rejected.
+ */
+export async function obtainToken(
+  context: AttemptContext,
+  previous: { readonly refreshToken?: string | undefined } | undefined,
+  background: boolean,
+): Promise<StoredToken> {
+  const refreshToken = previous?.refreshToken;
+  if (refreshToken && context.engine.exchange.refreshGrant) {
+    try {
+      const renewed = await requestToken(context, { refreshToken }, background);
+      // Keep the old refresh token when the response omits one; take the new one when rotated.
+      return { ...renewed, refreshToken: renewed.refreshToken ?? refreshToken };
+    } catch (error) {
+      if ((error as AuthError).code !== AuthErrorCode.InvalidCredentials) throw error;
+      context.emit("refresh_grant_rejected", {});
+    }
+  }
+  return requestToken(context, {}, background);
+}

@@ -1,0 +1,122 @@
+import type { TokenExchange, TokenPresentation } from "../contract/exchange.js";
+import { tokenHeaderName } from "../contract/token.js";
+import type { TokenRequestSender } from "../http/request.js";
+import type { RunnerSetup } from "../http/runner.js";
+import { requireSecureUrl } from "../http/url.js";
+import type { CooldownPolicy } from "../policy/cooldown.js";
+import { booleanOption, type Policies, resolvePolicies } from "../policy/options.js";
+import { defaultSleep, type RetryPolicy } from "../policy/retry.js";
+import type { TimingPolicy } from "../policy/timing.js";
+
+/**
+ * Everything about token handling that does not depend on whose credentials are used: the
+ * provider's exchange, where its token endpoint is, the resolved policies and the injected clock,
+ * randomness, wait, fetch and sender. Every tenant (manager) of a provider created with the same
+ * options shares one engine, so a tenant holds only its own state.
+ */
+export interface Engine extends RunnerSetup {
+  readonly exchange: TokenExchange;
+  readonly provider: string;
+  /** Normalised token base URL (https, or http on loopback unless allowed). */
+  readonly baseUrl: string;
+  readonly policies: Policies;
+  readonly timing: TimingPolicy;
+  readonly retry: RetryPolicy;
+  readonly random: () => number;
+  readonly sleep: (ms: number, keepAlive: boolean) => Promise<void>;
+  readonly presentation: TokenPresentation;
+  /** Lower-cased name of the header API calls carry the token in. */
+  readonly tokenHeader: string;
+  /** How the cooldown gate treats failures; a provider that locks accounts never forgets one. */
+  readonly cooldown: CooldownPolicy;
+}
+
+/** The options an engine is made of: the same values give the same engine. */
+export interface EngineOptions {
+  readonly baseUrl: string;
+  readonly allowInsecureHttp?: boolean | undefined;
+  readonly fetch?: typeof globalThis.fetch | undefined;
+  readonly send: TokenRequestSender;
+  readonly timing?: Partial<TimingPolicy> | undefined;
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  readonly storeTimeoutMs?: number | undefined;
+  readonly maxResponseBytes?: number | undefined;
+  readonly clock?: (() => number) | undefined;
+  readonly random?: (() => number) | undefined;
+  readonly sleep?: ((ms: number, keepAlive: boolean) => Promise<void>) | undefined;
+}
+
+/** Engines already made, per exchange; bounded, so options that differ per tenant cannot grow it. */
+const engines = new WeakMap<TokenExchange, Map<string, Engine>>();
+const MAX_ENGINES_PER_EXCHANGE = 64;
+/** A number per function or object option, so the engine key names identities, not contents. */
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(value: object | undefined): number {
+  if (value === undefined) return 0;
+  let id = ids.get(value);
+  if (id === undefined) ids.set(value, (id = nextId++));
+  return id;
+}
+
+/**
+ * The engine for `exchange` with these options: an existing one when every option is the same
+ * value (functions and policy objects by identity), else a new one. Validates the options (a bad
+ * URL or policy is an `invalid_options` error) the first time they are seen.
+ */
+export function engineFor(exchange: TokenExchange, options: EngineOptions): Engine {
+  let known = engines.get(exchange);
+  if (known === undefined) engines.set(exchange, (known = new Map()));
+  const key = `${idOf(options.send)},${idOf(options.fetch)},${idOf(options.clock)},${idOf(options.random)},${idOf(options.sleep)},${idOf(options.timing)},${idOf(options.retry)},${options.storeTimeoutMs},${options.maxResponseBytes},${options.allowInsecureHttp},${options.baseUrl}`;
+  const existing = known.get(key);
+  if (existing !== undefined) return existing;
+  const engine = createEngine(exchange, options);
+  if (known.size >= MAX_ENGINES_PER_EXCHANGE) known.clear();
+  known.set(key, engine);
+  return engine;
+}
+
+function createEngine(exchange: TokenExchange, options: EngineOptions): Engine {
+  const baseUrl = requireSecureUrl(
+    options.baseUrl,
+    "baseUrl",
+    booleanOption("allowInsecureHttp", options.allowInsecureHttp),
+  ).href;
+  const policies = resolvePolicies(options);
+  const { timing, retry } = policies;
+  return {
+    exchange,
+    provider: exchange.provider,
+    baseUrl,
+    policies,
+    timing,
+    retry,
+    send: options.send,
+    fetch: options.fetch ?? globalThis.fetch,
+    clock: options.clock ?? Date.now,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? defaultSleep,
+    presentation: exchange.presentation ?? {},
+    tokenHeader: tokenHeaderName(exchange.presentation),
+    cooldown: {
+      baseDelayMs: retry.baseDelayMs,
+      maxDelayMs: retry.maxDelayMs,
+      // A provider that locks accounts must never see failing credentials again from a manager.
+      credentialFailureTtlMs: exchange.lockoutAfter ? Infinity : timing.credentialFailureTtlMs,
+    },
+  };
+}
+
+/**
+ * The longest a live refresh can take: lock waits and attempts, each within the retry budget,
+ * plus about ten bounded store calls, each up to three bounds when the process stalls (see
+ * `startDeadline`). A shared request older than this can only be one whose I/O or timers a
+ * runtime cancelled (workerd ends them with the request that started them).
+ */
+export function maxRefreshMs(engine: Engine, hasStore: boolean): number {
+  const { retry, policies } = engine;
+  return (
+    2 * (retry.maxElapsedMs + retry.attemptTimeoutMs) +
+    (hasStore ? 30 * policies.storeTimeoutMs : 0)
+  );
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import { computeExpiry, jwtExpiry } from "./expiry.js";
+import { DEFAULT_TIMING } from "../policy/defaults.js";
+import { schedule } from "../policy/timing.js";
+
+const base = {
+  accessToken: "opaque",
+  startedAt: 1_000_000,
+  receivedAt: 1_002_000,
+  dateHeader: null,
+  defaultTtlMs: 300_000,
+};
+
+describe("computeExpiry", () => {
+  it("reads relative seconds from the request start", () => {
+    expect(
+      computeExpiry({
+        ...base,
+        body: { expires_in: 60 },
+        field: "expires_in",
+        kind: "relative-seconds",
+      }),
+    ).toEqual({ ok: true, expiresAt: 1_060_000, source: "expires_in", capped: false });
+    expect(
+      computeExpiry({
+        ...base,
+        body: { expires_in: "60" },
+        field: "expires_in",
+        kind: "relative-seconds",
+      }),
+    ).toMatchObject({ expiresAt: 1_060_000 });
+  });
+
+  it("decides seconds or milliseconds by magnitude, or as the spec says", () => {
+    const now = Date.UTC(2026, 0, 1);
+    const at = { ...base, startedAt: now, receivedAt: now };
+    const inSeconds = now / 1000 + 600;
+    expect(
+      computeExpiry({ ...at, body: { e: inSeconds }, field: "e", kind: "absolute-auto" }),
+    ).toMatchObject({ expiresAt: now + 600_000 });
+    expect(
+      computeExpiry({ ...at, body: { e: now + 600_000 }, field: "e", kind: "absolute-auto" }),
+    ).toMatchObject({ expiresAt: now + 600_000 });
+    expect(
+      computeExpiry({ ...at, body: { e: inSeconds }, field: "e", kind: "absolute-seconds" }),
+    ).toMatchObject({ expiresAt: now + 600_000 });
+    expect(
+      computeExpiry({
+        ...at,
+        body: { e: now + 600_000 },
+        field: "e",
+        kind: "absolute-milliseconds",
+      }),
+    ).toMatchObject({ expiresAt: now + 600_000 });
+  });
+
+  it("corrects absolute expiry for the server's clock skew using Date", () => {
+    const local = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const serverNow = local + 120_000; // server clock 2 min ahead
+    const result = computeExpiry({
+      ...base,
+      startedAt: local,
+      receivedAt: local,
+      dateHeader: new Date(serverNow).toUTCString(),
+      body: { e: (serverNow + 600_000) / 1000 },
+      field: "e",
+      kind: "absolute-seconds",
+    });
+    expect(result).toMatchObject({ ok: true, expiresAt: local + 600_000 });
+  });
+
+  it("uses the JWT exp claim, then the default TTL", () => {
+    const exp = Math.floor(base.receivedAt / 1000) + 900;
+    const jwt = `e30.${Buffer.from(JSON.stringify({ exp })).toString("base64url")}.sig`;
+    expect(jwtExpiry(jwt)).toBe(exp);
+    expect(
+      computeExpiry({
+        ...base,
+        accessToken: jwt,
+        body: {},
+        field: "expires_in",
+        kind: "relative-seconds",
+      }),
+    ).toMatchObject({ source: "jwt_exp", expiresAt: exp * 1000 });
+    expect(
+      computeExpiry({ ...base, body: {}, field: "expires_in", kind: "relative-seconds" }),
+    ).toEqual({ ok: true, expiresAt: 1_300_000, source: "default_ttl", capped: false });
+  });
+
+  it.each([["abc"], [0], [-5], [Number.NaN], [{}]])("rejects the unusable expiry %s", (value) => {
+    expect(
+      computeExpiry({
+        ...base,
+        body: { expires_in: value },
+        field: "expires_in",
+        kind: "relative-seconds",
+      }).ok,
+    ).toBe(false);
+  });
+
+  it("rejects a token already expired on arrival", () => {
+    expect(
+      computeExpiry({ ...base, body: { e: 10 }, field: "e", kind: "absolute-seconds" }).ok,
+    ).toBe(false);
+  });
+
+  it("ignores malformed JWTs", () => {
+    expect(jwtExpiry("a.b")).toBeUndefined();
+    expect(jwtExpiry("a.!!!.c")).toBeUndefined();
+    expect(jwtExpiry(`a.${Buffer.from("not json").toString("base64url")}.c`)).toBeUndefined();
+    expect(jwtExpiry(`a.${Buffer.from('{"exp":"soon"}').toString("base64url")}.c`)).toBeUndefined();
+  });
+});
+
+describe("schedule", () => {
+  it("refreshes ahead by clamp(25% of lifetime, 30 s, 10 min) with a 30 s / 10% safety margin", () => {
+    const middle = () => 0.5;
+    expect(schedule(0, 3_600_000, DEFAULT_TIMING, middle)).toEqual({
+      refreshAt: 3_000_000,
+      usableUntil: 3_570_000,
+    });
+    expect(schedule(0, 400_000, DEFAULT_TIMING, middle)).toEqual({
+      refreshAt: 300_000,
+      usableUntil: 370_000,
+    });
+    expect(schedule(0, 86_400_000, DEFAULT_TIMING, middle)).toEqual({
+      refreshAt: 85_800_000,
+      usableUntil: 86_370_000,
+    });
+    expect(schedule(0, 60_000, DEFAULT_TIMING, middle)).toEqual({
+      refreshAt: 30_000,
+      usableUntil: 54_000,
+    });
+  });
+
+  it("jitters the window by ±10%", () => {
+    expect(schedule(0, 3_600_000, DEFAULT_TIMING, () => 0).refreshAt).toBe(3_060_000);
+    expect(schedule(0, 3_600_000, DEFAULT_TIMING, () => 0.999999).refreshAt).toBeCloseTo(
+      2_940_000,
+      -1,
+    );
+  });
+
+  it.each([[1e20], [1.8e305], [Number.MAX_VALUE]])(
+    "caps the absurd lifetime %s at maxLifetimeMs, so expiresAt stays printable",
+    (value) => {
+      const result = computeExpiry({
+        ...base,
+        body: { expires_in: value },
+        field: "expires_in",
+        kind: "relative-seconds",
+        maxLifetimeMs: 3_600_000,
+      });
+      expect(result).toEqual({
+        ok: true,
+        expiresAt: base.startedAt + 3_600_000,
+        source: "expires_in",
+        capped: true,
+      });
+      if (result.ok) expect(() => new Date(result.expiresAt).toISOString()).not.toThrow();
+    },
+  );
+
+  it("ignores a Date header further off than maxClockSkewMs, and corrects a nearer one", () => {
+    const now = Date.UTC(2026, 0, 1);
+    const at = { ...base, startedAt: now, receivedAt: now, field: "expiresAt" };
+    const inOneHour = { expiresAt: now + 3_600_000 };
+    // A proxy's 1970 Date would otherwise turn a 1-hour token into a 56-year one.
+    expect(
+      computeExpiry({
+        ...at,
+        body: inOneHour,
+        kind: "absolute-milliseconds",
+        dateHeader: new Date(0).toUTCString(),
+      }),
+    ).toMatchObject({ ok: true, expiresAt: now + 3_600_000 });
+    // A server whose clock is 2 hours behind: its instants are mapped onto ours.
+    expect(
+      computeExpiry({
+        ...at,
+        body: { expiresAt: now - 7_200_000 + 3_600_000 },
+        kind: "absolute-milliseconds",
+        dateHeader: new Date(now - 7_200_000).toUTCString(),
+      }),
+    ).toMatchObject({ ok: true, expiresAt: now + 3_600_000 });
+  });
+});

@@ -1,0 +1,101 @@
+import { DEFAULT_TIMING } from "../policy/defaults.js";
+import { decodeBase64Url } from "./encoding.js";
+import type { ExpiryKind } from "../contract/exchange.js";
+import { readField } from "./json-pointer.js";
+
+/**
+ * A decimal number as some providers send it in a string (`"3599"`): digits, an optional fraction,
+ * nothing else (no sign, exponent, spaces or hex), so a garbled value is an error, not a lifetime.
+ */
+const DECIMAL_STRING = /^(0|[1-9]\d*)(\.\d+)?$/;
+
+/** Unix timestamps below this are seconds, above it milliseconds (10^11 s is the year 5138). */
+export const SECONDS_MILLISECONDS_BOUNDARY = 1e11;
+
+export type ExpirySource = "expires_in" | "expires_at" | "jwt_exp" | "default_ttl";
+
+export interface ExpiryInput {
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly field: string | undefined;
+  readonly kind: ExpiryKind;
+  readonly accessToken: string;
+  /** Local clock when the request started: relative lifetimes count from here. */
+  readonly startedAt: number;
+  /** Local clock when the response arrived: absolute times are mapped onto it. */
+  readonly receivedAt: number;
+  /** The response `Date` header, used to correct for the server's clock skew. */
+  readonly dateHeader: string | null;
+  readonly defaultTtlMs: number;
+  /** Longer lifetimes are cut to this (default 24 h), so `expiresAt` is always a finite, printable instant. */
+  readonly maxLifetimeMs?: number;
+  /** A `Date` header further off the local clock than this is ignored, not trusted (default 24 h). */
+  readonly maxClockSkewMs?: number;
+}
+
+export type ExpiryResult =
+  | { ok: true; expiresAt: number; source: ExpirySource; capped: boolean }
+  | { ok: false; reason: string };
+
+/**
+ * Expiry, first that applies: the relative or absolute field the spec names; the JWT `exp` claim
+ * (decoded, not verified); else the default TTL. Never "never expires": a lifetime longer than
+ * `maxLifetimeMs` is cut to it, and a `Date` header implying a skew beyond `maxClockSkewMs` (a proxy's
+ * or a broken clock) is ignored.
+ */
+export function computeExpiry(input: ExpiryInput): ExpiryResult {
+  const { field, kind, startedAt, receivedAt } = input;
+  const raw = field === undefined ? undefined : readField(input.body, field);
+  // Map a server-clock instant onto the local clock; Date has one-second resolution, so ignore less.
+  const maxLifetimeMs = input.maxLifetimeMs ?? DEFAULT_TIMING.maxLifetimeMs;
+  const skew = Date.parse(input.dateHeader ?? "") - receivedAt;
+  const trustedSkew =
+    Math.abs(skew) >= 1000 &&
+    Math.abs(skew) <= (input.maxClockSkewMs ?? DEFAULT_TIMING.maxClockSkewMs);
+  const local = (serverInstant: number) => (trustedSkew ? serverInstant - skew : serverInstant);
+  let expiresAt: number;
+  let source: ExpirySource;
+  if (raw !== undefined && raw !== null) {
+    const value =
+      typeof raw === "number"
+        ? raw
+        : typeof raw === "string" && DECIMAL_STRING.test(raw)
+          ? +raw
+          : NaN;
+    if (!Number.isFinite(value)) return { ok: false, reason: `"${field}" is not a number` };
+    if (kind === "relative-seconds") {
+      expiresAt = startedAt + value * 1000;
+      source = "expires_in";
+    } else {
+      const milliseconds =
+        kind === "absolute-milliseconds" ||
+        (kind === "absolute-auto" && value >= SECONDS_MILLISECONDS_BOUNDARY);
+      expiresAt = local(milliseconds ? value : value * 1000);
+      source = "expires_at";
+    }
+  } else {
+    const exp = jwtExpiry(input.accessToken);
+    if (exp === undefined) {
+      const ttl = Math.min(input.defaultTtlMs, maxLifetimeMs);
+      return { ok: true, expiresAt: startedAt + ttl, source: "default_ttl", capped: false };
+    }
+    expiresAt = local(exp * 1000);
+    source = "jwt_exp";
+  }
+  if (Number.isNaN(expiresAt)) return { ok: false, reason: `"${field}" is out of range` };
+  if (expiresAt <= receivedAt)
+    return { ok: false, reason: "the token is already expired on arrival" };
+  const capped = expiresAt - startedAt > maxLifetimeMs;
+  return { ok: true, expiresAt: capped ? startedAt + maxLifetimeMs : expiresAt, source, capped };
+}
+
+/** The `exp` claim of a JWT, in seconds; undefined when the token is not a JWT with a numeric exp. */
+export function jwtExpiry(token: string): number | undefined {
+  const parts = token.split(".");
+  try {
+    const exp: unknown =
+      parts.length === 3 ? JSON.parse(decodeBase64Url(parts[1]!) ?? "")?.exp : undefined;
+    return typeof exp === "number" && exp > 0 && Number.isFinite(exp) ? exp : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,154 @@
+import { basicAuthorization } from "./encoding.js";
+import type { TokenExchange } from "../contract/exchange.js";
+import type { CredentialValues } from "../secrets/credentials.js";
+import { joinUrl } from "./url.js";
+
+/** One HTTP request to the token endpoint, before it is sent. */
+export interface TokenHttpRequest {
+  readonly method: "GET" | "POST";
+  /** Full URL, query string included. */
+  readonly url: string;
+  readonly baseUrl: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Query-string parameters (already part of `url`); undefined when there are none. */
+  readonly query: Readonly<Record<string, string>> | undefined;
+  /** Body fields; undefined when the request has no body. */
+  readonly form: Readonly<Record<string, string>> | undefined;
+  /** How `form` is encoded on the wire. */
+  readonly bodyEncoding: "form" | "json";
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Sends a token request and resolves with the untouched Response. The default uses `fetch`;
+ * generated packages send through openapi-fetch with the spec's types. The `fetch` handed in is
+ * core's guarded one (no redirects, the attempt's signal): a sender must send through it.
+ */
+export type TokenRequestSender = (
+  request: TokenHttpRequest,
+  fetch: typeof globalThis.fetch,
+) => Promise<Response>;
+
+export const defaultSender: TokenRequestSender = (request, fetchImpl) =>
+  fetchImpl(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: encodeBody(request),
+    signal: request.signal,
+    // The guarded fetch enforces this too; a redirect could carry credentials to another host.
+    redirect: "manual",
+  });
+
+/** The body for `fetch`: form-urlencoded or JSON text; undefined without a body. */
+export function encodeBody(request: TokenHttpRequest): URLSearchParams | string | undefined {
+  if (request.form === undefined) return undefined;
+  return request.bodyEncoding === "json"
+    ? JSON.stringify(request.form)
+    : new URLSearchParams(request.form);
+}
+
+/** The primary grant, or the refresh grant with its refresh token. */
+export type Grant = { refreshToken?: string };
+
+/**
+ * Builds the request: credentials where the spec puts them, the grant, refresh token and scope in
+ * the body or query string, and the spec's fixed parameters.
+ */
+export function buildTokenRequest(
+  exchange: TokenExchange,
+  credentials: CredentialValues,
+  baseUrl: string,
+  { refreshToken }: Grant,
+  scope: string | undefined,
+  signal: AbortSignal,
+): TokenHttpRequest {
+  const headers: Record<string, string> = { accept: "application/json" };
+  const query: Record<string, string> = {};
+  const body: Record<string, string> = {};
+  const params = exchange.paramsIn === "query" ? query : body;
+  const grantField = exchange.grantField ?? "grant_type";
+  if (refreshToken && exchange.refreshGrant) {
+    params[grantField] = exchange.refreshGrant;
+    params.refresh_token = refreshToken;
+  } else if (exchange.grant) params[grantField] = exchange.grant;
+  if (scope && exchange.scopeField) params[exchange.scopeField] = scope;
+  for (const constant of exchange.constants ?? []) {
+    if (constant.in === "header") headers[constant.name.toLowerCase()] = constant.value;
+    else (constant.in === "query" ? query : body)[constant.name] = constant.value;
+  }
+  const basic: string[] = [];
+  for (let i = 0; i < exchange.credentials.length; i++) {
+    const credential = exchange.credentials[i]!;
+    const value = credentials[i];
+    if (value === undefined) continue;
+    if (credential.in === "basic") basic[credential.part === "username" ? 0 : 1] = value;
+    else if (credential.in === "header") headers[credential.header.toLowerCase()] = value;
+    else if (credential.in === "query") query[credential.field] = value;
+    // Body credentials (a user's login) belong to the primary grant only.
+    else if (!refreshToken) body[credential.field] = value;
+  }
+  if (basic.length) headers.authorization = basicAuthorization(basic[0] ?? "", basic[1] ?? "");
+  const method = exchange.method ?? "POST";
+  const bodyEncoding = exchange.bodyEncoding ?? "form";
+  const hasBody = method === "POST" && Object.keys(body).length > 0;
+  if (hasBody)
+    headers["content-type"] =
+      bodyEncoding === "json" ? "application/json" : "application/x-www-form-urlencoded";
+  const search = new URLSearchParams(query).toString();
+  return {
+    method,
+    url: joinUrl(baseUrl, exchange.tokenPath) + (search ? `?${search}` : ""),
+    baseUrl,
+    path: exchange.tokenPath,
+    headers,
+    query: search ? query : undefined,
+    form: hasBody ? body : undefined,
+    bodyEncoding,
+    signal,
+  };
+}
+
+/**
+ * A fetch for openapi-fetch that keeps the untouched Response for core to read, and hands
+ * openapi-fetch an empty placeholder: cloning would tee the body, and an unread branch of a tee
+ * buffers everything the other branch reads (an endless body would grow without bound).
+ *
+ * @example
+ * const capture = captureResponse(fetch);
+ * await createClient<paths>({ baseUrl, fetch: capture.fetch }).POST("/oauth/token", options);
+ * return capture.response();
+ */
+export function captureResponse(fetchImpl: typeof globalThis.fetch): {
+  fetch: typeof globalThis.fetch;
+  response: () => Response;
+} {
+  let raw: Response | undefined;
+  return {
+    fetch: async (input, init) => {
+      raw = await fetchImpl(input, init);
+      return new Response(null, { status: 204 });
+    },
+    response: () => {
+      if (raw === undefined) throw new Error("the token request was not sent");
+      return raw;
+    },
+  };
+}
+
+/**
+ * The openapi-fetch request options for a token request (headers, signal, form serialisation),
+ * so a generated package's typed call only adds its typed body.
+ */
+export function tokenRequestInit(request: TokenHttpRequest) {
+  return {
+    headers: request.headers,
+    signal: request.signal,
+    redirect: "manual" as const,
+    parseAs: "stream" as const,
+    bodySerializer: (body: unknown) =>
+      request.bodyEncoding === "json"
+        ? JSON.stringify(body)
+        : new URLSearchParams(body as Record<string, string>),
+  };
+}

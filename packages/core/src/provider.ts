@@ -1,0 +1,30 @@
+/**
+ * `@auth/core/provider`: for code that extends the SDK rather than uses it — generated provider
+ * packages (`defineProviderAuth` and the openapi-fetch sending helpers) and `TokenStore` authors
+ * (the store contract and a deadline that tells a busy process from a slow store). Application
+ * code needs only `@auth/core`.
+ */
+export type {
+  ConstantParameter,
+  CredentialDefinition,
+  CredentialPlacement,
+  ExpiryKind,
+  FailureClassification,
+  FailureKind,
+  FailureRule,
+  TokenResponseMapping,
+} from "./contract/exchange.js";
+export type { ReleaseLock, SharedCooldown, StoreBinding } from "./contract/store.js";
+export {
+  defineProviderAuth,
+  type Expect,
+  type KeysOfUnion,
+  type ProviderAuthOptions,
+} from "./engine/provider-auth.js";
+export {
+  captureResponse,
+  type TokenHttpRequest,
+  type TokenRequestSender,
+  tokenRequestInit,
+} from "./http/request.js";
+export { startDeadline } from "./policy/deadline.js";
