@@ -49,6 +49,7 @@ export function diffPublicApi(
     types: [],
     paths: {
       "@auth/core": [path.join(repoRoot, "packages/core/src/index.ts")],
+      "@auth/core/provider": [path.join(repoRoot, "packages/core/src/provider.ts")],
       "openapi-fetch": [path.join(repoRoot, "packages/core/node_modules/openapi-fetch")],
     },
   };

@@ -122,14 +122,14 @@ export function renderCreateAuth(model: ProviderModel): string {
       : `environment: ${literal(environments.includes("sandbox") ? "sandbox" : environments[0])}`;
 
   return `${generatedHeader(model.specFile)}
+import type { TokenManager } from "@auth/core";
 import {
   captureResponse,
   defineProviderAuth,${needsChecks ? "\n  type Expect,\n  type KeysOfUnion," : ""}
   type ProviderAuthOptions,
-  type TokenManager,
   type TokenRequestSender,
   tokenRequestInit,
-} from "@auth/core";
+} from "@auth/core/provider";
 import createClient from "openapi-fetch";
 import { provider, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
 import type { paths } from "./schema.gen.js";

@@ -3,16 +3,16 @@
  * Do not make direct changes to the file: edit the spec and regenerate.
  */
 
+import type { TokenManager } from "@auth/core";
 import {
   captureResponse,
   defineProviderAuth,
   type Expect,
   type KeysOfUnion,
   type ProviderAuthOptions,
-  type TokenManager,
   type TokenRequestSender,
   tokenRequestInit,
-} from "@auth/core";
+} from "@auth/core/provider";
 import createClient from "openapi-fetch";
 import { provider, type TokenResponse, type TokenRequestBody } from "./provider.gen.js";
 import type { paths } from "./schema.gen.js";

@@ -1,4 +1,4 @@
-import { startDeadline } from "@auth/core";
+import { startDeadline } from "@auth/core/provider";
 
 /** Thrown at once while Redis is considered down: a dead Redis costs microseconds, not a timeout. */
 export class RedisUnavailableError extends Error {

@@ -1,11 +1,5 @@
-import {
-  type ReleaseLock,
-  type SharedCooldown,
-  sharedStore,
-  type StoreBinding,
-  type StoredToken,
-  type TokenStore,
-} from "@auth/core";
+import { sharedStore, type StoredToken, type TokenStore } from "@auth/core";
+import type { ReleaseLock, SharedCooldown, StoreBinding } from "@auth/core/provider";
 import { createBreaker } from "./breaker.js";
 import { commandSender, type RedisClient } from "./client.js";
 import { createNamer, deriveKey, open, seal } from "./crypto.js";

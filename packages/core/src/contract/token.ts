@@ -27,12 +27,12 @@ const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
  * so every token of every tenant shares one shape and one prototype.
  */
 class IssuedToken<Raw> implements TokenSet<Raw> {
-  readonly accessToken: string;
-  readonly tokenType: string;
-  readonly expiresAt: number;
-  readonly refreshToken: string | undefined;
-  readonly scope: string | undefined;
-  readonly raw: Raw;
+  declare readonly accessToken: string;
+  declare readonly tokenType: string;
+  declare readonly expiresAt: number;
+  declare readonly refreshToken: string | undefined;
+  declare readonly scope: string | undefined;
+  declare readonly raw: Raw;
 
   constructor(stored: StoredToken) {
     this.accessToken = stored.accessToken;

@@ -43,9 +43,11 @@ export function mustRefresh(now: number, cached: CachedInstants, blocked: boolea
 export function shouldRefresh(
   now: number,
   cached: CachedInstants,
-  state: { readonly running: boolean; readonly blocked: boolean; readonly background: boolean },
+  running: boolean,
+  blocked: boolean,
+  background: boolean,
 ): boolean {
-  return !state.running && !state.blocked && now >= cached.notBefore && state.background;
+  return !running && !blocked && now >= cached.notBefore && background;
 }
 
 /**

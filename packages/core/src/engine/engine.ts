@@ -1,6 +1,6 @@
 import type { TokenExchange, TokenPresentation } from "../contract/exchange.js";
 import { tokenHeaderName } from "../contract/token.js";
-import type { TokenRequestSender } from "../http/request.js";
+import { defaultSender, type TokenRequestSender } from "../http/request.js";
 import type { RunnerSetup } from "../http/runner.js";
 import { requireSecureUrl } from "../http/url.js";
 import type { CooldownPolicy } from "../policy/cooldown.js";
@@ -36,7 +36,7 @@ export interface EngineOptions {
   readonly baseUrl: string;
   readonly allowInsecureHttp?: boolean | undefined;
   readonly fetch?: typeof globalThis.fetch | undefined;
-  readonly send: TokenRequestSender;
+  readonly send?: TokenRequestSender | undefined;
   readonly timing?: Partial<TimingPolicy> | undefined;
   readonly retry?: Partial<RetryPolicy> | undefined;
   readonly storeTimeoutMs?: number | undefined;
@@ -67,7 +67,8 @@ function idOf(value: object | undefined): number {
 export function engineFor(exchange: TokenExchange, options: EngineOptions): Engine {
   let known = engines.get(exchange);
   if (known === undefined) engines.set(exchange, (known = new Map()));
-  const key = `${idOf(options.send)},${idOf(options.fetch)},${idOf(options.clock)},${idOf(options.random)},${idOf(options.sleep)},${idOf(options.timing)},${idOf(options.retry)},${options.storeTimeoutMs},${options.maxResponseBytes},${options.allowInsecureHttp},${options.baseUrl}`;
+  const o = options;
+  const key = `${idOf(o.send)},${idOf(o.fetch)},${idOf(o.clock)},${idOf(o.random)},${idOf(o.sleep)},${idOf(o.timing)},${idOf(o.retry)},${o.storeTimeoutMs},${o.maxResponseBytes},${o.allowInsecureHttp},${o.baseUrl}`;
   const existing = known.get(key);
   if (existing !== undefined) return existing;
   const engine = createEngine(exchange, options);
@@ -91,7 +92,7 @@ function createEngine(exchange: TokenExchange, options: EngineOptions): Engine {
     policies,
     timing,
     retry,
-    send: options.send,
+    send: options.send ?? defaultSender,
     fetch: options.fetch ?? globalThis.fetch,
     clock: options.clock ?? Date.now,
     random: options.random ?? Math.random,

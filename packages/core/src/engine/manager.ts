@@ -3,7 +3,7 @@ import type { TokenExchange, TokenPresentation } from "../contract/exchange.js";
 import type { TokenStore } from "../contract/store.js";
 import { presentToken, type StoredToken, type TokenSet, toTokenSet } from "../contract/token.js";
 import { EVENT_SLOT, type EventData, type EventSlot, type TokenEvent } from "../events/events.js";
-import { defaultSender, type TokenRequestSender } from "../http/request.js";
+import type { TokenRequestSender } from "../http/request.js";
 import { closedError } from "../http/runner.js";
 import { createCooldownGate, type CooldownGate } from "../policy/cooldown.js";
 import { LOCK_WAIT_FIRST_MS, LOCK_WAIT_MAX_MS } from "../policy/defaults.js";
@@ -134,18 +134,19 @@ export interface TokenManager<Raw = Record<string, unknown>> {
 
 /** The cached token with the instants `decide.ts` reads. */
 class Entry<Raw> implements CachedInstants {
-  readonly token: TokenSet<Raw>;
-  readonly promise: Promise<TokenSet<Raw>>;
-  readonly refreshAt: number;
-  readonly usableUntil: number;
+  declare readonly token: TokenSet<Raw>;
+  declare readonly promise: Promise<TokenSet<Raw>>;
+  declare readonly refreshAt: number;
+  declare readonly usableUntil: number;
   /** Set after a refresh that did not move expiry forward. */
-  notBefore = 0;
+  declare notBefore: number;
 
   constructor(token: TokenSet<Raw>, refreshAt: number, usableUntil: number) {
     this.token = token;
     this.promise = Promise.resolve(token);
     this.refreshAt = refreshAt;
     this.usableUntil = usableUntil;
+    this.notBefore = 0;
   }
 
   get expiresAt(): number {
@@ -155,7 +156,6 @@ class Entry<Raw> implements CachedInstants {
 
 const asyncDispose: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
-const inspect = Symbol.for("nodejs.util.inspect.custom");
 const noop = () => undefined;
 
 /**
@@ -186,25 +186,13 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     throw optionsError("onEvent was removed: use onTokenEvent(auth, listener)");
   const { exchange } = options;
   const credentials = checkCredentials(exchange, options.credentials);
-  const engine = engineFor(exchange, {
-    baseUrl: options.baseUrl,
-    allowInsecureHttp: options.allowInsecureHttp,
-    fetch: options.fetch,
-    send: options.send ?? defaultSender,
-    timing: options.timing,
-    retry: options.retry,
-    storeTimeoutMs: options.storeTimeoutMs,
-    maxResponseBytes: options.maxResponseBytes,
-    clock: options.clock,
-    random: options.random,
-    sleep: options.sleep,
-  });
+  const engine = engineFor(exchange, options);
   return new Manager<Raw>(engine, credentials, options.scope, options.store);
 }
 
 /**
  * One tenant: its credentials and state, with the engine it shares. Private fields: nothing of it
- * is printed, spread or serialised (see `toJSON`).
+ * is printed, spread or serialised (`JSON.stringify(auth)` is `{}`).
  */
 class Manager<Raw> implements TokenManager<Raw> {
   readonly #engine: Engine;
@@ -276,7 +264,7 @@ class Manager<Raw> implements TokenManager<Raw> {
       const blocked = this.#gate?.blocked(now) !== undefined;
       if (!mustRefresh(now, entry, blocked)) {
         const background = getOptions.background !== false;
-        if (shouldRefresh(now, entry, { running: !!this.#inflight, blocked, background }))
+        if (shouldRefresh(now, entry, !!this.#inflight, blocked, background))
           this.#refreshInBackground(getOptions.waitUntil);
         if (this.#events?.dispatch) this.#emit("served_stale", { expiresAt: entry.expiresAt });
         return entry.promise;
@@ -319,7 +307,6 @@ class Manager<Raw> implements TokenManager<Raw> {
 
   async clearCredentialsFailure(): Promise<void> {
     this.#gate?.clearCredentialsFailure();
-    this.#releaseIdleGate();
     await this.#store.clearCooldown();
   }
 
@@ -333,19 +320,6 @@ class Manager<Raw> implements TokenManager<Raw> {
 
   [asyncDispose](): Promise<void> {
     return this.close();
-  }
-
-  /** What printing a manager shows: never a credential or a token. */
-  toJSON(): { provider: string; cacheKey: string; tokenHeader: string } {
-    return {
-      provider: this.#engine.provider,
-      cacheKey: this.cacheKey,
-      tokenHeader: this.tokenHeader,
-    };
-  }
-
-  [inspect](): object {
-    return this.toJSON();
   }
 
   // ---- getting a new token: #acquire (share one request) → #renew (store, lock) → obtainToken
@@ -495,7 +469,7 @@ class Manager<Raw> implements TokenManager<Raw> {
 
   /** A gate that remembers nothing is dropped (a shared store's state keeps its own). */
   #releaseIdleGate(): void {
-    if (this.#store === LOCAL_STORE && this.#gate?.idle) this.#gate = undefined;
+    if (this.#store === LOCAL_STORE && this.#gate?.idle()) this.#gate = undefined;
   }
 
   #cooldownGate(): CooldownGate {
@@ -553,10 +527,9 @@ class Manager<Raw> implements TokenManager<Raw> {
     const gate = this.#cooldownGate();
     return supportOf(store)(store, {
       cacheKey: this.cacheKey,
+      // The secret credentials' values, in order: what the store keys and encryption derive from.
       secretMaterial: JSON.stringify(
-        exchange.credentials
-          .map((c, i) => (isSecret(c) ? (this.#credentials[i] ?? "") : null))
-          .filter((v) => v !== null),
+        exchange.credentials.flatMap((c, i) => (isSecret(c) ? [this.#credentials[i] ?? ""] : [])),
       ),
       provider: engine.provider,
       clock: engine.clock,

@@ -32,7 +32,7 @@ export interface CooldownGate {
   succeeded(): void;
   clearCredentialsFailure(): void;
   /** Nothing remembered: the gate can be dropped and made again when needed. */
-  readonly idle: boolean;
+  idle(): boolean;
   /** Takes on what another instance sharing the store recorded. */
   adopt(shared: SharedCooldown, now: number, provider: string): void;
 }
@@ -55,104 +55,78 @@ export function isTransient(error: AuthError): boolean {
 }
 
 export function createCooldownGate(policy: CooldownPolicy, random: () => number): CooldownGate {
-  return new Gate(policy, random);
-}
+  let credentialsFailure: AuthError | undefined;
+  let credentialsUntil = 0;
+  let lastTransient: AuthError | undefined;
+  let failures = 0;
+  let openAt = 0;
 
-/** A class, not a closure: one shape and one set of methods for every tenant's gate. */
-class Gate implements CooldownGate {
-  readonly #policy: CooldownPolicy;
-  readonly #random: () => number;
-  #credentialsFailure: AuthError | undefined;
-  #credentialsUntil = 0;
-  #lastTransient: AuthError | undefined;
-  #failures = 0;
-  #openAt = 0;
-
-  constructor(policy: CooldownPolicy, random: () => number) {
-    this.#policy = policy;
-    this.#random = random;
-  }
-
-  get failures(): number {
-    return this.#failures;
-  }
-
-  blocked(now: number): Blocked | undefined {
-    const credentialsFailure = this.#credentialsFailure;
-    if (credentialsFailure && now < this.#credentialsUntil)
+  return {
+    get failures() {
+      return failures;
+    },
+    idle: () => failures === 0 && credentialsFailure === undefined && openAt === 0,
+    blocked(now) {
+      if (credentialsFailure && now < credentialsUntil)
+        return { error: credentialsFailure, retryInMs: credentialsUntil - now, credentials: true };
+      if (!lastTransient || now >= openAt) return undefined;
+      const retryInMs = openAt - now;
+      const { code, status, provider } = lastTransient;
       return {
-        error: credentialsFailure,
-        retryInMs: this.#credentialsUntil - now,
-        credentials: true,
+        credentials: false,
+        retryInMs,
+        error: new AuthError(
+          code,
+          `${provider} token endpoint is cooling down after ${status ? `a ${status}` : `a ${code}`}; no request is sent for another ${Math.ceil(retryInMs)} ms (see retryAfterMs)`,
+          { provider, status, retryAfterMs: retryInMs, cause: lastTransient },
+        ),
       };
-    const lastTransient = this.#lastTransient;
-    if (!lastTransient || now >= this.#openAt) return undefined;
-    const retryInMs = this.#openAt - now;
-    const { code, status, provider } = lastTransient;
-    return {
-      credentials: false,
-      retryInMs,
-      error: new AuthError(
-        code,
-        `${provider} token endpoint is cooling down after ${status ? `a ${status}` : `a ${code}`}; no request is sent for another ${Math.ceil(retryInMs)} ms (see retryAfterMs)`,
-        { provider, status, retryAfterMs: retryInMs, cause: lastTransient },
-      ),
-    };
-  }
-
-  failed(error: AuthError, now: number): number {
-    if (error.code === AuthErrorCode.InvalidCredentials) {
-      this.#credentialsFailure = error;
-      this.#credentialsUntil = now + this.#policy.credentialFailureTtlMs;
-      return Infinity;
-    }
-    if (!isTransient(error)) return Infinity;
-    const failures = ++this.#failures;
-    this.#lastTransient = error;
-    // Exponential backoff with full jitter, unless the provider said how long to wait.
-    const { maxDelayMs, baseDelayMs } = this.#policy;
-    const delay =
-      error.retryAfterMs ??
-      this.#random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1));
-    this.#openAt = Math.max(this.#openAt, now + delay);
-    return this.#openAt - now;
-  }
-
-  succeeded(): void {
-    this.#failures = 0;
-    this.#openAt = 0;
-    this.#lastTransient = undefined;
-  }
-
-  clearCredentialsFailure(): void {
-    this.#credentialsFailure = undefined;
-    this.#credentialsUntil = 0;
-  }
-
-  /** Nothing remembered: the gate can be dropped and made again when needed. */
-  get idle(): boolean {
-    return this.#failures === 0 && this.#credentialsFailure === undefined && this.#openAt === 0;
-  }
-
-  adopt(shared: SharedCooldown, now: number, provider: string): void {
-    const until = shared.until ?? Infinity;
-    if (until <= now) return;
-    const status = shared.status;
-    if (shared.kind === "credentials") {
-      this.#credentialsUntil = Math.max(this.#credentialsUntil, until);
-      this.#credentialsFailure ??= new AuthError(
-        AuthErrorCode.InvalidCredentials,
-        `${provider} rejected these credentials${status ? ` with ${status}` : ""} in another instance sharing the token store. Not sent again: check them (some providers lock an account after repeated failures), then call clearCredentialsFailure()`,
-        { provider, status },
+    },
+    failed(error, now) {
+      if (error.code === AuthErrorCode.InvalidCredentials) {
+        credentialsFailure = error;
+        credentialsUntil = now + policy.credentialFailureTtlMs;
+        return Infinity;
+      }
+      if (!isTransient(error)) return Infinity;
+      failures += 1;
+      lastTransient = error;
+      // Exponential backoff with full jitter, unless the provider said how long to wait.
+      const delay =
+        error.retryAfterMs ??
+        random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failures - 1));
+      openAt = Math.max(openAt, now + delay);
+      return openAt - now;
+    },
+    succeeded() {
+      failures = 0;
+      openAt = 0;
+      lastTransient = undefined;
+    },
+    clearCredentialsFailure() {
+      credentialsFailure = undefined;
+      credentialsUntil = 0;
+    },
+    adopt(shared, now, provider) {
+      const until = shared.until ?? Infinity;
+      if (until <= now) return;
+      const status = shared.status;
+      if (shared.kind === "credentials") {
+        credentialsUntil = Math.max(credentialsUntil, until);
+        credentialsFailure ??= new AuthError(
+          AuthErrorCode.InvalidCredentials,
+          `${provider} rejected these credentials${status ? ` with ${status}` : ""} in another instance sharing the token store. Not sent again: check them (some providers lock an account after repeated failures), then call clearCredentialsFailure()`,
+          { provider, status },
+        );
+        return;
+      }
+      failures = Math.max(failures, 1);
+      openAt = Math.max(openAt, until);
+      lastTransient ??= new AuthError(
+        AuthErrorCode.RateLimited,
+        `${provider} rate-limited another instance sharing the token store`,
+        { provider, status: status ?? 429 },
       );
-      return;
-    }
-    this.#failures = Math.max(this.#failures, 1);
-    this.#openAt = Math.max(this.#openAt, until);
-    this.#lastTransient ??= new AuthError(
-      AuthErrorCode.RateLimited,
-      `${provider} rate-limited another instance sharing the token store`,
-      { provider, status: status ?? 429 },
-    );
-  }
+    },
+  };
 }

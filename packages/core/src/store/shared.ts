@@ -23,11 +23,9 @@ export const createStoreSupport: StoreSupportFactory = (store, options) => {
       maxLifetimeMs: options.policies.timing.maxLifetimeMs,
     }),
     {
+      ...options,
       timeoutMs: options.policies.storeTimeoutMs,
       maxLifetimeMs: options.policies.timing.maxLifetimeMs,
-      clock: options.clock,
-      onFailure: options.onFailure,
-      onRejected: options.onRejected,
       onUnusable(failures) {
         // Loud once per store and process (not per manager: a platform has thousands), and as
         // an event for whoever listens.
