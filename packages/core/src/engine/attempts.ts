@@ -7,15 +7,15 @@ import type { CooldownGate } from "../policy/cooldown.js";
 import type { StoreSupport } from "../store/support.js";
 import type { Engine } from "./engine.js";
 
-/** What the attempt loop needs from the tenant it runs for. */
-export interface AttemptContext {
+/**
+ * What the attempt loop needs from the tenant it runs for, besides its part of every attempt
+ * (credentials, scope, close signal, text redaction).
+ */
+export interface AttemptContext extends Omit<AttemptCall, "grant"> {
   readonly engine: Engine;
-  /** The tenant's cooldown gate, made at the first failure; undefined while none is remembered. */
-  readonly gate: () => CooldownGate | undefined;
-  readonly makeGate: () => CooldownGate;
+  /** The tenant's cooldown gate: made at the first failure when `make`, else undefined until then. */
+  readonly gate: (make?: boolean) => CooldownGate | undefined;
   readonly store: StoreSupport;
-  /** The tenant's part of every attempt: credentials, scope, close signal, text redaction. */
-  readonly call: Omit<AttemptCall, "grant">;
   readonly redactError: <E>(error: E) => E;
   readonly emit: Emit;
   /** A wait that ends early, with `closed`, when the manager is closed. */
@@ -37,8 +37,8 @@ export async function requestToken(
   const { clock, retry } = engine;
   const started = clock();
   const kind = grant.refreshToken ? "refresh" : "primary";
-  const maxAttempts = (context.gate()?.failures ?? 0) > 0 ? 1 : retry.maxAttempts;
-  const call: AttemptCall = { ...context.call, grant };
+  const maxAttempts = context.gate()?.failures ? 1 : retry.maxAttempts;
+  const call: AttemptCall = { ...context, grant };
   for (let attempt = 1; ; attempt++) {
     emit("fetch_started", { grant: kind, attempt, background });
     const attemptStarted = clock();
@@ -54,7 +54,7 @@ export async function requestToken(
       if (error.code === AuthErrorCode.Closed) throw error;
       // A rejected refresh token is not a failed login: the primary grant is tried next.
       const rejectedRefresh = kind === "refresh" && error.code === AuthErrorCode.InvalidCredentials;
-      const delay = rejectedRefresh ? Infinity : context.makeGate().failed(error, clock());
+      const delay = rejectedRefresh ? Infinity : context.gate(true)!.failed(error, clock());
       if (!rejectedRefresh) await store.record(error, delay);
       const retrying = attempt < maxAttempts && clock() - started + delay < retry.maxElapsedMs;
       emit("fetch_failed", {

@@ -49,11 +49,3 @@ export function shouldRefresh(
 ): boolean {
   return !running && !blocked && now >= cached.notBefore && background;
 }
-
-/**
- * A refresh that failed does not take away a token that still works: the caller gets the cached
- * token, unless the manager was closed or the token was replaced or dropped meanwhile.
- */
-export function keepsServing(now: number, cached: CachedInstants, stillCurrent: boolean): boolean {
-  return stillCurrent && now < cached.expiresAt;
-}

@@ -46,49 +46,47 @@ export interface EngineOptions {
   readonly sleep?: ((ms: number, keepAlive: boolean) => Promise<void>) | undefined;
 }
 
-/** Engines already made, per exchange; bounded, so options that differ per tenant cannot grow it. */
-const engines = new WeakMap<TokenExchange, Map<string, Engine>>();
-const MAX_ENGINES_PER_EXCHANGE = 64;
-/** A number per function or object option, so the engine key names identities, not contents. */
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-function idOf(value: object | undefined): number {
-  if (value === undefined) return 0;
-  let id = ids.get(value);
-  if (id === undefined) ids.set(value, (id = nextId++));
-  return id;
-}
+/**
+ * Engines already made, per exchange, newest last: the common case (every tenant created with the
+ * same options) costs one comparison of eleven values. Bounded, so options that differ per tenant
+ * cannot grow it without limit.
+ */
+const engines = new WeakMap<TokenExchange, { options: EngineOptions; engine: Engine }[]>();
+const MAX_ENGINES_PER_EXCHANGE = 16;
 
 /**
  * The engine for `exchange` with these options: an existing one when every option is the same
  * value (functions and policy objects by identity), else a new one. Validates the options (a bad
- * URL or policy is an `invalid_options` error) the first time they are seen.
+ * URL or policy is an `invalid_options` error) when it makes one.
  */
 export function engineFor(exchange: TokenExchange, options: EngineOptions): Engine {
-  let known = engines.get(exchange);
-  if (known === undefined) engines.set(exchange, (known = new Map()));
-  const o = options;
-  const key = `${idOf(o.send)},${idOf(o.fetch)},${idOf(o.clock)},${idOf(o.random)},${idOf(o.sleep)},${idOf(o.timing)},${idOf(o.retry)},${o.storeTimeoutMs},${o.maxResponseBytes},${o.allowInsecureHttp},${o.baseUrl}`;
-  const existing = known.get(key);
-  if (existing !== undefined) return existing;
+  let made = engines.get(exchange);
+  if (made === undefined) engines.set(exchange, (made = []));
+  for (let i = made.length - 1; i >= 0; i--)
+    if (sameOptions(made[i]!.options, options)) return made[i]!.engine;
   const engine = createEngine(exchange, options);
-  if (known.size >= MAX_ENGINES_PER_EXCHANGE) known.clear();
-  known.set(key, engine);
+  if (made.length >= MAX_ENGINES_PER_EXCHANGE) made.shift();
+  made.push({ options, engine });
   return engine;
 }
 
+function sameOptions(a: EngineOptions, b: EngineOptions): boolean {
+  for (const name in a)
+    if (a[name as keyof EngineOptions] !== b[name as keyof EngineOptions]) return false;
+  return true;
+}
+
 function createEngine(exchange: TokenExchange, options: EngineOptions): Engine {
-  const baseUrl = requireSecureUrl(
-    options.baseUrl,
-    "baseUrl",
-    booleanOption("allowInsecureHttp", options.allowInsecureHttp),
-  ).href;
   const policies = resolvePolicies(options);
   const { timing, retry } = policies;
   return {
     exchange,
     provider: exchange.provider,
-    baseUrl,
+    baseUrl: requireSecureUrl(
+      options.baseUrl,
+      "baseUrl",
+      booleanOption("allowInsecureHttp", options.allowInsecureHttp),
+    ).href,
     policies,
     timing,
     retry,

@@ -7,7 +7,7 @@ import type { TokenRequestSender } from "../http/request.js";
 import { closedError } from "../http/runner.js";
 import { createCooldownGate, type CooldownGate } from "../policy/cooldown.js";
 import { LOCK_WAIT_FIRST_MS, LOCK_WAIT_MAX_MS } from "../policy/defaults.js";
-import { optionsError, ownOptions } from "../policy/options.js";
+import { optionsError } from "../policy/options.js";
 import type { RetryPolicy } from "../policy/retry.js";
 import { schedule, type TimingPolicy } from "../policy/timing.js";
 import {
@@ -20,13 +20,7 @@ import { sha256Hex } from "../secrets/digest.js";
 import { createRedactor, type Redactor } from "../secrets/redact.js";
 import { LOCAL_STORE, type StoreSupport, supportOf } from "../store/support.js";
 import { type AttemptContext, obtainToken } from "./attempts.js";
-import {
-  type CachedInstants,
-  isFresh,
-  keepsServing,
-  mustRefresh,
-  shouldRefresh,
-} from "./decide.js";
+import { type CachedInstants, isFresh, mustRefresh, shouldRefresh } from "./decide.js";
 import { type Engine, engineFor, maxRefreshMs } from "./engine.js";
 
 declare global {
@@ -133,25 +127,11 @@ export interface TokenManager<Raw = Record<string, unknown>> {
 }
 
 /** The cached token with the instants `decide.ts` reads. */
-class Entry<Raw> implements CachedInstants {
-  declare readonly token: TokenSet<Raw>;
-  declare readonly promise: Promise<TokenSet<Raw>>;
-  declare readonly refreshAt: number;
-  declare readonly usableUntil: number;
+interface Entry<Raw> extends CachedInstants {
+  readonly token: TokenSet<Raw>;
+  readonly promise: Promise<TokenSet<Raw>>;
   /** Set after a refresh that did not move expiry forward. */
-  declare notBefore: number;
-
-  constructor(token: TokenSet<Raw>, refreshAt: number, usableUntil: number) {
-    this.token = token;
-    this.promise = Promise.resolve(token);
-    this.refreshAt = refreshAt;
-    this.usableUntil = usableUntil;
-    this.notBefore = 0;
-  }
-
-  get expiresAt(): number {
-    return this.token.expiresAt;
-  }
+  notBefore: number;
 }
 
 const asyncDispose: typeof Symbol.asyncDispose =
@@ -179,15 +159,47 @@ const noop = () => undefined;
 export function createTokenManager<Raw = Record<string, unknown>>(
   given: TokenManagerOptions,
 ): TokenManager<Raw> {
+  if (typeof given !== "object" || given === null) throw optionsError("options must be an object");
   // Own properties only: a polluted Object.prototype (allowInsecureHttp, fetch, …) is never read.
-  const options = ownOptions(given);
+  const { exchange, credentials, scope, store } = ownOnly(given, {
+    exchange: given.exchange,
+    credentials: given.credentials,
+    scope: given.scope,
+    store: given.store,
+  });
   // Removed in a 0.x minor: a listener passed here would silently hear nothing.
-  if ((options as { onEvent?: unknown }).onEvent !== undefined)
+  if (Object.hasOwn(given, "onEvent") && (given as { onEvent?: unknown }).onEvent !== undefined)
     throw optionsError("onEvent was removed: use onTokenEvent(auth, listener)");
-  const { exchange } = options;
-  const credentials = checkCredentials(exchange, options.credentials);
-  const engine = engineFor(exchange, options);
-  return new Manager<Raw>(engine, credentials, options.scope, options.store);
+  const values = checkCredentials(exchange!, credentials!);
+  const { baseUrl, allowInsecureHttp, fetch, send, timing, retry } = given;
+  const { storeTimeoutMs, maxResponseBytes, clock, random, sleep } = given;
+  const engine = engineFor(
+    exchange!,
+    ownOnly(given, {
+      baseUrl,
+      allowInsecureHttp,
+      fetch,
+      send,
+      timing,
+      retry,
+      storeTimeoutMs,
+      maxResponseBytes,
+      clock,
+      random,
+      sleep,
+    }),
+  );
+  return new Manager<Raw>(engine, values, scope, store);
+}
+
+/**
+ * `read`, with every value that is not an own property of `given` dropped: only values that are
+ * set are checked (most options are not), so reading options by name stays fast.
+ */
+function ownOnly<T extends object>(given: object, read: T): T {
+  for (const name in read)
+    if (read[name] !== undefined && !Object.hasOwn(given, name)) read[name] = undefined as never;
+  return read;
 }
 
 /**
@@ -271,11 +283,14 @@ class Manager<Raw> implements TokenManager<Raw> {
       }
     }
     const fresh = this.#recoverLost(this.#acquire(!!forceRefresh, false), !!forceRefresh);
+    // A refresh that failed does not take away a token that still works (unless the caller asked
+    // for a new one, dropped this one with invalidate(), or closed the manager).
     const shared =
       entry && !forceRefresh
         ? fresh.catch((error: AuthError) =>
             error.code !== AuthErrorCode.Closed &&
-            keepsServing(this.#engine.clock(), entry, this.#current === entry)
+            this.#current === entry &&
+            this.#engine.clock() < entry.expiresAt
               ? entry.promise
               : Promise.reject(error),
           )
@@ -428,7 +443,8 @@ class Manager<Raw> implements TokenManager<Raw> {
       }
       this.#current = entry;
       this.#retired = undefined;
-      this.#releaseIdleGate();
+      // A gate that remembers nothing is dropped (with a shared store, the store's state keeps it).
+      if (store === LOCAL_STORE && this.#gate?.idle()) this.#gate = undefined;
       // A failing shared store only costs sharing: the token is served from memory.
       await store.set(stored, Math.max(0, stored.expiresAt - clock()));
       return entry;
@@ -444,15 +460,12 @@ class Manager<Raw> implements TokenManager<Raw> {
     const redactor = this.#redactor();
     return {
       engine: this.#engine,
-      gate: () => this.#gate,
-      makeGate: () => this.#cooldownGate(),
+      gate: (make) => (make ? this.#cooldownGate() : this.#gate),
       store: this.#store,
-      call: {
-        credentials: this.#credentials,
-        scope: this.#scope,
-        closed,
-        redact: redactor.text,
-      },
+      credentials: this.#credentials,
+      scope: this.#scope,
+      closed,
+      redact: redactor.text,
       redactError: redactor.error,
       emit: (type, data) => this.#emit(type, data),
       pause,
@@ -463,13 +476,22 @@ class Manager<Raw> implements TokenManager<Raw> {
 
   #toEntry(stored: StoredToken): Entry<Raw> {
     const { timing, random } = this.#engine;
-    const s = schedule(stored.obtainedAt, stored.expiresAt, timing, random);
-    return new Entry(toTokenSet<Raw>(stored), s.refreshAt, s.usableUntil);
-  }
-
-  /** A gate that remembers nothing is dropped (a shared store's state keeps its own). */
-  #releaseIdleGate(): void {
-    if (this.#store === LOCAL_STORE && this.#gate?.idle()) this.#gate = undefined;
+    const token = toTokenSet<Raw>(stored);
+    const { refreshAt, usableUntil } = schedule(
+      stored.obtainedAt,
+      stored.expiresAt,
+      timing,
+      random,
+    );
+    const { expiresAt } = stored;
+    return {
+      token,
+      promise: Promise.resolve(token),
+      refreshAt,
+      usableUntil,
+      expiresAt,
+      notBefore: 0,
+    };
   }
 
   #cooldownGate(): CooldownGate {

@@ -34,6 +34,14 @@ export function basicValue(
   return any ? basicAuthorization(parts[0]!, parts[1]!).slice("Basic ".length) : undefined;
 }
 
+function isCredentialName(exchange: TokenExchange, name: string): boolean {
+  for (const credential of exchange.credentials) if (credential.name === name) return true;
+  return false;
+}
+
+/** A value no header, query or form field should carry: a trailing newline from a file, usually. */
+const LINE_BREAK = /[\r\n\0]/;
+
 /** Printable ASCII: what an HTTP header carries the same way everywhere. */
 const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 
@@ -47,19 +55,21 @@ export function checkCredentials(
 ): CredentialValues {
   // Exactly sized (a push would reserve 17 slots): a tenant holds this for its life.
   const result = new Array<string | undefined>(exchange.credentials.length);
-  const known = exchange.credentials.map((c) => c.name);
-  for (const name of Object.keys(given)) {
-    if (!known.includes(name) && given[name] !== undefined)
+  for (const name in given)
+    if (
+      Object.hasOwn(given, name) &&
+      given[name] !== undefined &&
+      !isCredentialName(exchange, name)
+    )
       throw optionsError(
-        `unknown credential "${name}" for ${exchange.provider}; expected ${known.join(", ")}`,
+        `unknown credential "${name}" for ${exchange.provider}; expected ${exchange.credentials.map((c) => c.name).join(", ")}`,
       );
-  }
   for (let i = 0; i < exchange.credentials.length; i++) {
     const credential = exchange.credentials[i]!;
     const { name, required } = credential;
     let kept: string | undefined;
     const value = Object.hasOwn(given, name) ? given[name] : undefined;
-    if (typeof value === "string" && /[\r\n\0]/.test(value))
+    if (typeof value === "string" && LINE_BREAK.test(value))
       throw optionsError(
         `${name} contains a line break or NUL; check the value (a trailing newline from a file?)`,
       );
