@@ -73,6 +73,8 @@ export function engineFor(exchange: TokenExchange, options: EngineOptions): Engi
 function sameOptions(a: EngineOptions, b: EngineOptions): boolean {
   for (const name in a)
     if (a[name as keyof EngineOptions] !== b[name as keyof EngineOptions]) return false;
+  for (const name in b)
+    if (a[name as keyof EngineOptions] !== b[name as keyof EngineOptions]) return false;
   return true;
 }
 
