@@ -3,8 +3,8 @@ import { cp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { generate } from "../src/generate.ts";
-import { ProblemsError } from "../src/problems.ts";
+import { generate } from "../src/codegen/generate.ts";
+import { ProblemsError } from "../src/codegen/problems.ts";
 import { FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
 
 const roots: string[] = [];

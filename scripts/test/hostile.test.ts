@@ -8,8 +8,8 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { marked } from "marked";
 import { parse, stringify } from "yaml";
-import { generate } from "../src/generate.ts";
-import { ProblemsError } from "../src/problems.ts";
+import { generate } from "../src/codegen/generate.ts";
+import { ProblemsError } from "../src/codegen/problems.ts";
 import { FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
 
 // A provider's document is untrusted input: every string the generator reads is tried with a

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import Provider from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generate } from "../src/generate.ts";
+import { generate } from "../src/codegen/generate.ts";
 import { FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
 
 /**

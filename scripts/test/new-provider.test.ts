@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../src/generate.ts";
+import { REPO_ROOT } from "../src/paths.ts";
 import { FIXTURES } from "./workspace.ts";
 
 const run = promisify(execFile);

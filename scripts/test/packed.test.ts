@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../src/generate.ts";
-import { publishableNames } from "../src/release-guard.ts";
+import { REPO_ROOT } from "../src/paths.ts";
+import { publishableNames } from "../src/release/release-guard.ts";
 
 // What `npm pack` would put in each tarball (the built dist/ included: turbo builds before tests).
 const run = promisify(execFile);

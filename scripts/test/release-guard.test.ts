@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../src/generate.ts";
-import { publishableNames, releaseProblem } from "../src/release-guard.ts";
+import { REPO_ROOT } from "../src/paths.ts";
+import { publishableNames, releaseProblem } from "../src/release/release-guard.ts";
 
 // Built so that `pnpm rescope` (which rewrites "@auth/") leaves these tests meaning the same.
 const AUTH = "@" + "auth";

@@ -2,9 +2,14 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { generate, REPO_ROOT } from "../src/generate.ts";
-import { metadataProblem, publishableManifests } from "../src/release-guard.ts";
-import { normaliseRepositoryUrl, repositoryFields, setRepository } from "../src/repository.ts";
+import { generate } from "../src/codegen/generate.ts";
+import { REPO_ROOT } from "../src/paths.ts";
+import { metadataProblem, publishableManifests } from "../src/release/release-guard.ts";
+import {
+  normaliseRepositoryUrl,
+  repositoryFields,
+  setRepository,
+} from "../src/codegen/repository.ts";
 import { FIXTURES } from "./workspace.ts";
 
 const roots: string[] = [];

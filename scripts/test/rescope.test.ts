@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { rescope } from "../src/rescope.ts";
+import { rescope } from "../src/release/rescope.ts";
 
 describe("rescope", () => {
   it("rewrites package names and imports, and nothing else", async () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { authMiddleware, type TokenManager } from "@auth/core";
 import createClient from "openapi-fetch";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generate } from "../src/generate.ts";
+import { generate } from "../src/codegen/generate.ts";
 import { FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
 
 /**

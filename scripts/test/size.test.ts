@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { measureSizes, measureUserPaths } from "../src/size.ts";
+import { measureSizes, measureUserPaths } from "../src/bench/size.ts";
 
 describe("size budgets (min+gzip)", () => {
   it("keeps each generated package's own runtime within 1 kB and @auth/core within its 14 kB guard", async () => {

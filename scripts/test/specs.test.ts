@@ -2,8 +2,9 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { generate, REPO_ROOT } from "../src/generate.ts";
-import { buildAll, updateProvider } from "../src/specs.ts";
+import { generate } from "../src/codegen/generate.ts";
+import { REPO_ROOT } from "../src/paths.ts";
+import { buildAll, updateProvider } from "../src/specs/specs.ts";
 
 /**
  * The cleaned specs are the overlays applied to the providers' own documents, and a provider's

@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../src/generate.ts";
-import { validateExamples } from "../src/validate-examples.ts";
+import { REPO_ROOT } from "../src/paths.ts";
+import { validateExamples } from "../src/specs/validate-examples.ts";
 import { FIXTURES } from "./workspace.ts";
 
 describe("example validation", () => {

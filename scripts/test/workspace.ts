@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { REPO_ROOT } from "../src/generate.ts";
+import { REPO_ROOT } from "../src/paths.ts";
 
 export const FIXTURES = path.join(REPO_ROOT, "scripts/test/fixtures/specs");
 

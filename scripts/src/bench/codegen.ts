@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { generate, REPO_ROOT } from "../generate.ts";
+import { generate } from "../codegen/generate.ts";
+import { REPO_ROOT } from "../paths.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 const FIXTURE = path.join(REPO_ROOT, "scripts/test/fixtures/specs/acme.yaml");

@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
-import { REPO_ROOT } from "../generate.ts";
+import { REPO_ROOT } from "../paths.ts";
 import type { Verdict } from "./stats.ts";
 
 /** One row of BENCHMARKS.md, as `pnpm bench` wrote it to bench-results.json. */

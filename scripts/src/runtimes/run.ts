@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { REPO_ROOT } from "../generate.ts";
+import { REPO_ROOT } from "../paths.ts";
 
 /**
  * `pnpm test:runtimes`: the packages as users install them. Packs every package the scenario needs,

@@ -1,7 +1,7 @@
-import { comment, jsdoc, literal } from "./emit.ts";
+import { comment, jsdoc, literal } from "../emit.ts";
 import { generatedHeader } from "./header.ts";
-import type { ProviderModel } from "./model.ts";
-import { operationType } from "./render-source.ts";
+import type { ProviderModel } from "../model/model.ts";
+import { operationType } from "./provider-gen.ts";
 
 function pascal(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());

@@ -1,7 +1,7 @@
-import { isObject, type JsonObject } from "./load-spec.ts";
-import { asObject, checkKeys, HTTP_TOKEN, IDENTIFIER, type ModelContext } from "./model-context.ts";
-import type { RequestSpec } from "./model-request.ts";
-import { PROTOTYPE_NAMES } from "./emit.ts";
+import { isObject, type JsonObject } from "../load-spec.ts";
+import { asObject, checkKeys, HTTP_TOKEN, IDENTIFIER, type ModelContext } from "./context.ts";
+import type { RequestSpec } from "./operation.ts";
+import { PROTOTYPE_NAMES } from "../emit.ts";
 import { allowedValues, resolve, schemaTypes } from "./schema.ts";
 
 /** Printable ASCII, no leading or trailing space: what every HTTP stack carries the same way. */

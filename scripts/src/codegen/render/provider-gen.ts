@@ -1,20 +1,8 @@
-import openapiTS, { astToString } from "openapi-typescript";
-import { jsdoc, literal } from "./emit.ts";
+import { jsdoc, literal } from "../emit.ts";
 import { generatedHeader } from "./header.ts";
-import type { ProviderModel } from "./model.ts";
+import type { ProviderModel } from "../model/model.ts";
 
-/** openapi-typescript types (`paths`, `components`, `operations`) for the whole spec. */
-export async function renderSchemaTypes(model: ProviderModel): Promise<string> {
-  const ast = await openapiTS(
-    structuredClone(model.document) as unknown as Parameters<typeof openapiTS>[0],
-    {
-      exportType: false,
-      alphabetize: false,
-    },
-  );
-  return generatedHeader(model.specFile) + astToString(ast);
-}
-
+/** `src/provider.gen.ts`: the exchange data `@auth/core` consumes, and the response types. */
 /** The `TokenExchange` data `@auth/core` consumes, from the model: only what differs from core's defaults. */
 export function exchangeOf(model: ProviderModel) {
   const optional = <T>(key: string, value: T | undefined, unless?: T) =>
@@ -91,58 +79,4 @@ export function renderProvider(model: ProviderModel): string {
     );
   }
   return lines.join("\n");
-}
-
-export function renderIndex(model: ProviderModel): string {
-  const types = [
-    "TokenResponse",
-    ...(model.hasRequestBody ? ["TokenRequestBody"] : []),
-    ...(model.queryParameters.length > 0 ? ["TokenRequestQuery"] : []),
-    ...(model.errorStatuses.length > 0 ? ["TokenErrorResponses"] : []),
-  ];
-  return [
-    generatedHeader(model.specFile),
-    `export { createAuth } from "./create-auth.gen.js";`,
-    `export { authMiddleware, AuthError, onTokenEvent, type AuthMiddleware, type TokenEvent } from "@auth/core";`,
-    `export type { CreateAuthOptions, ${pascalName(model.id)}Credentials${Object.keys(model.environments).length > 0 ? `, ${pascalName(model.id)}Environment` : ""} } from "./create-auth.gen.js";`,
-    `export { provider } from "./provider.gen.js";`,
-    `export type { ${types.join(", ")} } from "./provider.gen.js";`,
-    `export type { paths, components, operations } from "./schema.gen.js";`,
-    "",
-  ].join("\n");
-}
-
-function pascalName(id: string): string {
-  return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
-}
-
-/** Every provider's exchange data and spec document, for `@auth/sandbox` to emulate. */
-export function renderSandboxProviders(models: readonly ProviderModel[]): string {
-  const entries = models.map((model) => ({
-    id: model.id,
-    title: model.title,
-    specFile: model.specFile,
-    exchange: exchangeOf(model),
-    document: model.document,
-  }));
-  return [
-    generatedHeader("specs/*.yaml"),
-    'import type { SandboxProvider } from "./types.js";',
-    "",
-    "/** Demo credentials of each provider, by option name: spread them into its `createAuth`. */",
-    "export interface SandboxCredentials {",
-    ...models.map(
-      (m) => `  ${literal(m.id)}: { ${m.credentials.map((c) => `${c.name}: string;`).join(" ")} };`,
-    ),
-    "}",
-    "",
-    "/** Ids of the emulated providers. */",
-    "export type ProviderId = keyof SandboxCredentials;",
-    "",
-    "/** Every provider in specs/, emulated by the sandbox. */",
-    "// Data, not code: printed as JSON (literal()), so prettier need not re-print it.",
-    "// prettier-ignore",
-    `export const providers: readonly SandboxProvider[] = ${literal(entries, 2)};`,
-    "",
-  ].join("\n");
 }

@@ -1,4 +1,4 @@
-import { comment, mdText } from "./emit.ts";
+import { comment, mdText } from "../emit.ts";
 
 /** The fixed header every generated file starts with, so tools and people can tell them apart. */
 export function generatedHeader(specFile: string): string {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { REPO_ROOT } from "./generate.ts";
+import { REPO_ROOT } from "../paths.ts";
 
 /** npm scopes: lower case, digits, `-`, `.`, `_`, `~`. */
 const SCOPE = /^@[a-z0-9~-][a-z0-9._~-]*$/;

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { isObject, type JsonObject } from "./load-spec.ts";
+import { isObject, type JsonObject } from "../codegen/load-spec.ts";
 
 /** openapi-format's overlay engine (CommonJS): OpenAPI Overlay 1.0/1.1 with RFC 9535 JSONPath. */
 const { openapiOverlay } = createRequire(import.meta.url)("openapi-format") as {

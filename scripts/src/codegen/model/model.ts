@@ -1,11 +1,11 @@
-import { PROTOTYPE_NAMES } from "./emit.ts";
-import { isObject, type JsonObject, type LoadedSpec } from "./load-spec.ts";
-import { checkKeys, IDENTIFIER, type ModelContext } from "./model-context.ts";
-import { readRequest, type RequestModel } from "./model-request.ts";
-import { readResponse, type ResponseModel } from "./model-response.ts";
-import { pointer, type Problem } from "./problems.ts";
+import { PROTOTYPE_NAMES } from "../emit.ts";
+import { isObject, type JsonObject, type LoadedSpec } from "../load-spec.ts";
+import { checkKeys, IDENTIFIER, type ModelContext } from "./context.ts";
+import { readRequest, type RequestModel } from "./request.ts";
+import { readResponse, type ResponseModel } from "./response.ts";
+import { pointer, type Problem } from "../problems.ts";
 
-export type { CredentialModel } from "./model-request.ts";
+export type { CredentialModel } from "./request.ts";
 export { resolve } from "./schema.ts";
 
 const EXTENSION = "x-token-exchange";

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { formatProblem, ProblemsError } from "./problems.ts";
-import { generate, REPO_ROOT } from "./generate.ts";
+import { generate } from "./generate.ts";
+import { REPO_ROOT } from "../paths.ts";
 
 /**
  * Drift check: the committed packages must be exactly what the specs generate. Compares in memory

@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { REPO_ROOT } from "./generate.ts";
-import { loadSpec } from "./load-spec.ts";
-import { formatProblem, type Problem } from "./problems.ts";
+import { REPO_ROOT } from "../paths.ts";
+import { loadSpec } from "../codegen/load-spec.ts";
+import { formatProblem, type Problem } from "../codegen/problems.ts";
 import { validateExamples } from "./validate-examples.ts";
 
 /** Lints every spec with Redocly (recommended rules, zero errors) and validates every example with ajv. */

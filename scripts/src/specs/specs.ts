@@ -3,11 +3,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
 import { parse, stringify } from "yaml";
-import { generate, REPO_ROOT } from "./generate.ts";
-import type { JsonObject } from "./load-spec.ts";
-import { buildModel } from "./model.ts";
+import { generate } from "../codegen/generate.ts";
+import { REPO_ROOT } from "../paths.ts";
+import type { JsonObject } from "../codegen/load-spec.ts";
+import { buildModel } from "../codegen/model/model.ts";
 import { applyOverlay, type StaleAction } from "./overlay.ts";
-import { formatProblem } from "./problems.ts";
+import { formatProblem } from "../codegen/problems.ts";
 import { readUpstream } from "./upstream.ts";
 
 /**

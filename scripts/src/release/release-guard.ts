@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { REPO_ROOT } from "./generate.ts";
+import { REPO_ROOT } from "../paths.ts";
 
 /** The public npm scope `@auth` belongs to Auth.js: these packages must never be published there. */
 const FOREIGN_SCOPES = ["@auth"];

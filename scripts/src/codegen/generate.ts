@@ -1,3 +1,4 @@
+import { REPO_ROOT } from "../paths.ts";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -5,21 +6,22 @@ import * as prettier from "prettier";
 import { diffPublicApi } from "./api-diff.ts";
 import { type ChangeSummary, dropChangesets, updateChangeset } from "./changesets.ts";
 import { loadSpec } from "./load-spec.ts";
-import { buildModel, type ProviderModel } from "./model.ts";
+import { buildModel, type ProviderModel } from "./model/model.ts";
 import { formatProblem, ProblemsError, type Problem } from "./problems.ts";
-import { renderPackageJson, renderTsconfig } from "./render-package.ts";
+import { renderPackageJson, renderTsconfig } from "./render/package-json.ts";
 import { readRootRepository } from "./repository.ts";
-import { renderReadme } from "./render-readme.ts";
-import { renderCreateAuth } from "./render-create-auth.ts";
-import { renderExampleProviders, renderSandboxTestPackages, syncManifest } from "./render-lists.ts";
+import { renderReadme } from "./render/readme.ts";
+import { renderCreateAuth } from "./render/create-auth-gen.ts";
 import {
-  renderIndex,
-  renderProvider,
-  renderSandboxProviders,
-  renderSchemaTypes,
-} from "./render-source.ts";
+  renderExampleProviders,
+  renderSandboxTestPackages,
+  syncManifest,
+} from "./render/workspace-lists.ts";
+import { renderIndex } from "./render/index-ts.ts";
+import { renderProvider } from "./render/provider-gen.ts";
+import { renderSandboxProviders } from "./render/sandbox-providers-gen.ts";
+import { renderSchemaTypes } from "./render/schema-gen.ts";
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** Hand-written workspace packages a spec must not overwrite. */
 const RESERVED_PACKAGES = new Set(["core", "sandbox", "scripts", "examples"]);
 
@@ -42,20 +44,57 @@ export interface PackageResult {
   readonly ms: number;
 }
 
-/** Generates every provider package; throws ProblemsError (having written nothing) on bad input. */
+/**
+ * Generates every provider package; throws ProblemsError (having written nothing) on bad input.
+ * The steps, in order: read and check every spec into a model; render every file of every package
+ * in memory; render the provider lists of the hand-written packages; then compare with disk and
+ * write (or, with `check`, report drift), with a changeset per changed package; last, remove the
+ * packages whose spec is gone.
+ */
 export async function generate(options: GenerateOptions = {}): Promise<PackageResult[]> {
   const specsDir = options.specsDir ?? path.join(REPO_ROOT, "specs");
   const outRoot = options.outRoot ?? REPO_ROOT;
   const log = options.log ?? (() => {});
-  const relative = (file: string) => path.relative(REPO_ROOT, file) || file;
+  const models = await readModels(specsDir);
+  const format = formatterFor(outRoot);
+  // Render everything in memory first: a failure below leaves every package untouched.
+  const planned = await renderPackages(models, specsDir, outRoot, format);
+  const generatedIds = await generatedPackageIds(outRoot);
+  planned.push(...(await renderWorkspaceLists(models, generatedIds, outRoot, format)));
+  const { results, drift } = await applyPlans(planned, options, outRoot, log);
+  const modelIds = new Set(models.map((m) => m.id));
+  for (const id of [...generatedIds].filter((id) => !modelIds.has(id))) {
+    const dir = path.join(outRoot, "packages", id);
+    if (options.check) {
+      drift.push({
+        file: relativeToRepo(dir),
+        pointer: "",
+        message: `generated package without a spec (specs/${id}.yaml is gone); run \`pnpm generate\` to remove it and commit the result`,
+      });
+    } else {
+      await rm(dir, { recursive: true, force: true });
+      await dropChangesets(path.join(outRoot, ".changeset"), id);
+    }
+    results.push({ id, changed: ["(package removed)"], created: false, ms: 0 });
+    log(
+      `@auth/${id.padEnd(22)} ${options.check ? "orphaned: no spec" : "removed: its spec is gone"}`,
+    );
+  }
+  if (drift.length > 0) throw new ProblemsError(drift);
+  return results;
+}
 
+const relativeToRepo = (file: string) => path.relative(REPO_ROOT, file) || file;
+
+/** Step 1: every spec in `specsDir`, loaded and checked into a model; every problem at once. */
+async function readModels(specsDir: string): Promise<ProviderModel[]> {
   let entries: string[];
   try {
     entries = (await readdir(specsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   } catch {
     throw new ProblemsError([
       {
-        file: relative(specsDir),
+        file: relativeToRepo(specsDir),
         pointer: "",
         message: "specs folder not found; create it and add a spec",
       },
@@ -63,15 +102,14 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
   }
   if (entries.length === 0) {
     throw new ProblemsError([
-      { file: relative(specsDir), pointer: "", message: "no *.yaml specs found; add one" },
+      { file: relativeToRepo(specsDir), pointer: "", message: "no *.yaml specs found; add one" },
     ]);
   }
-
   const problems: Problem[] = [];
   const models: ProviderModel[] = [];
   const seen = new Map<string, string>();
   for (const entry of entries) {
-    const file = relative(path.join(specsDir, entry));
+    const file = relativeToRepo(path.join(specsDir, entry));
     const id = entry.replace(/\.ya?ml$/, "");
     const lowered = id.toLowerCase();
     if (seen.has(lowered)) {
@@ -99,11 +137,15 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     if (built.model) models.push(built.model);
   }
   if (problems.length > 0) throw new ProblemsError(problems);
+  return models;
+}
 
-  // Render everything in memory first: a failure below leaves every package untouched.
-  // The repo's config, applied as the prettier CLI would to a file at that path (parser, overrides).
+type Format = (source: string, filepath: string) => Promise<string>;
+
+/** The repo's prettier config, applied as the prettier CLI would to a file at that path. */
+function formatterFor(outRoot: string): Format {
   const configs = new Map<string, prettier.Options>();
-  const format = async (source: string, filepath: string) => {
+  return async (source, filepath) => {
     const relative = path.relative(outRoot, filepath);
     const key = relative.replace(/^packages\/[^/]+\//, "packages/*/");
     if (!configs.has(key))
@@ -113,15 +155,27 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
       filepath: path.join(REPO_ROOT, relative),
     });
   };
-  const planned: Planned[] = [];
+}
+
+/**
+ * Step 2: every file of every provider package, in memory. A spec the model accepted but a
+ * renderer or a tool (openapi-typescript, prettier) could not turn into code is a problem naming
+ * the spec, never a raw stack, and nothing is written.
+ */
+async function renderPackages(
+  models: readonly ProviderModel[],
+  specsDir: string,
+  outRoot: string,
+  format: Format,
+): Promise<Planned[]> {
   // npm metadata from the root package.json (`pnpm set-repository`); none until someone sets it.
   const repositoryUrl = await readRootRepository(outRoot);
+  const planned: Planned[] = [];
+  const problems: Problem[] = [];
   for (const model of models) {
     try {
-      planned.push(await renderPackage(model));
+      planned.push(await renderPackage(model, specsDir, outRoot, repositoryUrl, format));
     } catch (error) {
-      // A spec the model accepted but a renderer or a tool (openapi-typescript, prettier) could
-      // not turn into code: a problem naming the spec, never a raw stack, and nothing written.
       const first = String((error as Error)?.message ?? error)
         .split("\n")[0]!
         .slice(0, 300);
@@ -133,56 +187,57 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     }
   }
   if (problems.length > 0) throw new ProblemsError(problems);
+  return planned;
+}
 
-  async function renderPackage(model: ProviderModel): Promise<Planned> {
-    const started = performance.now();
-    const dir = path.join(outRoot, "packages", model.id);
-    const version = await currentVersion(path.join(dir, "package.json"));
-    const files = new Map<string, string>();
-    files.set(
-      "package.json",
-      await format(
-        renderPackageJson(model, version, repositoryUrl),
-        path.join(dir, "package.json"),
-      ),
-    );
-    files.set(
-      "tsconfig.json",
-      await format(renderTsconfig(model), path.join(dir, "tsconfig.json")),
-    );
-    files.set("README.md", await format(renderReadme(model), path.join(dir, "README.md")));
-    // Shipped in the tarball: the license, and the spec the package was generated from.
-    files.set("LICENSE", await readFile(path.join(REPO_ROOT, "LICENSE"), "utf8"));
-    files.set(
-      "openapi.yaml",
-      await readFile(path.join(specsDir, path.basename(model.specFile)), "utf8"),
-    );
-    files.set("src/index.ts", await format(renderIndex(model), path.join(dir, "src/index.ts")));
-    files.set(
-      "src/provider.gen.ts",
-      await format(renderProvider(model), path.join(dir, "src/provider.gen.ts")),
-    );
-    files.set(
-      "src/schema.gen.ts",
-      await format(await renderSchemaTypes(model), path.join(dir, "src/schema.gen.ts")),
-    );
-    files.set(
-      "src/create-auth.gen.ts",
-      await format(renderCreateAuth(model), path.join(dir, "src/create-auth.gen.ts")),
-    );
-    return {
-      id: model.id,
-      packageName: model.packageName,
-      specFile: model.specFile,
-      dir,
-      files,
-      ms: performance.now() - started,
-    };
-  }
-  // The sandbox emulates every spec from data, and every list of providers in the workspace is
-  // generated: a new spec needs no hand edit anywhere.
-  const generatedIds = await generatedPackageIds(outRoot);
-  const listsStarted = performance.now();
+/** One provider package: each file from its own renderer (`render/<file>.ts`). */
+async function renderPackage(
+  model: ProviderModel,
+  specsDir: string,
+  outRoot: string,
+  repositoryUrl: string | undefined,
+  format: Format,
+): Promise<Planned> {
+  const started = performance.now();
+  const dir = path.join(outRoot, "packages", model.id);
+  const version = await currentVersion(path.join(dir, "package.json"));
+  const files = new Map<string, string>();
+  const add = async (name: string, source: string | Promise<string>) =>
+    files.set(name, await format(await source, path.join(dir, name)));
+  await add("package.json", renderPackageJson(model, version, repositoryUrl));
+  await add("tsconfig.json", renderTsconfig(model));
+  await add("README.md", renderReadme(model));
+  // Shipped in the tarball: the license, and the spec the package was generated from.
+  files.set("LICENSE", await readFile(path.join(REPO_ROOT, "LICENSE"), "utf8"));
+  files.set(
+    "openapi.yaml",
+    await readFile(path.join(specsDir, path.basename(model.specFile)), "utf8"),
+  );
+  await add("src/index.ts", renderIndex(model));
+  await add("src/provider.gen.ts", renderProvider(model));
+  await add("src/schema.gen.ts", renderSchemaTypes(model));
+  await add("src/create-auth.gen.ts", renderCreateAuth(model));
+  return {
+    id: model.id,
+    packageName: model.packageName,
+    specFile: model.specFile,
+    dir,
+    files,
+    ms: performance.now() - started,
+  };
+}
+
+/**
+ * Step 3: the sandbox emulates every spec from data, and every list of providers in the
+ * workspace is generated: a new spec needs no hand edit anywhere.
+ */
+async function renderWorkspaceLists(
+  models: readonly ProviderModel[],
+  generatedIds: ReadonlySet<string>,
+  outRoot: string,
+  format: Format,
+): Promise<Planned[]> {
+  const started = performance.now();
   const sandboxDir = path.join(outRoot, "packages", "sandbox");
   const sandboxFiles = new Map([
     [
@@ -218,15 +273,14 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
         ),
       );
   }
-  const listsMs = performance.now() - listsStarted;
-  planned.push(
+  return [
     {
       id: "sandbox",
       packageName: "@auth/sandbox",
       specFile: "specs/",
       dir: sandboxDir,
       files: sandboxFiles,
-      ms: listsMs,
+      ms: performance.now() - started,
       partial: true,
     },
     {
@@ -239,10 +293,19 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
       partial: true,
       private: true,
     },
-  );
-  const modelIds = new Set(models.map((m) => m.id));
-  const orphans = [...generatedIds].filter((id) => !modelIds.has(id));
+  ];
+}
 
+/**
+ * Step 4: each planned package compared with disk, then written atomically with its changeset
+ * (or, with `check`, its drift reported).
+ */
+async function applyPlans(
+  planned: readonly Planned[],
+  options: GenerateOptions,
+  outRoot: string,
+  log: (line: string) => void,
+): Promise<{ results: PackageResult[]; drift: Problem[] }> {
   const results: PackageResult[] = [];
   const drift: Problem[] = [];
   const changesetDir = path.join(outRoot, ".changeset");
@@ -262,7 +325,7 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     if (options.check) {
       for (const name of changed) {
         drift.push({
-          file: relative(path.join(dir, name.replace(/ \(removed\)$/, ""))),
+          file: relativeToRepo(path.join(dir, name.replace(/ \(removed\)$/, ""))),
           pointer: "",
           message: "out of date with its spec; run `pnpm generate` and commit the result",
         });
@@ -282,25 +345,7 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
       `${item.packageName.padEnd(28)} ${changed.length === 0 ? "unchanged" : (created ? "created: " : "updated: ") + changed.join(", ")} (${ms.toFixed(0)} ms)`,
     );
   }
-  for (const id of orphans) {
-    const dir = path.join(outRoot, "packages", id);
-    if (options.check) {
-      drift.push({
-        file: relative(dir),
-        pointer: "",
-        message: `generated package without a spec (specs/${id}.yaml is gone); run \`pnpm generate\` to remove it and commit the result`,
-      });
-    } else {
-      await rm(dir, { recursive: true, force: true });
-      await dropChangesets(changesetDir, id);
-    }
-    results.push({ id, changed: ["(package removed)"], created: false, ms: 0 });
-    log(
-      `@auth/${id.padEnd(22)} ${options.check ? "orphaned: no spec" : "removed: its spec is gone"}`,
-    );
-  }
-  if (drift.length > 0) throw new ProblemsError(drift);
-  return results;
+  return { results, drift };
 }
 
 /** The changeset entry for a package that changed: the bump comes from its public API's diff. */

@@ -1,5 +1,5 @@
-import { isObject, type JsonObject } from "./load-spec.ts";
-import { asObject, checkKeys, HTTP_TOKEN, type ModelContext } from "./model-context.ts";
+import { isObject, type JsonObject } from "../load-spec.ts";
+import { asObject, checkKeys, HTTP_TOKEN, type ModelContext } from "./context.ts";
 import { collectProperties, resolve, schemaAt, schemaTypes } from "./schema.ts";
 
 const EXPIRY_KINDS = [

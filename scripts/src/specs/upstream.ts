@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { isObject, type JsonObject } from "./load-spec.ts";
+import { isObject, type JsonObject } from "../codegen/load-spec.ts";
 
 /** The OpenAPI document a provider published, as found in its upstream file. */
 export interface UpstreamDocument {

@@ -1,6 +1,6 @@
 import { GENERATED_JSON_KEY, generatedJsonNote } from "./header.ts";
-import type { ProviderModel } from "./model.ts";
-import { repositoryFields } from "./repository.ts";
+import type { ProviderModel } from "../model/model.ts";
+import { repositoryFields } from "../repository.ts";
 
 /** Versions the generated packages depend on; one place to bump them. */
 export const OPENAPI_FETCH_RANGE = "^0.17.0";

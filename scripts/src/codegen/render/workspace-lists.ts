@@ -1,5 +1,5 @@
 import { generatedHeader } from "./header.ts";
-import type { ProviderModel } from "./model.ts";
+import type { ProviderModel } from "../model/model.ts";
 
 /**
  * Everything in the workspace that lists providers is generated from the specs, so adding a spec

@@ -1,8 +1,8 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { isObject, type JsonObject } from "./load-spec.ts";
-import { resolve } from "./model.ts";
-import { pointer, type Problem } from "./problems.ts";
+import { isObject, type JsonObject } from "../codegen/load-spec.ts";
+import { resolve } from "../codegen/model/model.ts";
+import { pointer, type Problem } from "../codegen/problems.ts";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under Node's ESM interop.
 type AddFormats = (ajv: Ajv2020) => unknown;

@@ -1,6 +1,6 @@
-import { literal, mdCode, mdText } from "./emit.ts";
+import { literal, mdCode, mdText } from "../emit.ts";
 import { generatedMarkdownHeader } from "./header.ts";
-import type { ProviderModel } from "./model.ts";
+import type { ProviderModel } from "../model/model.ts";
 
 /** `clientId` of `enkash` → `process.env.ENKASH_CLIENT_ID!` */
 function placeholder(name: string, id: string): string {

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from "./load-spec.ts";
+import { isObject, type JsonObject } from "../load-spec.ts";
 
 /** Follows local `$ref`s (`#/components/...`); anything else resolves to undefined. */
 export function resolve(document: JsonObject, node: unknown, depth = 0): unknown {

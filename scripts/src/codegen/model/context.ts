@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from "./load-spec.ts";
+import { isObject, type JsonObject } from "../load-spec.ts";
 
 /** What every part of the model reader shares: the document, where the extension is, and how to report. */
 export interface ModelContext {

@@ -1,8 +1,8 @@
+import { REPO_ROOT } from "../paths.ts";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /**
  * Where the packages' source lives, for npm's `repository`, `homepage` and `bugs`. One source: the
  * root package.json's `repository`, set with `pnpm set-repository <url>` by whoever publishes (this
