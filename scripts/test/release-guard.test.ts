@@ -30,7 +30,7 @@ describe("release guard", () => {
       scripts: Record<string, string>;
     };
     expect(manifest.scripts.release).toMatch(
-      /^pnpm --filter \S+ exec tsx src\/release-guard\.ts && /,
+      /^pnpm --filter \S+ exec tsx src\/release\/release-guard\.ts && /,
     );
     expect((await publishableNames()).length).toBeGreaterThanOrEqual(6);
     // The guard alone: never `pnpm release`, which would go on to publish if the guard were broken.
@@ -38,7 +38,7 @@ describe("release guard", () => {
     delete env.RELEASE_SCOPE;
     const result = await promisify(execFile)(
       path.join(REPO_ROOT, "scripts/node_modules/.bin/tsx"),
-      ["src/release-guard.ts"],
+      ["src/release/release-guard.ts"],
       { cwd: path.join(REPO_ROOT, "scripts"), env },
     ).then(
       () => ({ code: 0, stderr: "" }),

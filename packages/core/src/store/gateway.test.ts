@@ -70,7 +70,7 @@ describe("store gateway", () => {
 
   it("deletes and reports what is not a usable token", async () => {
     const store = new MemoryTokenStore();
-    await store.set("k", { ...token, accessToken: "a\r\nb" }, 1);
+    await store.set("k", { ...token, accessToken: "a\r\nb" }, 60_000);
     const { gateway, rejected } = gatewayFor(store);
     expect(await gateway.get("k")).toBeUndefined();
     expect(rejected).toEqual(["accessToken is not a header-safe string"]);

@@ -9,6 +9,12 @@ import { STORE_SUPPORT } from "./support.js";
  * Memory is bounded by live tokens: an entry is dropped once its `ttlMs` has passed, when read,
  * and by a sweep at most once a minute on writes, so a process that served 100,000 tenants over a
  * day holds only the tokens still alive.
+ *
+ * @example
+ * import { MemoryTokenStore } from "@auth/core";
+ * const store = new MemoryTokenStore();
+ * const payments = createAuth({ clientId, clientSecret, store });
+ * const refunds = createAuth({ clientId, clientSecret, store }); // shares payments' token
  */
 export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, { value: StoredToken; until: number }>();
