@@ -36,55 +36,11 @@ export function buildModel(
   const { file, document } = spec;
   const report = (at: string, message: string) => problems.push({ file, pointer: at, message });
 
-  if (!PROVIDER_ID.test(id)) {
-    report(
-      "",
-      `file name "${id}" is not a valid provider id; use lower-case letters, digits and dashes`,
-    );
-  }
-  if (typeof document.openapi !== "string" || !document.openapi.startsWith("3.1")) {
-    report(
-      "/openapi",
-      `expected an OpenAPI 3.1 document, found ${JSON.stringify(document.openapi)}`,
-    );
-  }
-  const info = isObject(document.info) ? document.info : undefined;
-  if (!info || typeof info.title !== "string" || typeof info.version !== "string") {
-    report("/info", "info.title and info.version are required");
-  }
-
-  const servers = Array.isArray(document.servers) ? document.servers.filter(isObject) : [];
-  if (servers.length === 0) report("/servers", "at least one server is required");
-  servers.forEach((server, index) => {
-    if (typeof server.url !== "string" || !/^https:\/\/[^/]+/.test(server.url)) {
-      report(
-        pointer("servers", index, "url"),
-        `server URL ${JSON.stringify(server.url)} must be an absolute https:// URL`,
-      );
-    }
-  });
-  const serverUrls = new Set(servers.map((s) => s.url));
-
-  // Find the one operation that carries the extension.
-  const found: { path: string; method: string; operation: JsonObject; item: JsonObject }[] = [];
-  const paths = isObject(document.paths) ? document.paths : {};
-  for (const [path, item] of Object.entries(paths)) {
-    if (!isObject(item)) continue;
-    for (const [method, operation] of Object.entries(item)) {
-      if (isObject(operation) && EXTENSION in operation)
-        found.push({ path, method, operation, item });
-    }
-  }
-  if (found.length !== 1) {
-    report(
-      "/paths",
-      found.length === 0
-        ? `no operation has an ${EXTENSION} extension; add one to the token operation (see specs/README.md)`
-        : `${found.length} operations have an ${EXTENSION} extension; exactly one token operation is allowed`,
-    );
-    return { problems };
-  }
-  const { path, method, operation, item } = found[0]!;
+  const info = checkDocument(document, id, report);
+  const serverUrls = checkServers(document, report);
+  const found = findTokenOperation(document, report);
+  if (found === undefined) return { problems };
+  const { path, method, operation, item } = found;
   const opPointer = pointer("paths", path, method);
   const extPointer = `${opPointer}/${EXTENSION}`;
   const extension = operation[EXTENSION];
@@ -92,50 +48,9 @@ export function buildModel(
     report(extPointer, `${EXTENSION} must be a mapping`);
     return { problems };
   }
-  checkKeys(
-    { document, opPointer, extPointer, report },
-    extension,
-    [
-      "environments",
-      "credentials",
-      "grant",
-      "refreshGrant",
-      "scope",
-      "constants",
-      "response",
-      "expiry",
-      "failures",
-      "presentation",
-      "lockoutAfter",
-    ],
-    extPointer,
-  );
   const context: ModelContext = { document, opPointer, extPointer, report };
-
-  // Environments.
-  const environments: Record<string, string> = {};
-  if (extension.environments !== undefined) {
-    if (!isObject(extension.environments))
-      report(`${extPointer}/environments`, "must map environment names to server URLs");
-    else
-      for (const [name, url] of Object.entries(extension.environments)) {
-        const at = `${extPointer}/environments${pointer(name)}`;
-        if (!IDENTIFIER.test(name))
-          report(at, `environment name "${name}" must be a camelCase identifier`);
-        else if (PROTOTYPE_NAMES.has(name))
-          report(
-            at,
-            `environment name "${name}" is a property of every JavaScript object; pick another`,
-          );
-        if (typeof url !== "string" || !serverUrls.has(url)) {
-          report(
-            at,
-            `${JSON.stringify(url)} is not one of the spec's servers; list it under servers or fix the URL`,
-          );
-        } else environments[name] = url;
-      }
-  }
-
+  checkKeys(context, extension, EXTENSION_KEYS, extPointer);
+  const environments = readEnvironments(context, extension, serverUrls);
   const request = readRequest(context, method, operation, item, extension);
   const responseModel = readResponse(context, operation, extension);
   if (request?.refreshGrant !== undefined && responseModel.response.refreshToken === undefined) {
@@ -144,7 +59,6 @@ export function buildModel(
       "a refreshGrant needs the response field that carries the refresh token",
     );
   }
-
   const lockoutAfter = extension.lockoutAfter;
   if (
     lockoutAfter !== undefined &&
@@ -172,4 +86,113 @@ export function buildModel(
       document,
     },
   };
+}
+
+type Report = (at: string, message: string) => void;
+
+/** Keys the extension may have. */
+const EXTENSION_KEYS = [
+  "environments",
+  "credentials",
+  "grant",
+  "refreshGrant",
+  "scope",
+  "constants",
+  "response",
+  "expiry",
+  "failures",
+  "presentation",
+  "lockoutAfter",
+];
+
+/** The provider id (from the file name), the OpenAPI version and `info`; returns `info`. */
+function checkDocument(document: JsonObject, id: string, report: Report): JsonObject | undefined {
+  if (!PROVIDER_ID.test(id)) {
+    report(
+      "",
+      `file name "${id}" is not a valid provider id; use lower-case letters, digits and dashes`,
+    );
+  }
+  if (typeof document.openapi !== "string" || !document.openapi.startsWith("3.1")) {
+    report(
+      "/openapi",
+      `expected an OpenAPI 3.1 document, found ${JSON.stringify(document.openapi)}`,
+    );
+  }
+  const info = isObject(document.info) ? document.info : undefined;
+  if (!info || typeof info.title !== "string" || typeof info.version !== "string") {
+    report("/info", "info.title and info.version are required");
+  }
+  return info;
+}
+
+/** Every server must be an absolute https URL; returns their URLs. */
+function checkServers(document: JsonObject, report: Report): Set<unknown> {
+  const servers = Array.isArray(document.servers) ? document.servers.filter(isObject) : [];
+  if (servers.length === 0) report("/servers", "at least one server is required");
+  servers.forEach((server, index) => {
+    if (typeof server.url !== "string" || !/^https:\/\/[^/]+/.test(server.url)) {
+      report(
+        pointer("servers", index, "url"),
+        `server URL ${JSON.stringify(server.url)} must be an absolute https:// URL`,
+      );
+    }
+  });
+  return new Set(servers.map((s) => s.url));
+}
+
+/** The one operation that carries the extension; undefined (reported) when there is not exactly one. */
+function findTokenOperation(
+  document: JsonObject,
+  report: Report,
+): { path: string; method: string; operation: JsonObject; item: JsonObject } | undefined {
+  const found: { path: string; method: string; operation: JsonObject; item: JsonObject }[] = [];
+  const paths = isObject(document.paths) ? document.paths : {};
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObject(item)) continue;
+    for (const [method, operation] of Object.entries(item)) {
+      if (isObject(operation) && EXTENSION in operation)
+        found.push({ path, method, operation, item });
+    }
+  }
+  if (found.length === 1) return found[0];
+  report(
+    "/paths",
+    found.length === 0
+      ? `no operation has an ${EXTENSION} extension; add one to the token operation (see specs/README.md)`
+      : `${found.length} operations have an ${EXTENSION} extension; exactly one token operation is allowed`,
+  );
+  return undefined;
+}
+
+/** `environments`: camelCase names mapped to servers the spec lists. */
+function readEnvironments(
+  context: ModelContext,
+  extension: JsonObject,
+  serverUrls: ReadonlySet<unknown>,
+): Record<string, string> {
+  const { extPointer, report } = context;
+  const environments: Record<string, string> = {};
+  if (extension.environments === undefined) return environments;
+  if (!isObject(extension.environments)) {
+    report(`${extPointer}/environments`, "must map environment names to server URLs");
+    return environments;
+  }
+  for (const [name, url] of Object.entries(extension.environments)) {
+    const at = `${extPointer}/environments${pointer(name)}`;
+    if (!IDENTIFIER.test(name))
+      report(at, `environment name "${name}" must be a camelCase identifier`);
+    else if (PROTOTYPE_NAMES.has(name))
+      report(
+        at,
+        `environment name "${name}" is a property of every JavaScript object; pick another`,
+      );
+    if (typeof url !== "string" || !serverUrls.has(url)) {
+      report(
+        at,
+        `${JSON.stringify(url)} is not one of the spec's servers; list it under servers or fix the URL`,
+      );
+    } else environments[name] = url;
+  }
+  return environments;
 }

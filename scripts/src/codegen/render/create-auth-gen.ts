@@ -8,34 +8,89 @@ function pascal(id: string): string {
 }
 
 /**
- * `createAuth`: the provider's typed options, its token request sent through openapi-fetch with the
- * spec's `paths`, and compile-time checks that the exchange data still matches the spec's types.
- * All behaviour is core's `defineProviderAuth`.
+ * `src/create-auth.gen.ts`: the provider's typed options, its token request sent through
+ * openapi-fetch with the spec's `paths`, and compile-time checks that the exchange data still
+ * matches the spec's types. All behaviour is core's `defineProviderAuth`.
  */
 export function renderCreateAuth(model: ProviderModel): string {
   const name = pascal(model.id);
   const environments = Object.keys(model.environments);
-  const credentialFields = model.credentials
+  const checks = typeChecks(model);
+  const { callOptions, imports } = typedCall(model);
+  return `${generatedHeader(model.specFile)}
+import type { TokenManager } from "@auth/core";
+import {
+  captureResponse,
+  defineProviderAuth,${checks.length > 0 ? "\n  type Expect,\n  type KeysOfUnion," : ""}
+  type ProviderAuthOptions,
+  type TokenRequestSender,
+  tokenRequestInit,
+} from "@auth/core/provider";
+import createClient from "openapi-fetch";
+import { provider, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
+import type { paths } from "./schema.gen.js";
+
+${jsdoc(`Credentials for ${model.title}.`).trimEnd()}
+export interface ${name}Credentials {
+${credentialFields(model)}
+}
+${environments.length > 0 ? `\n/** Servers named in ${comment(model.specFile)}. */\nexport type ${name}Environment = ${environments.map((e) => literal(e)).join(" | ")};\n` : ""}
+/** Options of \`createAuth\`: credentials, where the provider is, and every \`@auth/core\` option. */
+export type CreateAuthOptions = ${name}Credentials & ProviderAuthOptions & ${locationType(model, name)};
+
+${checks.length > 0 ? `// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.\n${checks.join("\n")}\n` : ""}
+/** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
+const send: TokenRequestSender = async (request, fetch) => {
+  const capture = captureResponse(fetch);
+  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).${model.method.toUpperCase()}(${literal(model.tokenPath)}, ${callOptions});
+  return capture.response();
+};
+
+/**
+ * Creates a token manager for ${comment(model.title)}: cached tokens, renewed ahead of expiry, one request for
+ * concurrent callers, credentials failures never retried.
+ *
+ * @example
+ * import { createAuth } from "${model.packageName}";
+ * const auth = createAuth({ ${exampleOptions(model)} });
+ * const header = await auth.getAuthorizationHeader();
+ */
+export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> = defineProviderAuth<CreateAuthOptions, TokenResponse>(provider, send);
+`;
+}
+
+/** One typed, documented field per credential. */
+function credentialFields(model: ProviderModel): string {
+  return model.credentials
     .map(
       (c) =>
         `${jsdoc(c.description + (c.secret ? " Secret: never logged." : ""), "  ")}  ${c.name}${c.required ? "" : "?"}: string;`,
     )
     .join("\n");
-  const locationType =
-    environments.length === 0
-      ? `{
+}
+
+/** Where the provider is: a named environment of the spec, or a base URL when it names none. */
+function locationType(model: ProviderModel, name: string): string {
+  const environments = Object.keys(model.environments);
+  return environments.length === 0
+    ? `{
   /** Base URL of the provider's API (required: the host is not published). https, or http on loopback. */
   baseUrl: string;
 }`
-      : `{
+    : `{
   /** Which server of the spec to use (default \`${environments.includes("production") ? "production" : environments[0]}\`). */
   environment?: ${name}Environment;
   /** Overrides \`environment\` with another base URL. https, or http on loopback. */
   baseUrl?: string;
 }`;
+}
 
-  // Fields the exchange data writes into the body and the query string: each must exist in the
-  // spec's generated types, or the package fails to compile.
+/**
+ * Compile-time checks: every field the exchange data writes into the body and the query string,
+ * and every response field it reads, must exist in the spec's generated types, and each grant
+ * must be a value the spec allows — or the package fails to compile.
+ */
+function typeChecks(model: ProviderModel): string[] {
   const bodyFields = new Set<string>();
   const queryFields = new Set<string>();
   const params = model.paramsIn === "query" ? queryFields : bodyFields;
@@ -88,8 +143,11 @@ export function renderCreateAuth(model: ProviderModel): string {
       `type _${index === 0 ? "Grant" : "RefreshGrant"}Allowed = Expect<${literal(grant)} extends ${holder}[${literal(model.grantField)}] ? true : false>;`,
     );
   });
+  return checks;
+}
 
-  // The typed openapi-fetch call: the spec's method, its query parameters and body.
+/** The typed openapi-fetch call: the spec's method, its query parameters and body. */
+function typedCall(model: ProviderModel): { callOptions: string; imports: string[] } {
   const operation = operationType(model);
   const paramParts: string[] = [];
   if (model.queryParameters.length > 0)
@@ -101,64 +159,29 @@ export function renderCreateAuth(model: ProviderModel): string {
   const initParts = ["...tokenRequestInit(request)"];
   if (paramParts.length > 0) initParts.push(`params: { ${paramParts.join(", ")} }`);
   if (model.hasRequestBody) initParts.push("body: request.form as TokenRequestBody");
-  const callOptions =
-    initParts.length === 1 ? "tokenRequestInit(request)" : `{ ${initParts.join(", ")} }`;
-  const imports = [
-    "TokenResponse",
-    ...(model.hasRequestBody ? ["TokenRequestBody"] : []),
-    ...(model.queryParameters.length > 0 ? ["TokenRequestQuery"] : []),
-  ];
-  const needsChecks = checks.length > 0;
+  return {
+    callOptions:
+      initParts.length === 1 ? "tokenRequestInit(request)" : `{ ${initParts.join(", ")} }`,
+    imports: [
+      "TokenResponse",
+      ...(model.hasRequestBody ? ["TokenRequestBody"] : []),
+      ...(model.queryParameters.length > 0 ? ["TokenRequestQuery"] : []),
+    ],
+  };
+}
 
-  const exampleCredentials = model.credentials
+/** The `@example`'s options: credentials from the environment, and where the provider is. */
+function exampleOptions(model: ProviderModel): string {
+  const environments = Object.keys(model.environments);
+  const credentials = model.credentials
     .map(
       (c) =>
         `${c.name}: process.env.${`${model.id}_${c.name.replace(/[A-Z]/g, (x) => "_" + x)}`.toUpperCase().replaceAll("-", "_")}!`,
     )
     .join(", ");
-  const exampleLocation =
+  const location =
     environments.length === 0
       ? `baseUrl: "https://your-host.example"`
       : `environment: ${literal(environments.includes("sandbox") ? "sandbox" : environments[0])}`;
-
-  return `${generatedHeader(model.specFile)}
-import type { TokenManager } from "@auth/core";
-import {
-  captureResponse,
-  defineProviderAuth,${needsChecks ? "\n  type Expect,\n  type KeysOfUnion," : ""}
-  type ProviderAuthOptions,
-  type TokenRequestSender,
-  tokenRequestInit,
-} from "@auth/core/provider";
-import createClient from "openapi-fetch";
-import { provider, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
-import type { paths } from "./schema.gen.js";
-
-${jsdoc(`Credentials for ${model.title}.`).trimEnd()}
-export interface ${name}Credentials {
-${credentialFields}
-}
-${environments.length > 0 ? `\n/** Servers named in ${comment(model.specFile)}. */\nexport type ${name}Environment = ${environments.map((e) => literal(e)).join(" | ")};\n` : ""}
-/** Options of \`createAuth\`: credentials, where the provider is, and every \`@auth/core\` option. */
-export type CreateAuthOptions = ${name}Credentials & ProviderAuthOptions & ${locationType};
-
-${needsChecks ? `// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.\n${checks.join("\n")}\n` : ""}
-/** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
-const send: TokenRequestSender = async (request, fetch) => {
-  const capture = captureResponse(fetch);
-  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).${model.method.toUpperCase()}(${literal(model.tokenPath)}, ${callOptions});
-  return capture.response();
-};
-
-/**
- * Creates a token manager for ${comment(model.title)}: cached tokens, renewed ahead of expiry, one request for
- * concurrent callers, credentials failures never retried.
- *
- * @example
- * import { createAuth } from "${model.packageName}";
- * const auth = createAuth({ ${exampleCredentials}, ${exampleLocation} });
- * const header = await auth.getAuthorizationHeader();
- */
-export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> = defineProviderAuth<CreateAuthOptions, TokenResponse>(provider, send);
-`;
+  return `${credentials}, ${location}`;
 }

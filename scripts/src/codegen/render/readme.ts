@@ -10,62 +10,16 @@ function placeholder(name: string, id: string): string {
   return `process.env.${variable}!`;
 }
 
-/** The provider package's README: install, usage, options, errors — built from the same model as the code. */
+/** `README.md` of the provider package: install, usage, options, errors — built from the same model as the code. */
 export function renderReadme(model: ProviderModel): string {
   const environments = Object.keys(model.environments);
   const needsBaseUrl = environments.length === 0;
-  const credentialLines = model.credentials.map(
-    (c) => `  ${c.name}: ${placeholder(c.name, model.id)},`,
-  );
-  const optionLines = needsBaseUrl
-    ? ['  baseUrl: "https://your-host.example", // required: the host is not published']
-    : [
-        `  environment: ${literal(environments.includes("sandbox") ? "sandbox" : environments[0])}, // ${environments.map((e) => literal(e)).join(" | ")}`,
-      ];
-  const placement = (c: ProviderModel["credentials"][number]) =>
-    c.in === "basic"
-      ? `HTTP Basic ${c.part}`
-      : c.in === "header"
-        ? `${mdCode(c.header)} header`
-        : c.in === "query"
-          ? `${mdCode(c.field)} query parameter`
-          : `${mdCode(c.field)} ${model.bodyEncoding === "json" ? "JSON body" : "form"} field`;
-  const scheme = model.presentation?.scheme;
-  const headerName = model.presentation?.header ?? "Authorization";
-  const presented =
-    scheme === undefined ? "<token type> <token>" : scheme === "" ? "<token>" : `${scheme} <token>`;
-  const requestText = [
-    mdCode(`${model.method.toUpperCase()} ${model.tokenPath}`),
-    model.bodyEncoding
-      ? `with a ${model.bodyEncoding === "json" ? "JSON" : "form"} body`
-      : "without a body",
-    model.grant
-      ? `and ${mdCode(`${model.grantField}=${model.grant}`)} in the ${model.paramsIn === "query" ? "query string" : "body"}`
-      : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
-  const constantsText =
-    model.constants.length > 0
-      ? ` Every request also carries ${model.constants.map((c) => `${mdCode(`${c.name}: ${c.value}`)} (${c.in})`).join(", ")}.`
-      : "";
-  const rules = model.failures?.rules ?? [];
-  const failuresText =
-    rules.length > 0
-      ? `\n\nThe spec classifies these answers: ${rules
-          .map(
-            (r) =>
-              `${r.status.join("/")}${r.pointer ? ` with ${mdCode(r.pointer)} = ${r.equals!.map((v) => mdCode(JSON.stringify(v))).join(" or ")}` : ""} → ${r.kind.replace("_", " ")}`,
-          )
-          .join("; ")}. Anything else falls back to OAuth 2.0 (RFC 6749) rules.`
-      : "";
-  const expiry = model.expiry;
-  const expiryText =
-    expiry === undefined
-      ? "The response carries no expiry; the token's JWT `exp` claim is used if present, otherwise a 5-minute lifetime."
-      : expiry.kind === "relative-seconds"
-        ? `Expiry is read from ${mdCode(expiry.field ?? "")} (seconds, counted from when the request started)${expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : ""}; if neither is present, a 5-minute lifetime is assumed.`
-        : `Expiry is read from ${mdCode(expiry.field ?? "")}, an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}, corrected for the server's clock with the response \`Date\` header.`;
+  const { credentialLines, optionLines } = usageLines(model);
+  const { headerName, presented } = presentationOf(model);
+  const requestText = requestSentence(model);
+  const constantsText = constantsSentence(model);
+  const failuresText = failuresParagraph(model);
+  const expiryText = expirySentence(model);
   const wireText =
     model.expiryWire === "string"
       ? ` The provider sends it as a decimal string (\`"3599"\`), parsed strictly: anything but digits and an optional fraction is an \`invalid_token_response\`.`
@@ -129,7 +83,7 @@ ${mdCode(`${headerName}: ${presented}`)} (\`auth.tokenHeader\` names the header)
 
 | option | sent as | required | secret |
 | --- | --- | --- | --- |
-${model.credentials.map((c) => `| ${mdCode(c.name)} | ${placement(c)} | ${c.required ? "yes" : "no"} | ${c.secret ? "yes" : "no"} |`).join("\n")}
+${model.credentials.map((c) => `| ${mdCode(c.name)} | ${placementOf(model, c)} | ${c.required ? "yes" : "no"} | ${c.secret ? "yes" : "no"} |`).join("\n")}
 
 ${model.credentials
   .filter((c) => c.description)
@@ -168,4 +122,87 @@ in flight. Every option is described in \`@auth/core\`'s README.
 \`TokenResponse\`${model.hasRequestBody ? ", `TokenRequestBody`" : ""}${model.queryParameters.length > 0 ? ", `TokenRequestQuery`" : ""} and the openapi-typescript \`paths\`, \`components\` and \`operations\`
 types are exported for your frontend and backend code.
 `;
+}
+
+/** The usage example's credential lines (from the environment) and where the provider is. */
+function usageLines(model: ProviderModel): { credentialLines: string[]; optionLines: string[] } {
+  const environments = Object.keys(model.environments);
+  return {
+    credentialLines: model.credentials.map((c) => `  ${c.name}: ${placeholder(c.name, model.id)},`),
+    optionLines:
+      environments.length === 0
+        ? ['  baseUrl: "https://your-host.example", // required: the host is not published']
+        : [
+            `  environment: ${literal(environments.includes("sandbox") ? "sandbox" : environments[0])}, // ${environments.map((e) => literal(e)).join(" | ")}`,
+          ],
+  };
+}
+
+/** Where a credential travels in the token request, in words. */
+function placementOf(model: ProviderModel, c: ProviderModel["credentials"][number]): string {
+  return c.in === "basic"
+    ? `HTTP Basic ${c.part}`
+    : c.in === "header"
+      ? `${mdCode(c.header)} header`
+      : c.in === "query"
+        ? `${mdCode(c.field)} query parameter`
+        : `${mdCode(c.field)} ${model.bodyEncoding === "json" ? "JSON body" : "form"} field`;
+}
+
+/** The header API calls carry, and its value's shape. */
+function presentationOf(model: ProviderModel): { headerName: string; presented: string } {
+  const scheme = model.presentation?.scheme;
+  return {
+    headerName: model.presentation?.header ?? "Authorization",
+    presented:
+      scheme === undefined
+        ? "<token type> <token>"
+        : scheme === ""
+          ? "<token>"
+          : `${scheme} <token>`,
+  };
+}
+
+/** `POST /oauth/token with a form body and grant_type=… in the body`. */
+function requestSentence(model: ProviderModel): string {
+  return [
+    mdCode(`${model.method.toUpperCase()} ${model.tokenPath}`),
+    model.bodyEncoding
+      ? `with a ${model.bodyEncoding === "json" ? "JSON" : "form"} body`
+      : "without a body",
+    model.grant
+      ? `and ${mdCode(`${model.grantField}=${model.grant}`)} in the ${model.paramsIn === "query" ? "query string" : "body"}`
+      : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+function constantsSentence(model: ProviderModel): string {
+  return model.constants.length > 0
+    ? ` Every request also carries ${model.constants.map((c) => `${mdCode(`${c.name}: ${c.value}`)} (${c.in})`).join(", ")}.`
+    : "";
+}
+
+/** The spec's failure rules, in words. */
+function failuresParagraph(model: ProviderModel): string {
+  const rules = model.failures?.rules ?? [];
+  return rules.length > 0
+    ? `\n\nThe spec classifies these answers: ${rules
+        .map(
+          (r) =>
+            `${r.status.join("/")}${r.pointer ? ` with ${mdCode(r.pointer)} = ${r.equals!.map((v) => mdCode(JSON.stringify(v))).join(" or ")}` : ""} → ${r.kind.replace("_", " ")}`,
+        )
+        .join("; ")}. Anything else falls back to OAuth 2.0 (RFC 6749) rules.`
+    : "";
+}
+
+/** How expiry is read, in words. */
+function expirySentence(model: ProviderModel): string {
+  const expiry = model.expiry;
+  return expiry === undefined
+    ? "The response carries no expiry; the token's JWT `exp` claim is used if present, otherwise a 5-minute lifetime."
+    : expiry.kind === "relative-seconds"
+      ? `Expiry is read from ${mdCode(expiry.field ?? "")} (seconds, counted from when the request started)${expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : ""}; if neither is present, a 5-minute lifetime is assumed.`
+      : `Expiry is read from ${mdCode(expiry.field ?? "")}, an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}, corrected for the server's clock with the response \`Date\` header.`;
 }
