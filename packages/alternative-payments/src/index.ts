@@ -16,6 +16,6 @@ export type {
   AlternativePaymentsCredentials,
   AlternativePaymentsEnvironment,
 } from "./create-auth.gen.js";
-export { provider } from "./provider.gen.js";
+export { exchange, provider } from "./provider.gen.js";
 export type { TokenResponse, TokenRequestBody, TokenErrorResponses } from "./provider.gen.js";
 export type { paths, components, operations } from "./schema.gen.js";

@@ -7,7 +7,7 @@ import type { TokenExchange } from "@auth/core";
 import type { paths } from "./schema.gen.js";
 
 /** How Alternative Payments token API exchanges credentials for a token (from `x-token-exchange` in specs/alternative-payments.yaml). */
-export const provider = {
+export const exchange = {
   provider: "alternative-payments",
   tokenPath: "/oauth/token",
   environments: {
@@ -41,6 +41,9 @@ export const provider = {
     field: "expires_in",
   },
 } as const satisfies TokenExchange;
+
+/** @deprecated Renamed `exchange`: the name the spec (`x-token-exchange`) and `@auth/core` use. */
+export const provider = exchange;
 
 /** Body of a successful token response, as the spec's 200 response describes it. */
 export type TokenResponse =

@@ -7,7 +7,7 @@ import type { TokenExchange } from "@auth/core";
 import type { paths } from "./schema.gen.js";
 
 /** How EnKash token API exchanges credentials for a token (from `x-token-exchange` in specs/enkash.yaml). */
-export const provider = {
+export const exchange = {
   provider: "enkash",
   tokenPath: "/oauth/token",
   environments: {
@@ -66,6 +66,9 @@ export const provider = {
   },
   lockoutAfter: 3,
 } as const satisfies TokenExchange;
+
+/** @deprecated Renamed `exchange`: the name the spec (`x-token-exchange`) and `@auth/core` use. */
+export const provider = exchange;
 
 /** Body of a successful token response, as the spec's 200 response describes it. */
 export type TokenResponse =

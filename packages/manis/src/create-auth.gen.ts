@@ -14,7 +14,7 @@ import {
   tokenRequestInit,
 } from "@auth/core/provider";
 import createClient from "openapi-fetch";
-import { provider, type TokenResponse } from "./provider.gen.js";
+import { exchange, type TokenResponse } from "./provider.gen.js";
 import type { paths } from "./schema.gen.js";
 
 /** Credentials for Manis Unified API token endpoint. */
@@ -59,4 +59,4 @@ const send: TokenRequestSender = async (request, fetch) => {
  * const header = await auth.getAuthorizationHeader();
  */
 export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> =
-  defineProviderAuth<CreateAuthOptions, TokenResponse>(provider, send);
+  defineProviderAuth<CreateAuthOptions, TokenResponse>(exchange, send);

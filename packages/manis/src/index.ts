@@ -12,6 +12,6 @@ export {
   type TokenEvent,
 } from "@auth/core";
 export type { CreateAuthOptions, ManisCredentials } from "./create-auth.gen.js";
-export { provider } from "./provider.gen.js";
+export { exchange, provider } from "./provider.gen.js";
 export type { TokenResponse, TokenErrorResponses } from "./provider.gen.js";
 export type { paths, components, operations } from "./schema.gen.js";

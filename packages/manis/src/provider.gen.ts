@@ -7,7 +7,7 @@ import type { TokenExchange } from "@auth/core";
 import type { paths } from "./schema.gen.js";
 
 /** How Manis Unified API token endpoint exchanges credentials for a token (from `x-token-exchange` in specs/manis.yaml). */
-export const provider = {
+export const exchange = {
   provider: "manis",
   tokenPath: "/api/v1/auth/token",
   credentials: [
@@ -36,6 +36,9 @@ export const provider = {
     field: "expiresAt",
   },
 } as const satisfies TokenExchange;
+
+/** @deprecated Renamed `exchange`: the name the spec (`x-token-exchange`) and `@auth/core` use. */
+export const provider = exchange;
 
 /** Body of a successful token response, as the spec's 200 response describes it. */
 export type TokenResponse =

@@ -27,7 +27,7 @@ import {
   tokenRequestInit,
 } from "@auth/core/provider";
 import createClient from "openapi-fetch";
-import { provider, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
+import { exchange, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
 import type { paths } from "./schema.gen.js";
 
 ${jsdoc(`Credentials for ${model.title}.`).trimEnd()}
@@ -55,7 +55,7 @@ const send: TokenRequestSender = async (request, fetch) => {
  * const auth = createAuth({ ${exampleOptions(model)} });
  * const header = await auth.getAuthorizationHeader();
  */
-export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> = defineProviderAuth<CreateAuthOptions, TokenResponse>(provider, send);
+export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> = defineProviderAuth<CreateAuthOptions, TokenResponse>(exchange, send);
 `;
 }
 

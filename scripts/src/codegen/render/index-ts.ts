@@ -14,7 +14,7 @@ export function renderIndex(model: ProviderModel): string {
     `export { createAuth } from "./create-auth.gen.js";`,
     `export { authMiddleware, AuthError, onTokenEvent, type AuthMiddleware, type TokenEvent } from "@auth/core";`,
     `export type { CreateAuthOptions, ${pascalName(model.id)}Credentials${Object.keys(model.environments).length > 0 ? `, ${pascalName(model.id)}Environment` : ""} } from "./create-auth.gen.js";`,
-    `export { provider } from "./provider.gen.js";`,
+    `export { exchange, provider } from "./provider.gen.js";`,
     `export type { ${types.join(", ")} } from "./provider.gen.js";`,
     `export type { paths, components, operations } from "./schema.gen.js";`,
     "",

@@ -45,7 +45,10 @@ export function renderProvider(model: ProviderModel): string {
     jsdoc(
       `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
     ).trimEnd(),
-    `export const provider = ${literal(exchange, 2)} as const satisfies TokenExchange;`,
+    `export const exchange = ${literal(exchange, 2)} as const satisfies TokenExchange;`,
+    "",
+    "/** @deprecated Renamed \`exchange\`: the name the spec (\`x-token-exchange\`) and `@auth/core` use. */",
+    "export const provider = exchange;",
     "",
     `/** Body of a successful token response, as the spec's 200 response describes it. */`,
     `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}];`,
