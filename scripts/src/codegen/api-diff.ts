@@ -11,7 +11,7 @@ export interface ApiChange {
 /** Exports users pass in: narrowing them breaks callers. Everything else is read: narrowing breaks readers. */
 const INPUT = /(Options|Credentials|Environment|RequestBody|RequestQuery)$/;
 /** Exchange data: its literal values change with behaviour, which is not an API change. */
-const DATA = new Set(["provider"]);
+const DATA = new Set(["exchange", "provider"]);
 
 /**
  * Compares a generated package's public API before and after a regeneration with the TypeScript
