@@ -32,18 +32,19 @@ export interface Engine extends RunnerSetup {
 }
 
 /** The options an engine is made of: the same values give the same engine. */
+/** Every field is present (`undefined` when not set), so two option sets compare field by field. */
 export interface EngineOptions {
   readonly baseUrl: string;
-  readonly allowInsecureHttp?: boolean | undefined;
-  readonly fetch?: typeof globalThis.fetch | undefined;
-  readonly send?: TokenRequestSender | undefined;
-  readonly timing?: Partial<TimingPolicy> | undefined;
-  readonly retry?: Partial<RetryPolicy> | undefined;
-  readonly storeTimeoutMs?: number | undefined;
-  readonly maxResponseBytes?: number | undefined;
-  readonly clock?: (() => number) | undefined;
-  readonly random?: (() => number) | undefined;
-  readonly sleep?: ((ms: number, keepAlive: boolean) => Promise<void>) | undefined;
+  readonly allowInsecureHttp: boolean | undefined;
+  readonly fetch: typeof globalThis.fetch | undefined;
+  readonly send: TokenRequestSender | undefined;
+  readonly timing: Partial<TimingPolicy> | undefined;
+  readonly retry: Partial<RetryPolicy> | undefined;
+  readonly storeTimeoutMs: number | undefined;
+  readonly maxResponseBytes: number | undefined;
+  readonly clock: (() => number) | undefined;
+  readonly random: (() => number) | undefined;
+  readonly sleep: ((ms: number, keepAlive: boolean) => Promise<void>) | undefined;
 }
 
 /**
@@ -73,8 +74,6 @@ export function engineFor(exchange: TokenExchange, options: EngineOptions): Engi
 function sameOptions(a: EngineOptions, b: EngineOptions): boolean {
   for (const name in a)
     if (a[name as keyof EngineOptions] !== b[name as keyof EngineOptions]) return false;
-  for (const name in b)
-    if (a[name as keyof EngineOptions] !== b[name as keyof EngineOptions]) return false;
   return true;
 }
 
@@ -99,10 +98,9 @@ function createEngine(exchange: TokenExchange, options: EngineOptions): Engine {
     sleep: options.sleep ?? defaultSleep,
     presentation: exchange.presentation ?? {},
     tokenHeader: tokenHeaderName(exchange.presentation),
+    // A provider that locks accounts must never see failing credentials again from a manager.
     cooldown: {
-      baseDelayMs: retry.baseDelayMs,
-      maxDelayMs: retry.maxDelayMs,
-      // A provider that locks accounts must never see failing credentials again from a manager.
+      ...retry,
       credentialFailureTtlMs: exchange.lockoutAfter ? Infinity : timing.credentialFailureTtlMs,
     },
   };

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AuthError, AuthErrorCode } from "../contract/errors.js";
 import type { TokenSet } from "../contract/token.js";
 import { oauthExchange } from "../test-support/harness.js";
-import { engineFor } from "./engine.js";
+import { type EngineOptions, engineFor } from "./engine.js";
 import { createTokenManager, type TokenManager } from "./manager.js";
 
 /** How one tenant's account behaves at the provider. */
@@ -82,7 +82,19 @@ const operation = (tenants: number): fc.Arbitrary<Operation> => {
 
 describe("property: tenants sharing one engine never see each other's state", () => {
   it("creates one engine for managers with the same options, another for other options", () => {
-    const same = { baseUrl: "https://auth.example.com" };
+    const same: EngineOptions = {
+      baseUrl: "https://auth.example.com",
+      allowInsecureHttp: undefined,
+      fetch: undefined,
+      send: undefined,
+      timing: undefined,
+      retry: undefined,
+      storeTimeoutMs: undefined,
+      maxResponseBytes: undefined,
+      clock: undefined,
+      random: undefined,
+      sleep: undefined,
+    };
     expect(engineFor(oauthExchange, { ...same })).toBe(engineFor(oauthExchange, { ...same }));
     expect(engineFor(oauthExchange, { ...same, storeTimeoutMs: 5 })).not.toBe(
       engineFor(oauthExchange, { ...same }),

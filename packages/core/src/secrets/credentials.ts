@@ -34,11 +34,6 @@ export function basicValue(
   return any ? basicAuthorization(parts[0]!, parts[1]!).slice("Basic ".length) : undefined;
 }
 
-function isCredentialName(exchange: TokenExchange, name: string): boolean {
-  for (const credential of exchange.credentials) if (credential.name === name) return true;
-  return false;
-}
-
 /** A value no header, query or form field should carry: a trailing newline from a file, usually. */
 const LINE_BREAK = /[\r\n\0]/;
 
@@ -53,19 +48,21 @@ export function checkCredentials(
   exchange: TokenExchange,
   given: Readonly<Record<string, string | undefined>>,
 ): CredentialValues {
+  const { credentials } = exchange;
   // Exactly sized (a push would reserve 17 slots): a tenant holds this for its life.
-  const result = new Array<string | undefined>(exchange.credentials.length);
-  for (const name in given)
-    if (
-      Object.hasOwn(given, name) &&
-      given[name] !== undefined &&
-      !isCredentialName(exchange, name)
-    )
-      throw optionsError(
-        `unknown credential "${name}" for ${exchange.provider}; expected ${exchange.credentials.map((c) => c.name).join(", ")}`,
-      );
-  for (let i = 0; i < exchange.credentials.length; i++) {
-    const credential = exchange.credentials[i]!;
+  const result = new Array<string | undefined>(credentials.length);
+  // Unknown names first (they explain any other error); counting the known ones set makes the
+  // common case — nothing unknown — one comparison.
+  let known = 0;
+  for (const { name } of credentials) if (Object.hasOwn(given, name)) known++;
+  if (Object.keys(given).length !== known)
+    for (const name of Object.keys(given))
+      if (given[name] !== undefined && !credentials.some((c) => c.name === name))
+        throw optionsError(
+          `unknown credential "${name}" for ${exchange.provider}; expected ${credentials.map((c) => c.name).join(", ")}`,
+        );
+  for (let i = 0; i < credentials.length; i++) {
+    const credential = credentials[i]!;
     const { name, required } = credential;
     let kept: string | undefined;
     const value = Object.hasOwn(given, name) ? given[name] : undefined;
