@@ -1,5 +1,5 @@
 import { DEFAULT_TIMING } from "../policy/defaults.js";
-import { decodeBase64Url } from "./encoding.js";
+import { decodeBase64Url } from "../secrets/encoding.js";
 import type { ExpiryKind } from "../contract/exchange.js";
 import { readField } from "./json-pointer.js";
 

@@ -1,4 +1,4 @@
-import { basicAuthorization } from "./encoding.js";
+import { basicAuthorization } from "../secrets/encoding.js";
 import type { TokenExchange } from "../contract/exchange.js";
 import type { CredentialValues } from "../secrets/credentials.js";
 import { joinUrl } from "./url.js";

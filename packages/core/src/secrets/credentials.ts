@@ -1,4 +1,4 @@
-import { basicAuthorization } from "../http/encoding.js";
+import { basicAuthorization } from "./encoding.js";
 import type { TokenExchange } from "../contract/exchange.js";
 import { optionsError } from "../policy/options.js";
 
