@@ -63,12 +63,6 @@ export function toTokenSet<Raw>(stored: StoredToken): TokenSet<Raw> {
   return new IssuedToken<Raw>(stored);
 }
 
-/** The stored form of a token: its data plus when the request that produced it started. */
-export function toStoredToken(token: TokenSet<unknown>, obtainedAt: number): StoredToken {
-  const { accessToken, tokenType, expiresAt, refreshToken, scope, raw } = token;
-  return { accessToken, tokenType, expiresAt, obtainedAt, refreshToken, scope, raw };
-}
-
 /** "bearer" in any casing becomes "Bearer"; other types are kept as sent. */
 export function normaliseTokenType(value: string): string {
   return value.toLowerCase() === "bearer" ? "Bearer" : value;

@@ -7,7 +7,7 @@ import type { TokenRequestSender } from "../http/request.js";
 import { closedError } from "../http/runner.js";
 import { createCooldownGate, type CooldownGate } from "../policy/cooldown.js";
 import { LOCK_WAIT_FIRST_MS, LOCK_WAIT_MAX_MS } from "../policy/defaults.js";
-import { optionsError } from "../policy/options.js";
+import { checkObject, optionsError, ownOnly } from "../policy/options.js";
 import type { RetryPolicy } from "../policy/retry.js";
 import { schedule, type TimingPolicy } from "../policy/timing.js";
 import {
@@ -159,7 +159,7 @@ const noop = () => undefined;
 export function createTokenManager<Raw = Record<string, unknown>>(
   given: TokenManagerOptions,
 ): TokenManager<Raw> {
-  if (typeof given !== "object" || given === null) throw optionsError("options must be an object");
+  checkObject(given);
   // Own properties only: a polluted Object.prototype (allowInsecureHttp, fetch, …) is never read.
   const { exchange, credentials, scope, store } = ownOnly(given, {
     exchange: given.exchange,
@@ -190,16 +190,6 @@ export function createTokenManager<Raw = Record<string, unknown>>(
     }),
   );
   return new Manager<Raw>(engine, values, scope, store);
-}
-
-/**
- * `read`, with every value that is not an own property of `given` dropped: only values that are
- * set are checked (most options are not), so reading options by name stays fast.
- */
-function ownOnly<T extends object>(given: object, read: T): T {
-  for (const name in read)
-    if (read[name] !== undefined && !Object.hasOwn(given, name)) read[name] = undefined as never;
-  return read;
 }
 
 /**

@@ -50,80 +50,78 @@ export async function runAttempt(
   // Called unbound: browsers and workerd reject a `fetch` whose `this` is not the global object
   // ("Illegal invocation"), and `setup.fetch(…)` would make `this` the setup object.
   const fetchImpl = setup.fetch;
-  {
-    const controller = new AbortController();
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    let timedOut = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onClose: (() => void) | undefined;
-    const startedAt = clock();
-    const request = buildTokenRequest(
-      exchange,
-      call.credentials,
-      setup.baseUrl,
-      grant,
-      call.scope,
-      controller.signal,
-    );
-    const guardedFetch: typeof globalThis.fetch = (input, init) =>
-      fetchImpl(input, { ...init, redirect: "manual", signal: controller.signal });
+  const controller = new AbortController();
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let timedOut = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onClose: (() => void) | undefined;
+  const startedAt = clock();
+  const request = buildTokenRequest(
+    exchange,
+    call.credentials,
+    setup.baseUrl,
+    grant,
+    call.scope,
+    controller.signal,
+  );
+  const guardedFetch: typeof globalThis.fetch = (input, init) =>
+    fetchImpl(input, { ...init, redirect: "manual", signal: controller.signal });
 
-    const work = (async () => {
-      const response = await setup.send(request, guardedFetch);
-      refuseRedirect(response, request.url, provider);
-      const text = await readCapped(response, policies.maxResponseBytes, provider, (r) => {
-        reader = r;
-        // The deadline may have passed while headers arrived from a sender that ignores signals.
-        if (timedOut || closed.aborted) void r.cancel().catch(noop);
-      });
-      return parseTokenResponse(
-        { status: response.status, headers: response.headers, text },
-        {
-          exchange,
-          primary: !grant.refreshToken,
-          startedAt,
-          receivedAt: clock(),
-          timing: policies.timing,
-          retry: policies.retry,
-          redact: call.redact,
-        },
-      );
-    })();
-    work.catch(noop);
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        reject(new Error("attempt timed out"));
-      }, timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
-      onClose = () => reject(new Error("closed"));
-      closed.addEventListener("abort", onClose, { once: true });
-      if (closed.aborted) onClose();
+  const work = (async () => {
+    const response = await setup.send(request, guardedFetch);
+    refuseRedirect(response, request.url, provider);
+    const text = await readCapped(response, policies.maxResponseBytes, provider, (r) => {
+      reader = r;
+      // The deadline may have passed while headers arrived from a sender that ignores signals.
+      if (timedOut || closed.aborted) void r.cancel().catch(noop);
     });
-    deadline.catch(noop);
+    return parseTokenResponse(
+      { status: response.status, headers: response.headers, text },
+      {
+        exchange,
+        primary: !grant.refreshToken,
+        startedAt,
+        receivedAt: clock(),
+        timing: policies.timing,
+        retry: policies.retry,
+        redact: call.redact,
+      },
+    );
+  })();
+  work.catch(noop);
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error("attempt timed out"));
+    }, timeoutMs);
+    (timer as { unref?: () => void }).unref?.();
+    onClose = () => reject(new Error("closed"));
+    closed.addEventListener("abort", onClose, { once: true });
+    if (closed.aborted) onClose();
+  });
+  deadline.catch(noop);
 
-    try {
-      return await Promise.race([work, deadline]);
-    } catch (caught) {
-      controller.abort();
-      void reader?.cancel().catch(noop);
-      if (AuthError.isInstance(caught)) throw caught;
-      if (closed.aborted) throw closedError(provider);
-      if (timedOut)
-        throw new AuthError(
-          AuthErrorCode.Timeout,
-          `${provider} token endpoint did not answer within ${timeoutMs} ms (headers and body). Check connectivity or raise retry.attemptTimeoutMs`,
-          { provider, cause: caught },
-        );
+  try {
+    return await Promise.race([work, deadline]);
+  } catch (caught) {
+    controller.abort();
+    void reader?.cancel().catch(noop);
+    if (AuthError.isInstance(caught)) throw caught;
+    if (closed.aborted) throw closedError(provider);
+    if (timedOut)
       throw new AuthError(
-        AuthErrorCode.Network,
-        `could not reach ${provider} token endpoint (${networkReason(caught)}). Check baseUrl and connectivity`,
+        AuthErrorCode.Timeout,
+        `${provider} token endpoint did not answer within ${timeoutMs} ms (headers and body). Check connectivity or raise retry.attemptTimeoutMs`,
         { provider, cause: caught },
       );
-    } finally {
-      clearTimeout(timer);
-      if (onClose) closed.removeEventListener("abort", onClose);
-    }
+    throw new AuthError(
+      AuthErrorCode.Network,
+      `could not reach ${provider} token endpoint (${networkReason(caught)}). Check baseUrl and connectivity`,
+      { provider, cause: caught },
+    );
+  } finally {
+    clearTimeout(timer);
+    if (onClose) closed.removeEventListener("abort", onClose);
   }
 }
 

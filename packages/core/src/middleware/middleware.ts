@@ -1,5 +1,5 @@
 import type { TokenManager } from "../engine/manager.js";
-import { booleanOption, ownOptions } from "../policy/options.js";
+import { booleanOption, checkObject, ownOnly } from "../policy/options.js";
 import { requireSecureUrl } from "../http/url.js";
 import { presentToken, tokenHeaderName } from "../contract/token.js";
 
@@ -67,9 +67,10 @@ export function authMiddleware(
   auth: Pick<TokenManager<unknown>, "getToken" | "invalidate" | "presentation">,
   options: AuthMiddlewareOptions = {},
 ): AuthMiddleware {
+  checkObject(options);
   const allowInsecureHttp = booleanOption(
     "allowInsecureHttp",
-    ownOptions(options).allowInsecureHttp,
+    ownOnly(options, { allowInsecureHttp: options.allowInsecureHttp }).allowInsecureHttp,
   );
   const presentation = auth.presentation;
   const header = tokenHeaderName(presentation);

@@ -26,14 +26,23 @@ export function optionsError(message: string): AuthError {
   return new AuthError(AuthErrorCode.InvalidOptions, message);
 }
 
-/**
- * A copy of `options` with its own enumerable properties only and no prototype: nothing a polluted
- * `Object.prototype` carries (`allowInsecureHttp`, `fetch`, `store`, …) is ever read as an option.
- */
-export function ownOptions<T extends object>(options: T): T {
+/** `options`, checked to be an object: anything else is `invalid_options`. */
+export function checkObject<T>(options: T): T & object {
   if (typeof options !== "object" || options === null)
     throw optionsError("options must be an object");
-  return Object.assign(Object.create(null) as T, options);
+  return options;
+}
+
+/**
+ * `read` (values the caller read from `given` by name), with every value that is not an own
+ * property of `given` dropped: nothing a polluted `Object.prototype` carries (`allowInsecureHttp`,
+ * `fetch`, `store`, …) is ever taken as an option. Only values that are set are checked, so
+ * reading options by name stays fast.
+ */
+export function ownOnly<T extends object>(given: object, read: T): T {
+  for (const name in read)
+    if (read[name] !== undefined && !Object.hasOwn(given, name)) read[name] = undefined as never;
+  return read;
 }
 
 /** A boolean option is `true`, `false` or absent: `"false"` from an env file is refused, not truthy. */

@@ -58,7 +58,3 @@ export function schedule(
   const window = Math.max(margin, Math.min(jittered, lifetime / 2));
   return { refreshAt: expiresAt - window, usableUntil: expiresAt - margin };
 }
-
-export function noProgressDelay(lifetime: number, policy: TimingPolicy): number {
-  return Math.max(policy.noProgressMinMs, policy.noProgressRatio * lifetime);
-}
