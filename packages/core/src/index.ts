@@ -9,6 +9,11 @@ export type { TokenStore } from "./contract/store.js";
 export type { GrantKind, TokenEvent, TokenEventListener } from "./events/events.js";
 export { onTokenEvent } from "./events/subscribe.js";
 export {
+  TOKEN_EVENT_CHANNEL,
+  TOKEN_REQUEST_CHANNEL,
+  type TokenRequestTrace,
+} from "./events/diagnostics.js";
+export {
   createTokenManager,
   type GetTokenOptions,
   type TokenManager,
@@ -19,6 +24,7 @@ export {
   type AuthMiddlewareOptions,
   authMiddleware,
 } from "./middleware/middleware.js";
+export { type AuthFetch, authFetch, type FetchLike } from "./middleware/auth-fetch.js";
 export type { RetryPolicy } from "./policy/retry.js";
 export type { TimingPolicy } from "./policy/timing.js";
 export { MemoryTokenStore } from "./store/memory.js";

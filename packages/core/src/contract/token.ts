@@ -46,7 +46,9 @@ class IssuedToken<Raw> implements TokenSet<Raw> {
   toJSON() {
     return {
       tokenType: this.tokenType,
-      expiresAt: new Date(this.expiresAt).toISOString(),
+      // The value as it is (epoch milliseconds), and the same instant for people to read.
+      expiresAt: this.expiresAt,
+      expiresAtIso: new Date(this.expiresAt).toISOString(),
       scope: this.scope,
       accessToken: "[redacted]",
     };

@@ -1,5 +1,6 @@
 import { type AuthError, AuthErrorCode } from "../contract/errors.js";
 import type { StoredToken } from "../contract/token.js";
+import { endTrace, traceRequest } from "../events/diagnostics.js";
 import type { Emit } from "../events/events.js";
 import type { Grant } from "../http/request.js";
 import { type AttemptCall, runAttempt } from "../http/runner.js";
@@ -41,6 +42,7 @@ export async function requestToken(
   const call: AttemptCall = { ...context, grant };
   for (let attempt = 1; ; attempt++) {
     emit("fetch_started", { grant: kind, attempt, background });
+    const trace = traceRequest(engine.provider, kind, attempt, background);
     const attemptStarted = clock();
     const timeout = Math.max(
       1,
@@ -51,6 +53,7 @@ export async function requestToken(
       stored = await runAttempt(engine, call, timeout);
     } catch (caught) {
       const error = context.redactError(caught as AuthError);
+      endTrace(trace, error);
       if (error.code === AuthErrorCode.Closed) throw error;
       // A rejected refresh token is not a failed login: the primary grant is tried next.
       const rejectedRefresh = kind === "refresh" && error.code === AuthErrorCode.InvalidCredentials;
@@ -72,6 +75,7 @@ export async function requestToken(
       await context.pause(delay, !background);
       continue;
     }
+    endTrace(trace, stored);
     context.gate()?.succeeded();
     emit("fetch_succeeded", {
       grant: kind,

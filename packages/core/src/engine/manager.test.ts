@@ -388,7 +388,7 @@ describe("security", () => {
       createTokenManager({ ...base, baseUrl: "http://auth.example.test", allowInsecureHttp: true }),
     ).not.toThrow();
     expect(() => createTokenManager({ ...base, baseUrl: "not a url" })).toThrow(
-      /baseUrl is not an absolute URL/,
+      /baseUrl is not a URL: write it absolute, with its scheme/,
     );
     expect(() =>
       createTokenManager({ ...base, credentials: { clientId: "c" }, baseUrl: "https://x.test" }),

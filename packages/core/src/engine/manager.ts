@@ -2,6 +2,7 @@ import { AuthError, AuthErrorCode } from "../contract/errors.js";
 import type { TokenExchange, TokenPresentation } from "../contract/exchange.js";
 import type { TokenStore } from "../contract/store.js";
 import { presentToken, type StoredToken, type TokenSet, toTokenSet } from "../contract/token.js";
+import { eventsObserved, publishEvent } from "../events/diagnostics.js";
 import { EVENT_SLOT, type EventData, type EventSlot, type TokenEvent } from "../events/events.js";
 import type { TokenRequestSender } from "../http/request.js";
 import { closedError } from "../http/runner.js";
@@ -268,7 +269,7 @@ class Manager<Raw> implements TokenManager<Raw> {
         const background = getOptions.background !== false;
         if (shouldRefresh(now, entry, !!this.#inflight, blocked, background))
           this.#refreshInBackground(getOptions.waitUntil);
-        if (this.#events?.dispatch) this.#emit("served_stale", { expiresAt: entry.expiresAt });
+        this.#emit("served_stale", { expiresAt: entry.expiresAt });
         return entry.promise;
       }
     }
@@ -520,7 +521,11 @@ class Manager<Raw> implements TokenManager<Raw> {
   }
 
   #emit<T extends TokenEvent["type"]>(type: T, data: EventData<T>): void {
-    this.#events?.dispatch?.({ type, provider: this.#engine.provider, ...data } as TokenEvent);
+    const dispatch = this.#events?.dispatch;
+    if (!dispatch && !eventsObserved()) return;
+    const event = { type, provider: this.#engine.provider, ...data } as TokenEvent;
+    dispatch?.(event);
+    publishEvent(event);
   }
 
   #aborted(): AuthError {

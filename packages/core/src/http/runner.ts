@@ -209,6 +209,18 @@ async function readCapped(
 }
 
 function networkReason(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  return typeof code === "string" ? code : (error as Error).name;
+  // fetch hides the cause: TypeError "fetch failed" → Error (or AggregateError) with the code.
+  let reason = (error as Error | undefined)?.name ?? String(error);
+  for (
+    let cause = error as
+        { code?: unknown; cause?: unknown; message?: unknown; errors?: unknown[] } | undefined,
+      depth = 0;
+    cause && typeof cause === "object" && depth < 5;
+    cause = (cause.cause ?? cause.errors?.[0]) as typeof cause, depth++
+  ) {
+    if (typeof cause.code === "string") return cause.code;
+    if (depth > 0 && typeof cause.message === "string" && cause.message)
+      reason = cause.message.slice(0, 120);
+  }
+  return reason;
 }

@@ -16,11 +16,13 @@ export function requireSecureUrl(
 ): URL {
   let url: URL;
   try {
+    // "localhost:4010" parses as the scheme "localhost:": a URL needs "scheme://".
+    if (!/^[a-z][a-z\d+.-]*:\/\//i.test(value)) throw new TypeError();
     url = new URL(value);
   } catch {
     throw new AuthError(
       AuthErrorCode.InvalidOptions,
-      `${optionName} is not an absolute URL; pass something like "https://api.example.com"`,
+      `${optionName} is not a URL: write it absolute, with its scheme, like "https://api.example.com" (or "http://localhost:4010" for a local emulator)`,
     );
   }
   if (url.username || url.password)

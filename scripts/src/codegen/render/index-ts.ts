@@ -1,6 +1,34 @@
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
+/** The values of `@auth/core` every provider package re-exports. */
+export const CORE_VALUES = [
+  "authFetch",
+  "authMiddleware",
+  "AuthError",
+  "AuthErrorCode",
+  "MemoryTokenStore",
+  "onTokenEvent",
+  "sharedStore",
+];
+/** The types of `@auth/core` every provider package re-exports. */
+export const CORE_TYPES = [
+  "AuthErrorDetails",
+  "AuthFetch",
+  "AuthMiddleware",
+  "AuthMiddlewareOptions",
+  "FetchLike",
+  "GetTokenOptions",
+  "RetryPolicy",
+  "TimingPolicy",
+  "TokenEvent",
+  "TokenEventListener",
+  "TokenManager",
+  "TokenRequestTrace",
+  "TokenSet",
+  "TokenStore",
+];
+
 /** `src/index.ts`: the package's public face. */
 export function renderIndex(model: ProviderModel): string {
   const types = [
@@ -12,7 +40,9 @@ export function renderIndex(model: ProviderModel): string {
   return [
     generatedHeader(model.specFile),
     `export { createAuth } from "./create-auth.gen.js";`,
-    `export { authMiddleware, AuthError, onTokenEvent, type AuthMiddleware, type TokenEvent } from "@auth/core";`,
+    // What an application types comes from here, so @auth/core never has to be a second direct
+    // dependency kept in step by hand.
+    `export { ${CORE_VALUES.join(", ")}, ${CORE_TYPES.map((name) => `type ${name}`).join(", ")} } from "@auth/core";`,
     `export type { CreateAuthOptions, ${pascalName(model.id)}Credentials${Object.keys(model.environments).length > 0 ? `, ${pascalName(model.id)}Environment` : ""} } from "./create-auth.gen.js";`,
     `export { exchange, provider } from "./provider.gen.js";`,
     `export type { ${types.join(", ")} } from "./provider.gen.js";`,

@@ -10,6 +10,29 @@ const DEV_DEPENDENCIES = {
   typescript: "5.9.3",
 };
 
+/** tsc writes the ES modules; scripts/bin/build-cjs.mjs derives the CommonJS copy from them. */
+export const BUILD = "tsc -p tsconfig.json && node ../../scripts/bin/build-cjs.mjs";
+export const LINT = "publint --strict && attw --pack .";
+
+/**
+ * One entry point of a dual package, the same shape in every manifest of the repo:
+ * - `module-sync` first: every Node the packages support (>= 20.19) matches it for `import` and
+ *   for `require()`, so a Node process loads the ES modules once, whichever way it asks, and
+ *   never meets the dual-package hazard (two copies of core's state and classes);
+ * - `import` (bundlers, Deno, Bun, workerd, browsers) gets the ES modules;
+ * - `require` (jest's module runtime, TypeScript compiling to CommonJS) gets `dist/cjs`, a
+ *   CommonJS copy with its own `.d.ts` files, which TypeScript reads as CommonJS types.
+ */
+export function dualExport(entry: string) {
+  const esm = { types: `./dist/${entry}.d.ts`, default: `./dist/${entry}.js` };
+  return {
+    "module-sync": esm,
+    import: esm,
+    require: { types: `./dist/cjs/${entry}.d.ts`, default: `./dist/cjs/${entry}.js` },
+    default: esm,
+  };
+}
+
 /** package.json of a provider package. `version` is kept from disk: changesets owns it. */
 export function renderPackageJson(
   model: ProviderModel,
@@ -26,12 +49,10 @@ export function renderPackageJson(
     keywords: ["oauth2", "token", "openapi", model.id],
     type: "module",
     sideEffects: false,
-    exports: {
-      ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
-      "./package.json": "./package.json",
-    },
-    main: "./dist/index.js",
-    types: "./dist/index.d.ts",
+    exports: { ".": dualExport("index"), "./package.json": "./package.json" },
+    // For tools that predate `exports` (TypeScript's node10 resolution): the CommonJS copy.
+    main: "./dist/cjs/index.js",
+    types: "./dist/cjs/index.d.ts",
     // The source maps point at src/: ship it (tests excluded) so they resolve.
     files: [
       "dist",
@@ -42,12 +63,12 @@ export function renderPackageJson(
       "README.md",
       "LICENSE",
     ],
-    // ESM only; require() of ESM works unflagged from Node 20.19.
+    // require() of ESM (and the `module-sync` condition) works unflagged from Node 20.19.
     engines: { node: ">=20.19" },
     scripts: {
-      build: "tsc -p tsconfig.json",
+      build: BUILD,
       typecheck: "tsc --noEmit -p tsconfig.json",
-      lint: "publint --strict && attw --pack . --profile esm-only",
+      lint: LINT,
     },
     dependencies: {
       "@auth/core": "workspace:^",
