@@ -5,11 +5,27 @@
 
 export { createAuth } from "./create-auth.gen.js";
 export {
+  authFetch,
   authMiddleware,
   AuthError,
+  AuthErrorCode,
+  MemoryTokenStore,
   onTokenEvent,
+  sharedStore,
+  type AuthErrorDetails,
+  type AuthFetch,
   type AuthMiddleware,
+  type AuthMiddlewareOptions,
+  type FetchLike,
+  type GetTokenOptions,
+  type RetryPolicy,
+  type TimingPolicy,
   type TokenEvent,
+  type TokenEventListener,
+  type TokenManager,
+  type TokenRequestTrace,
+  type TokenSet,
+  type TokenStore,
 } from "@auth/core";
 export type { CreateAuthOptions, ManisCredentials } from "./create-auth.gen.js";
 export { exchange, provider } from "./provider.gen.js";

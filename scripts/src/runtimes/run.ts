@@ -33,6 +33,9 @@ const NODE_VERSIONS = ["20.19.6", "22.23.3", "24.9.0"];
 const BUN_VERSION = "1.4.5";
 const DENO_VERSION = "2.9.6";
 const WORKERD_VERSION = "1.20261117.1";
+const JEST_VERSION = "30.5.2";
+const AXIOS_VERSION = "1.21.1";
+const KY_VERSION = "1.9.1";
 const CHROMIUM = "/usr/bin/chromium";
 /** A date before workerd rejected (rather than hung on) promises from requests that have ended. */
 const OLD_COMPATIBILITY_DATE = "2021-11-03";
@@ -77,6 +80,9 @@ async function main(): Promise<void> {
           dependencies: {
             ...Object.fromEntries(PACKAGES.map((name) => [`@auth/${name}`, tarball(name)])),
             "openapi-fetch": "0.17.0",
+            // For clients.mjs: authFetch as ky's fetch, and the axios recipe.
+            axios: AXIOS_VERSION,
+            ky: KY_VERSION,
           },
           // The packed providers depend on "@auth/core": "^0.1.0", which the public registry would
           // resolve to Auth.js's package: point it at ours.
@@ -89,6 +95,17 @@ async function main(): Promise<void> {
     await npm(consumer, ["install"]);
     await copyFile(path.join(here, "scenario.mjs"), path.join(consumer, "scenario.mjs"));
     await copyFile(path.join(here, "consumer.ts"), path.join(consumer, "consumer.ts"));
+    await copyFile(path.join(here, "clients.mjs"), path.join(consumer, "clients.mjs"));
+    // The recipe as users copy it, made JavaScript; its imports resolve in the consumer.
+    await build({
+      entryPoints: [path.join(REPO_ROOT, "examples/src/recipes/axios.ts")],
+      bundle: true,
+      packages: "external",
+      format: "esm",
+      platform: "node",
+      outfile: path.join(consumer, "axios-recipe.mjs"),
+      logLevel: "silent",
+    });
 
     const table = new Map<string, Record<string, Cell>>();
     // What users download, not the package folders: publint and attw on each tarball.
@@ -121,6 +138,17 @@ async function main(): Promise<void> {
     };
 
     await scenario(`node ${process.versions.node} (this machine)`, process.execPath);
+    progress("fetch clients (ky + authFetch, the axios recipe)…");
+    table.set(
+      "fetch clients on this node",
+      await run(process.execPath, ["clients.mjs"], { cwd: consumer, timeout: 120_000 }).then(
+        ({ stdout }) => JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, Cell>,
+        (error: { stderr?: string; message: string }) => ({
+          scenario:
+            `fail: ${(error.stderr || error.message).trim().split("\n").slice(-3).join(" ")}` as Cell,
+        }),
+      ),
+    );
     for (const version of NODE_VERSIONS) {
       const tools = await installTools(work, `node-${version}`, [`node@${version}`]);
       if (typeof tools !== "string") table.set(`node ${version}`, { scenario: tools.skipped });
@@ -146,6 +174,7 @@ async function main(): Promise<void> {
       ]);
     }
 
+    for (const [runtime, row] of await commonJs(work, tarball)) table.set(runtime, row);
     table.set(`workerd ${WORKERD_VERSION}`, await workerd(work, consumer));
     table.set("chromium (headless)", await chromium(work, consumer));
 
@@ -211,7 +240,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** publint --strict and attw (ESM-only profile) on one packed tarball, as `lint` runs them on the folder. */
+/** publint --strict and attw (every resolution mode) on one packed tarball, as `lint` runs them on the folder. */
 async function lintTarball(name: string, file: string): Promise<Record<string, Cell>> {
   const bin = (tool: string) => path.join(REPO_ROOT, "scripts/node_modules/.bin", tool);
   const cell = (promise: Promise<unknown>): Promise<Cell> =>
@@ -220,14 +249,140 @@ async function lintTarball(name: string, file: string): Promise<Record<string, C
       (error: { stdout?: string; stderr?: string; message: string }) =>
         `fail: ${(error.stdout || error.stderr || error.message).trim().split("\n").slice(-3).join(" ")}` as const,
     );
-  // The sandbox's CLI entry is ESM-only by design, like everything else: the rule's advice does not apply.
-  const ignore = name === "sandbox" ? ["--ignore-rules", "cjs-resolves-to-esm"] : [];
   return {
     publint: await cell(run(bin("publint"), ["run", file, "--strict"], { maxBuffer: 1 << 24 })),
-    attw: await cell(
-      run(bin("attw"), [file, "--profile", "esm-only", ...ignore], { maxBuffer: 1 << 24 }),
-    ),
+    // Every resolution mode: node10, node16 from CommonJS and from ESM, bundler.
+    attw: await cell(run(bin("attw"), [file], { maxBuffer: 1 << 24 })),
   };
+}
+
+/**
+ * CommonJS consumers, in a project without `"type": "module"`, from the same tarballs:
+ * - jest 30 with its default configuration and a CommonJS test file (cjs/auth.test.js): jest's
+ *   module runtime takes the `require` branch of the manifests, the dist/cjs copy;
+ * - TypeScript compiling cjs/consumer.ts to CommonJS, under `module: node16` and under
+ *   `module: commonjs` (node10 resolution), `skipLibCheck: false`; each output then runs on this
+ *   Node, where `require()` takes the `module-sync` branch (the ES modules, one instance).
+ */
+async function commonJs(
+  work: string,
+  tarball: (name: string) => string,
+): Promise<[string, Record<string, Cell>][]> {
+  progress("installing a CommonJS project (jest, TypeScript) from the tarballs…");
+  const dir = path.join(work, "cjs-consumer");
+  await mkdir(dir);
+  await writeFile(
+    path.join(dir, "package.json"),
+    JSON.stringify({
+      name: "cjs-consumer",
+      private: true,
+      dependencies: {
+        ...Object.fromEntries(PACKAGES.map((name) => [`@auth/${name}`, tarball(name)])),
+        "openapi-fetch": "0.17.0",
+        jest: JEST_VERSION,
+        typescript: "5.9.3",
+        "@types/node": "20.19.43",
+      },
+      overrides: { "@auth/core": tarball("core") },
+    }),
+  );
+  const failed = (error: unknown): Cell => {
+    const { stdout, stderr, message } = error as {
+      stdout?: string;
+      stderr?: string;
+      message: string;
+    };
+    return `fail: ${(stderr || stdout || message).trim().split("\n").slice(-4).join(" ")}`;
+  };
+  try {
+    await npm(dir, ["install"]);
+  } catch (error) {
+    return [[`jest ${JEST_VERSION} (CommonJS)`, { install: failed(error) }]];
+  }
+  await copyFile(path.join(here, "cjs/auth.test.js"), path.join(dir, "auth.test.js"));
+  await copyFile(path.join(here, "cjs/consumer.ts"), path.join(dir, "consumer.ts"));
+
+  progress(`jest ${JEST_VERSION} with a CommonJS test file…`);
+  const jest: Record<string, Cell> = {};
+  try {
+    await run(
+      process.execPath,
+      ["node_modules/jest/bin/jest.js", "--ci", "--json", "--outputFile=jest.json"],
+      {
+        cwd: dir,
+        timeout: 180_000,
+      },
+    );
+  } catch (error) {
+    // Failing tests are read from the report below; no report at all is the failure itself.
+    if (
+      !(await access(path.join(dir, "jest.json")).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return [[`jest ${JEST_VERSION} (CommonJS)`, { scenario: failed(error) }]];
+  }
+  const report = JSON.parse(await readFile(path.join(dir, "jest.json"), "utf8")) as {
+    testResults: {
+      message: string;
+      assertionResults: { title: string; status: string; failureMessages: string[] }[];
+    }[];
+  };
+  for (const file of report.testResults) {
+    if (file.assertionResults.length === 0)
+      jest.scenario = `fail: ${file.message.split("\n").slice(0, 3).join(" ")}`;
+    for (const test of file.assertionResults)
+      jest[test.title] =
+        test.status === "passed"
+          ? "pass"
+          : `fail: ${(test.failureMessages[0] ?? test.status).split("\n")[0]}`;
+  }
+  if (Object.keys(jest).length === 0) jest.scenario = "fail: jest ran no test";
+
+  const ts: Record<string, Cell> = {};
+  for (const [name, module, resolution] of [
+    ["module node16", "node16", "node16"],
+    ["module commonjs (node10)", "commonjs", "node10"],
+  ] as const) {
+    progress(`TypeScript to CommonJS (${name})…`);
+    const outDir = `out-${module}`;
+    await writeFile(
+      path.join(dir, `tsconfig.${module}.json`),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          target: "es2022",
+          lib: ["es2022", "dom"],
+          types: ["node"],
+          module,
+          moduleResolution: resolution,
+          outDir,
+        },
+        files: ["consumer.ts"],
+      }),
+    );
+    try {
+      await run(
+        process.execPath,
+        ["node_modules/typescript/bin/tsc", "-p", `tsconfig.${module}.json`],
+        { cwd: dir },
+      );
+      const { stdout } = await run(process.execPath, [path.join(outDir, "consumer.js")], {
+        cwd: dir,
+        timeout: 60_000,
+      });
+      const result = JSON.parse(stdout.trim().split("\n").at(-1)!) as { ok: boolean };
+      ts[name] = result.ok ? "pass" : `fail: ${stdout.trim()}`;
+    } catch (error) {
+      ts[name] = failed(error);
+    }
+  }
+  return [
+    [`jest ${JEST_VERSION} (CommonJS)`, jest],
+    ["TypeScript → CommonJS, run on this node", ts],
+  ];
 }
 
 /**

@@ -33,6 +33,7 @@ export async function requestToken(
   context: AttemptContext,
   grant: Grant,
   background: boolean,
+  replaces?: number,
 ): Promise<StoredToken> {
   const { engine, store, emit } = context;
   const { clock, retry } = engine;
@@ -42,7 +43,7 @@ export async function requestToken(
   const call: AttemptCall = { ...context, grant };
   for (let attempt = 1; ; attempt++) {
     emit("fetch_started", { grant: kind, attempt, background });
-    const trace = traceRequest(engine.provider, kind, attempt, background);
+    const trace = traceRequest(engine.provider, kind, attempt, background, replaces);
     const attemptStarted = clock();
     const timeout = Math.max(
       1,
@@ -94,13 +95,14 @@ export async function requestToken(
  */
 export async function obtainToken(
   context: AttemptContext,
-  previous: { readonly refreshToken?: string | undefined } | undefined,
+  previous: { readonly refreshToken?: string | undefined; readonly expiresAt: number } | undefined,
   background: boolean,
 ): Promise<StoredToken> {
   const refreshToken = previous?.refreshToken;
+  const replaces = previous?.expiresAt;
   if (refreshToken && context.engine.exchange.refreshGrant) {
     try {
-      const renewed = await requestToken(context, { refreshToken }, background);
+      const renewed = await requestToken(context, { refreshToken }, background, replaces);
       // Keep the old refresh token when the response omits one; take the new one when rotated.
       return { ...renewed, refreshToken: renewed.refreshToken ?? refreshToken };
     } catch (error) {
@@ -108,5 +110,5 @@ export async function obtainToken(
       context.emit("refresh_grant_rejected", {});
     }
   }
-  return requestToken(context, {}, background);
+  return requestToken(context, {}, background, replaces);
 }

@@ -5,6 +5,7 @@ import { AuthError } from "../contract/errors.js";
 import { createTokenManager } from "./manager.js";
 import { onTokenEvent } from "../events/subscribe.js";
 import { MemoryTokenStore } from "../store/memory.js";
+import { startServer } from "../test-support/http-server.js";
 import {
   json,
   managerWith,
@@ -420,6 +421,38 @@ describe("security", () => {
     // The provider's own error_description is shown capped; our secret only leaks if the provider echoes it.
     expect(JSON.stringify(events)).not.toContain(secret);
     expect(token.accessToken).toBe("tok-VISIBLE");
+    // expiresAt prints as what it is (epoch ms), with the same instant labelled for people.
+    const shown = JSON.parse(JSON.stringify(token)) as Record<string, unknown>;
+    expect(shown.expiresAt).toBe(token.expiresAt);
+    expect(shown.expiresAtIso).toBe(new Date(token.expiresAt).toISOString());
+    expect(inspect(token)).toContain(`expiresAt: ${token.expiresAt}`);
+  });
+
+  it("names the root cause of a network failure, and says a baseUrl without a scheme is not a URL", async () => {
+    const closed = await startServer(() => undefined);
+    const url = closed.url;
+    await closed.close();
+    const manager = createTokenManager({
+      exchange: oauthExchange,
+      credentials: { clientId: "c", clientSecret: "s" },
+      baseUrl: url,
+      retry: { maxAttempts: 1 },
+    });
+    const failure = (await manager.getToken().catch((e: unknown) => e)) as AuthError;
+    expect(failure.message).toContain("(ECONNREFUSED)");
+    expect(failure.code).toBe("network_error");
+    expect(() =>
+      createTokenManager({
+        exchange: oauthExchange,
+        credentials: { clientId: "c", clientSecret: "s" },
+        baseUrl: "localhost:4010",
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "invalid_options",
+        message: expect.stringContaining("baseUrl is not a URL"),
+      }),
+    );
   });
 
   it("keeps response bodies out of errors beyond the OAuth fields", async () => {

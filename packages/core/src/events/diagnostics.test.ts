@@ -1,4 +1,4 @@
-import diagnostics from "node:diagnostics_channel";
+import * as diagnostics from "node:diagnostics_channel";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTokenManager } from "../engine/manager.js";
@@ -72,7 +72,7 @@ describe("node:diagnostics_channel", () => {
     ]);
     const end = seen[4]!.payload as TokenRequestTrace;
     expect(end).toMatchObject({
-      provider: "test",
+      provider: "example",
       grant: "primary",
       attempt: 1,
       background: false,

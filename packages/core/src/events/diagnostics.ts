@@ -34,6 +34,11 @@ export interface TokenRequestTrace {
   readonly grant: GrantKind;
   readonly attempt: number;
   readonly background: boolean;
+  /**
+   * The expiry (epoch ms) of the token this request renews, when it renews one: at `start`,
+   * `replacesExpiresAt - Date.now()` is the refresh lead time (negative: it had expired).
+   */
+  readonly replacesExpiresAt?: number;
   /** Set before `asyncStart`/`asyncEnd` when the request returned a token. */
   result?: { readonly expiresAt: number; readonly tokenType: string };
   /** Set before `error` when it failed. */
@@ -92,6 +97,7 @@ export function traceRequest(
   grant: GrantKind,
   attempt: number,
   background: boolean,
+  replacesExpiresAt?: number,
 ): TokenRequestTrace | undefined {
   const all = channels();
   if (
@@ -99,7 +105,7 @@ export function traceRequest(
     !(all.start.hasSubscribers || all.asyncEnd.hasSubscribers || all.error.hasSubscribers)
   )
     return undefined;
-  const trace: TokenRequestTrace = { provider, grant, attempt, background };
+  const trace: TokenRequestTrace = { provider, grant, attempt, background, replacesExpiresAt };
   all.start.publish(trace);
   // The request is asynchronous: its synchronous part ends at once.
   all.end.publish(trace);
