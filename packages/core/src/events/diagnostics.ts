@@ -19,14 +19,7 @@ interface Channel {
   readonly hasSubscribers: boolean;
   publish(message: unknown): void;
 }
-interface Channels {
-  readonly event: Channel;
-  readonly start: Channel;
-  readonly end: Channel;
-  readonly asyncStart: Channel;
-  readonly asyncEnd: Channel;
-  readonly error: Channel;
-}
+type Tracing = Record<"start" | "end" | "asyncStart" | "asyncEnd" | "error", Channel>;
 
 /** The context of one traced token request, as `tracing:auth:token-request:*` subscribers see it. */
 export interface TokenRequestTrace {
@@ -48,47 +41,32 @@ export interface TokenRequestTrace {
 export const TOKEN_EVENT_CHANNEL = "auth:token-event";
 export const TOKEN_REQUEST_CHANNEL = "auth:token-request";
 
-let found: Channels | null | undefined;
+let looked = false;
+let events: Channel | undefined;
+let tracing: Tracing | undefined;
 
-function channels(): Channels | null {
-  if (found !== undefined) return found;
-  found = null;
+function look(): void {
+  looked = true;
   try {
     const dc = (
-      globalThis as {
-        process?: { getBuiltinModule?: (id: string) => unknown };
-      }
+      globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
     ).process?.getBuiltinModule?.("node:diagnostics_channel") as
-      | {
-          channel(name: string): Channel;
-          tracingChannel?(name: string): Omit<Channels, "event">;
-        }
-      | undefined;
-    const tracing = dc?.tracingChannel?.(TOKEN_REQUEST_CHANNEL);
-    // Named one by one: a TracingChannel's channels are not own properties to spread.
-    if (dc && tracing)
-      found = {
-        event: dc.channel(TOKEN_EVENT_CHANNEL),
-        start: tracing.start,
-        end: tracing.end,
-        asyncStart: tracing.asyncStart,
-        asyncEnd: tracing.asyncEnd,
-        error: tracing.error,
-      };
+      { channel(name: string): Channel; tracingChannel?(name: string): Tracing } | undefined;
+    events = dc?.channel(TOKEN_EVENT_CHANNEL);
+    tracing = dc?.tracingChannel?.(TOKEN_REQUEST_CHANNEL);
   } catch {
     // No diagnostics here: nothing is published.
   }
-  return found;
 }
 
 /** True when someone subscribes to `auth:token-event` (then the manager builds its events). */
 export function eventsObserved(): boolean {
-  return !!channels()?.event.hasSubscribers;
+  if (!looked) look();
+  return !!events?.hasSubscribers;
 }
 
 export function publishEvent(event: TokenEvent): void {
-  const all = channels();
-  if (all?.event.hasSubscribers) all.event.publish(event);
+  if (events?.hasSubscribers) events.publish(event);
 }
 
 /** Opens the trace of one token request, or undefined when nobody subscribes. */
@@ -99,16 +77,13 @@ export function traceRequest(
   background: boolean,
   replacesExpiresAt?: number,
 ): TokenRequestTrace | undefined {
-  const all = channels();
-  if (
-    !all ||
-    !(all.start.hasSubscribers || all.asyncEnd.hasSubscribers || all.error.hasSubscribers)
-  )
-    return undefined;
+  if (!looked) look();
+  const t = tracing;
+  if (!(t?.start.hasSubscribers || t?.asyncEnd.hasSubscribers || t?.error.hasSubscribers)) return;
   const trace: TokenRequestTrace = { provider, grant, attempt, background, replacesExpiresAt };
-  all.start.publish(trace);
+  t.start.publish(trace);
   // The request is asynchronous: its synchronous part ends at once.
-  all.end.publish(trace);
+  t.end.publish(trace);
   return trace;
 }
 
@@ -117,12 +92,10 @@ export function endTrace(
   trace: TokenRequestTrace | undefined,
   outcome: { expiresAt: number; tokenType: string } | AuthError,
 ): void {
-  const all = channels();
-  if (!trace || !all) return;
-  if ("code" in outcome) {
-    trace.error = outcome;
-    all.error.publish(trace);
-  } else trace.result = { expiresAt: outcome.expiresAt, tokenType: outcome.tokenType };
-  all.asyncStart.publish(trace);
-  all.asyncEnd.publish(trace);
+  const t = tracing;
+  if (!trace || !t) return;
+  if ("code" in outcome) t.error.publish(Object.assign(trace, { error: outcome }));
+  else trace.result = { expiresAt: outcome.expiresAt, tokenType: outcome.tokenType };
+  t.asyncStart.publish(trace);
+  t.asyncEnd.publish(trace);
 }
