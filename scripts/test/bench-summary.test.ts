@@ -38,12 +38,16 @@ describe("README benchmark summary", () => {
     suiteSeconds: 95,
   };
 
-  it("is computed from the results: counts, every target row, the trade-off, the suite time", () => {
+  it("is computed from the results: counts, the targets not met, the trade-off, the suite time", () => {
     const summary = renderSummary(results);
     expect(summary.startsWith(START) && summary.endsWith(END)).toBe(true);
     expect(summary).toContain("1 targets met, 1 missed, 1 inconclusive");
-    expect(summary).toContain("| P5 | codegen | 70 ms | ≤ 50 ms | **missed** |");
+    expect(summary).toContain("- P5 codegen: 70 ms, target ≤ 50 ms (**missed**)");
+    expect(summary).toContain("- P2 burst: 1.1×, target ≤ 1.10× (**inconclusive**)");
+    // Met rows and peers are in BENCHMARKS.md only.
+    expect(summary).not.toContain("P1 warm");
     expect(summary).not.toContain("P1 peer");
+    expect(summary).toContain("[BENCHMARKS.md](BENCHMARKS.md)");
     expect(summary).toContain(
       "1.9× the requests of a memo cache while blocking 0 callers (memo caches: 500)",
     );

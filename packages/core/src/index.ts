@@ -1,6 +1,8 @@
 /**
  * `@auth/core`: what application code calls. Generated provider packages and TokenStore authors
  * use `@auth/core/provider` as well.
+ *
+ * @module @auth/core
  */
 export { AuthError, AuthErrorCode, type AuthErrorDetails } from "./contract/errors.js";
 export type { TokenExchange, TokenPresentation } from "./contract/exchange.js";

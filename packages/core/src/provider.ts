@@ -3,6 +3,8 @@
  * packages (`defineProviderAuth` and the openapi-fetch sending helpers) and `TokenStore` authors
  * (the store contract and a deadline that tells a busy process from a slow store). Application
  * code needs only `@auth/core`.
+ *
+ * @module @auth/core/provider
  */
 export type {
   ConstantParameter,

@@ -3,6 +3,12 @@
  * Do not make direct changes to the file: edit the spec and regenerate.
  */
 
+/**
+ * Typed token manager for EnKash token API: `createAuth`, the request and response types of
+ * its token endpoint, and everything of `@auth/core` an application uses.
+ *
+ * @module @auth/enkash
+ */
 export { createAuth } from "./create-auth.gen.js";
 export {
   authFetch,

@@ -2,6 +2,7 @@
  * This file was auto-generated from specs/enkash.yaml by `pnpm generate`.
  * Do not make direct changes to the file: edit the spec and regenerate.
  */
+/** Every path of the spec with its operations, for `createClient<paths>()` of openapi-fetch. */
 export interface paths {
   "/oauth/token": {
     parameters: {
@@ -28,6 +29,7 @@ export interface paths {
   };
 }
 export type webhooks = Record<string, never>;
+/** The spec's reusable schemas, responses and parameters. */
 export interface components {
   schemas: {
     TokenRequest:
@@ -75,6 +77,7 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
+/** Every operation of the spec by its operationId: parameters, bodies, responses. */
 export interface operations {
   createToken: {
     parameters: {

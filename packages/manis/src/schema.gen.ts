@@ -2,6 +2,7 @@
  * This file was auto-generated from specs/manis.yaml by `pnpm generate`.
  * Do not make direct changes to the file: edit the spec and regenerate.
  */
+/** Every path of the spec with its operations, for `createClient<paths>()` of openapi-fetch. */
 export interface paths {
   "/api/v1/auth/token": {
     parameters: {
@@ -26,6 +27,7 @@ export interface paths {
   };
 }
 export type webhooks = Record<string, never>;
+/** The spec's reusable schemas, responses and parameters. */
 export interface components {
   schemas: {
     TokenResponse: {
@@ -63,6 +65,7 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
+/** Every operation of the spec by its operationId: parameters, bodies, responses. */
 export interface operations {
   getToken: {
     parameters: {

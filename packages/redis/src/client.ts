@@ -2,6 +2,7 @@ import { AuthError, AuthErrorCode } from "@auth/core";
 
 /** A node-redis client (v5 or v6): raw commands go through `sendCommand(args)`. */
 export interface NodeRedisClient {
+  /** Sends one raw command, like `["GET", key]`. */
   sendCommand(args: string[]): Promise<unknown>;
 }
 
@@ -10,8 +11,11 @@ export interface NodeRedisClient {
  * `sendCommand(firstKey, isReadonly, args)`, routed to the primary serving `firstKey`'s slot.
  */
 export interface NodeRedisCluster {
+  /** Sends one raw command to the node that owns `firstKey`'s slot. */
   sendCommand(firstKey: string, isReadonly: boolean, args: string[]): Promise<unknown>;
+  /** The client of one cluster node (for the server-time probe). */
   nodeClient(node: unknown): Promise<unknown>;
+  /** A node that serves `slot`. */
   getSlotRandomNode(slot: number): unknown;
 }
 
@@ -20,16 +24,21 @@ export interface NodeRedisCluster {
  * `sendCommand(isReadonly, args)`, sent to the current primary.
  */
 export interface NodeRedisSentinel {
+  /** Sends one raw command to the current master. */
   sendCommand(isReadonly: boolean, args: string[]): Promise<unknown>;
+  /** The master the sentinels point at now. */
   getMasterNode(): unknown;
+  /** The sentinel this client talks to. */
   getSentinelNode(): unknown;
 }
 
 /** An ioredis client, `Cluster` included (v5 or v6): raw commands go through `call`. */
 export interface IoRedisClient {
+  /** Sends one raw command, like `call("GET", key)`. */
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
 }
 
+/** Every client `createRedisStore` accepts: node-redis (client, cluster, sentinel) or ioredis. */
 export type RedisClient = NodeRedisClient | NodeRedisCluster | NodeRedisSentinel | IoRedisClient;
 
 /** Sends one raw command, whichever client the user owns. */

@@ -5,6 +5,7 @@ import { commandSender, type RedisClient } from "./client.js";
 import { createNamer, deriveKey, open, seal } from "./crypto.js";
 import { DELETE_IF, DELETE_IF_SEALED, RELEASE, RENEW, SET_IF_NEWER } from "./scripts.js";
 
+/** Options of `createRedisStore`. */
 export interface RedisStoreOptions {
   /**
    * A connected node-redis (`redis` 5 or 6) or ioredis client. You own the connection: its TLS,

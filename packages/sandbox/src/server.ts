@@ -26,6 +26,7 @@ function isLoopbackHost(hostname: string): boolean {
   );
 }
 
+/** Options of `startSandbox`; every one is optional. */
 export interface SandboxOptions {
   /** Port on 127.0.0.1 (default: a free one). */
   readonly port?: number;
@@ -49,6 +50,7 @@ export interface SandboxOptions {
 /** Real token requests are a few hundred bytes. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
+/** A running sandbox: where it listens, what to pass to `createAuth`, and its controls. */
 export interface Sandbox {
   /** Root URL, for example `http://127.0.0.1:4010`. */
   readonly url: string;
@@ -58,9 +60,11 @@ export interface Sandbox {
   readonly credentials: Readonly<SandboxCredentials>;
   /** Live counters per provider (emulated providers only). */
   readonly stats: Readonly<Record<ProviderId, ProviderStats>>;
+  /** Faults in token responses, injected by the test. */
   readonly faults: {
     /** Injects a fault into token responses of one provider (or "*"), `times` times (default: until cleared). */
     inject(provider: string, fault: Fault, options?: { times?: number }): void;
+    /** Removes the injected faults of one provider, or of every provider. */
     clear(provider?: string): void;
   };
   /** Changes how a provider issues tokens. */
@@ -69,6 +73,7 @@ export interface Sandbox {
   revokeTokens(provider: string): void;
   /** Clears a provider's lockout and failure count. */
   unlock(provider: string): void;
+  /** Stops listening and closes every open connection. */
   close(): Promise<void>;
 }
 

@@ -32,6 +32,7 @@ export const AuthErrorCode = {
 } as const;
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 
+/** What an `AuthError` says besides its code and message; every field is optional. */
 export interface AuthErrorDetails {
   readonly status?: number | undefined;
   /** OAuth `error` (or `message`) from the response body, length-capped. */

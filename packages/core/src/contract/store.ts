@@ -50,6 +50,7 @@ export interface SharedCooldown {
  * managers with other secrets. Your own implementation is passed as `store: sharedStore(yourStore)`.
  */
 export interface TokenStore {
+  /** The token stored under `key`, or undefined when there is none (or it has expired). */
   get(key: string): Promise<StoredToken | undefined>;
   /** `ttlMs` is when the token becomes useless; a store may drop it after that. */
   set(key: string, value: StoredToken, ttlMs: number): Promise<void>;
@@ -67,6 +68,8 @@ export interface TokenStore {
   bind?(binding: StoreBinding): TokenStore;
   /** Optional fleet-wide memory of a provider's refusal; see `SharedCooldown`. */
   getCooldown?(key: string): Promise<SharedCooldown | undefined>;
+  /** Remembers a refusal for `ttlMs` (null: until cleared, for a lockout that needs a person). */
   setCooldown?(key: string, value: SharedCooldown, ttlMs: number | null): Promise<void>;
+  /** Forgets the refusal: the next request may contact the provider. */
   clearCooldown?(key: string): Promise<void>;
 }

@@ -30,6 +30,7 @@ declare global {
   }
 }
 
+/** Options of `createTokenManager` (generated `createAuth` functions take the same, minus `exchange`). */
 export interface TokenManagerOptions {
   /** How the provider's token endpoint works (generated from its spec). */
   readonly exchange: TokenExchange;
@@ -61,6 +62,7 @@ export interface TokenManagerOptions {
   readonly sleep?: (ms: number, keepAlive: boolean) => Promise<void>;
 }
 
+/** Options of one `getToken()` or `getAuthorizationHeader()` call. */
 export interface GetTokenOptions {
   /** Aborts this caller's wait only; a request shared with other callers keeps going. */
   readonly signal?: AbortSignal;

@@ -38,7 +38,13 @@ export interface TokenRequestTrace {
   error?: AuthError;
 }
 
+/** The `node:diagnostics_channel` channel every `TokenEvent` is published on. */
 export const TOKEN_EVENT_CHANNEL = "auth:token-event";
+/**
+ * The `TracingChannel` around each HTTP token request: subscribe with
+ * `diagnostics_channel.tracingChannel(TOKEN_REQUEST_CHANNEL).subscribe({ start, asyncEnd, error })`;
+ * each handler gets a `TokenRequestTrace`.
+ */
 export const TOKEN_REQUEST_CHANNEL = "auth:token-request";
 
 let looked = false;

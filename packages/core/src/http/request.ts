@@ -120,7 +120,9 @@ export function buildTokenRequest(
  * return capture.response();
  */
 export function captureResponse(fetchImpl: typeof globalThis.fetch): {
+  /** The fetch to hand openapi-fetch: it remembers the raw response. */
   fetch: typeof globalThis.fetch;
+  /** The raw response the token request got (throws if none was sent). */
   response: () => Response;
 } {
   let raw: Response | undefined;
@@ -146,6 +148,7 @@ export function tokenRequestInit(request: TokenHttpRequest) {
     signal: request.signal,
     redirect: "manual" as const,
     parseAs: "stream" as const,
+    /** The body as the exchange encodes it: JSON, or an HTML form. */
     bodySerializer: (body: unknown) =>
       request.bodyEncoding === "json"
         ? JSON.stringify(body)

@@ -9,7 +9,9 @@ import { presentToken, tokenHeaderName } from "../contract/token.js";
  * `Middleware`: `client.use(authMiddleware(auth))` type-checks as is.
  */
 export interface AuthMiddleware {
+  /** Sets the token header (after the URL check); openapi-fetch calls it before sending. */
   onRequest(params: { request: Request }): Promise<Request>;
+  /** After a 401: one invalidate-and-replay with a new token; openapi-fetch calls it on each response. */
   onResponse(params: {
     request: Request;
     response: Response;
@@ -25,6 +27,7 @@ interface Sent {
   readonly follow: boolean;
 }
 
+/** Options of `authMiddleware` and `authFetch`. */
 export interface AuthMiddlewareOptions {
   /** Allow API calls over plain http to non-loopback hosts (only for trusted networks). */
   readonly allowInsecureHttp?: boolean;

@@ -32,6 +32,7 @@ export class MemoryTokenStore implements TokenStore {
     return this.#entries.size;
   }
 
+  /** The token under `key`, or undefined when there is none or it has expired. */
   get(key: string): Promise<StoredToken | undefined> {
     const entry = this.#entries.get(key);
     if (entry !== undefined && this.#clock() >= entry.until) {

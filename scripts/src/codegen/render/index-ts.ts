@@ -1,3 +1,4 @@
+import { comment } from "../emit.ts";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
@@ -39,6 +40,13 @@ export function renderIndex(model: ProviderModel): string {
   ];
   return [
     generatedHeader(model.specFile),
+    "/**",
+    // "@" escaped: a spec's title must not open a doc tag.
+    ` * ${comment(`Typed token manager for ${model.title}`).replaceAll("@", "\\@")}: \`createAuth\`, the request and response types of`,
+    " * its token endpoint, and everything of `@auth/core` an application uses.",
+    " *",
+    ` * @module ${comment(model.packageName)}`,
+    " */",
     `export { createAuth } from "./create-auth.gen.js";`,
     // What an application types comes from here, so @auth/core never has to be a second direct
     // dependency kept in step by hand.

@@ -2,8 +2,14 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
-/** `src/schema.gen.ts`: the spec's paths and components as openapi-typescript types. */
-/** openapi-typescript types (`paths`, `components`, `operations`) for the whole spec. */
+/** What each top-level type is, for the API reference (openapi-typescript writes none). */
+const TYPE_DOCS: Record<string, string> = {
+  paths: "Every path of the spec with its operations, for `createClient<paths>()` of openapi-fetch.",
+  components: "The spec's reusable schemas, responses and parameters.",
+  operations: "Every operation of the spec by its operationId: parameters, bodies, responses.",
+};
+
+/** `src/schema.gen.ts`: openapi-typescript types (`paths`, `components`, `operations`) for the whole spec. */
 export async function renderSchemaTypes(model: ProviderModel): Promise<string> {
   const ast = await openapiTS(
     structuredClone(model.document) as unknown as Parameters<typeof openapiTS>[0],
@@ -12,5 +18,9 @@ export async function renderSchemaTypes(model: ProviderModel): Promise<string> {
       alphabetize: false,
     },
   );
-  return generatedHeader(model.specFile) + astToString(ast);
+  const source = astToString(ast).replace(
+    /^export interface (paths|components|operations) \{$/gm,
+    (line, name: string) => `/** ${TYPE_DOCS[name]} */\n${line}`,
+  );
+  return generatedHeader(model.specFile) + source;
 }
