@@ -10,7 +10,7 @@ import { longLived, steadyState } from "./steady.ts";
 import { type P7Row, p7Tenants } from "./tenants.ts";
 import { formatSummary, verdict } from "./stats.ts";
 import { type BenchResults, readmeWithSummary, renderSummary, type Row } from "./summary.ts";
-import { p1WarmGetToken, p2ColdCallers, p3Middleware } from "./workloads.ts";
+import { p1Diagnostics, p1WarmGetToken, p2ColdCallers, p3Middleware } from "./workloads.ts";
 
 /**
  * `pnpm bench`: every target as a ratio or count measured in this one run, median and spread
@@ -43,6 +43,17 @@ async function main(): Promise<void> {
       target: "—",
       verdict: "info",
     });
+
+  progress("P1 warm getToken() with diagnostics subscribers…");
+  const p1Diag = await p1Diagnostics(7);
+  results.p1Diagnostics = p1Diag;
+  rows.push({
+    id: "P1",
+    what: "warm getToken() with subscribers on both diagnostics channels ÷ with none (an APM agent's cost on the warm path)",
+    measured: `${formatSummary(p1Diag)}×`,
+    target: "≤ 1.05×",
+    verdict: verdict(p1Diag, 1.05),
+  });
 
   progress("P2 10,000 cold callers…");
   const p2 = await p2ColdCallers(10_000, 7, 1_000);

@@ -1,4 +1,10 @@
-import { authMiddleware, createTokenManager } from "@auth/core";
+import * as diagnostics from "node:diagnostics_channel";
+import {
+  authMiddleware,
+  createTokenManager,
+  TOKEN_EVENT_CHANNEL,
+  TOKEN_REQUEST_CHANNEL,
+} from "@auth/core";
 import createClient, { type Middleware } from "openapi-fetch";
 import { Bench } from "tinybench";
 import { createServer } from "node:http";
@@ -79,6 +85,40 @@ export async function p1WarmGetToken(rounds: number): Promise<P1Result> {
       ),
       baselineNs,
     };
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * P1 diagnostics: a warm getToken() while an APM agent subscribes to both diagnostics channels
+ * (`auth:token-event` and the `auth:token-request` TracingChannel) ÷ the same call with no
+ * subscriber, alternating round by round (the subscription is process-wide, so the two cannot
+ * run in one tinybench block).
+ */
+export async function p1Diagnostics(rounds: number): Promise<Summary> {
+  const server = await startTokenServer(0);
+  try {
+    const manager = createTokenManager({ exchange, credentials, baseUrl: server.url });
+    await manager.getToken();
+    const tracing = diagnostics.tracingChannel(TOKEN_REQUEST_CHANNEL);
+    const handlers = { start() {}, end() {}, asyncStart() {}, asyncEnd() {}, error() {} };
+    const onEvent = () => undefined;
+    const ratios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const without = (await latencies({ get: () => manager.getToken() }, 250)).get!;
+      tracing.subscribe(handlers);
+      diagnostics.subscribe(TOKEN_EVENT_CHANNEL, onEvent);
+      try {
+        ratios.push((await latencies({ get: () => manager.getToken() }, 250)).get! / without);
+      } finally {
+        tracing.unsubscribe(handlers);
+        diagnostics.unsubscribe(TOKEN_EVENT_CHANNEL, onEvent);
+      }
+    }
+    await manager.close();
+    server.assertNoRejections("P1 diagnostics");
+    return summarize(ratios);
   } finally {
     await server.close();
   }

@@ -67,6 +67,17 @@ const client = createClient<YourApiPaths>({ baseUrl: "https://api.example" });
 client.use(authMiddleware(auth));
 \`\`\`
 
+Without openapi-fetch, \`authFetch(auth)\` is a \`fetch\` with the same guarantees (the header,
+one replay after a 401, the token kept on its origin), for plain \`fetch\`, ky or any client
+that takes a \`fetch\`:
+
+\`\`\`ts
+import { authFetch } from "${model.packageName}";
+
+const call = authFetch(auth);
+const response = await call("https://api.example/v1/things");
+\`\`\`
+
 Observe what the manager does (requests, retries, background refreshes, store failures) with
 \`onTokenEvent\`, also a separate function; events never carry a secret or a token:
 
@@ -75,6 +86,10 @@ import { onTokenEvent } from "${model.packageName}";
 
 const stop = onTokenEvent(auth, (event) => console.log(event.type, event));
 \`\`\`
+
+The same events are published on \`node:diagnostics_channel\` (\`auth:token-event\`, and the
+\`TracingChannel\` \`auth:token-request\` around each token request) for APM agents and
+OpenTelemetry. CommonJS (\`require\`, jest, TypeScript \`module: node16\`) works as is.
 
 ## Credentials
 
