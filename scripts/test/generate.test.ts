@@ -53,7 +53,17 @@ describe("a new provider needs only a spec", () => {
       sideEffects: false,
       dependencies: { "@auth/core": "workspace:^" },
     });
-    expect(Object.keys(manifest.exports["."])).toEqual(["types", "default"]);
+    // module-sync first (Node: one instance for import and require), then import, require, default.
+    expect(Object.keys(manifest.exports["."])).toEqual([
+      "module-sync",
+      "import",
+      "require",
+      "default",
+    ]);
+    expect(manifest.exports["."].require).toEqual({
+      types: "./dist/cjs/index.d.ts",
+      default: "./dist/cjs/index.js",
+    });
     for (const file of ["src/schema.gen.ts", "src/provider.gen.ts", "src/create-auth.gen.ts"]) {
       expect(await readFile(path.join(dir, file), "utf8")).toMatch(
         /^\/\*\*\n \* This file was auto-generated from .*acme\.yaml/,

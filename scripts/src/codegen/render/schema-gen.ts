@@ -4,7 +4,8 @@ import type { ProviderModel } from "../model/model.ts";
 
 /** What each top-level type is, for the API reference (openapi-typescript writes none). */
 const TYPE_DOCS: Record<string, string> = {
-  paths: "Every path of the spec with its operations, for `createClient<paths>()` of openapi-fetch.",
+  paths:
+    "Every path of the spec with its operations, for `createClient<paths>()` of openapi-fetch.",
   components: "The spec's reusable schemas, responses and parameters.",
   operations: "Every operation of the spec by its operationId: parameters, bodies, responses.",
 };
