@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import { startSandbox } from "@auth/sandbox";
 import { createClient } from "redis";
@@ -5,6 +6,42 @@ import { describe, expect, it } from "vitest";
 import { createBackend } from "./backend.js";
 import { startFleetProcess } from "./fleet.js";
 import { describeSession, loadStatus } from "./frontend.js";
+
+/**
+ * A redis-server of this test's own on a random loopback port (never a developer's Redis on
+ * 6379), stopped afterwards.
+ */
+async function ownRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  const server = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGKILL");
+    await exited;
+  };
+  for (let i = 0; i < 200; i++) {
+    const client = createClient({ url, socket: { reconnectStrategy: false } });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      client.destroy();
+      return { url, stop };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  await stop();
+  throw new Error("redis-server did not start (Debian: apt-get install redis-server)");
+}
 
 describe("examples run as written", () => {
   it("backend calls the provider API through the middleware and hands the browser only plain data", async () => {
@@ -67,11 +104,12 @@ describe("examples run as written", () => {
 
   it("fleet: four clients (one per process in production) share one EnKash token through Redis", async () => {
     const sandbox = await startSandbox({ providers: ["enkash"] });
+    const redis = await ownRedis();
     const prefix = `examples:${Date.now()}:${Math.random()}:`;
     const processes = await Promise.all(
       Array.from({ length: 4 }, () =>
         startFleetProcess({
-          redisUrl: "redis://127.0.0.1:6379",
+          redisUrl: redis.url,
           baseUrl: sandbox.baseUrls.enkash,
           prefix,
           ...sandbox.credentials.enkash,
@@ -85,10 +123,7 @@ describe("examples run as written", () => {
     } finally {
       await Promise.all(processes.map((p) => p.stop()));
       await sandbox.close();
-      const admin = await createClient({ url: "redis://127.0.0.1:6379" }).connect();
-      const keys = await admin.keys(`${prefix}*`);
-      if (keys.length) await admin.del(keys);
-      admin.destroy();
+      await redis.stop();
     }
   });
 });

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/paths.ts";
 import { FIXTURES } from "./workspace.ts";
+import { pnpmCommand } from "./pnpm.ts";
 
 const run = promisify(execFile);
 
@@ -16,13 +17,12 @@ const run = promisify(execFile);
  * provider) and the demo. Each fixture is one token-endpoint shape the four seeds do not have.
  */
 const SHAPES = ["query-grant", "json-body", "envelope", "ok-failure", "custom-header"];
-const PNPM = JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8"))
-  .packageManager as string;
+const PNPM = pnpmCommand();
 
 let root: string;
 /** Runs pnpm in the scratch workspace; a failure carries pnpm's own output. */
 const pnpm = (args: string[], cwd = root) =>
-  run("npx", ["-y", PNPM, ...args], {
+  run(PNPM.command, [...PNPM.prefix, ...args], {
     cwd,
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0", NO_COLOR: "1" },
     maxBuffer: 64 * 1024 * 1024,

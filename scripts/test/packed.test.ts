@@ -3,17 +3,14 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { pnpmCommand } from "./pnpm.ts";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/paths.ts";
 import { publishableNames } from "../src/release/release-guard.ts";
 
 // What `npm pack` would put in each tarball (the built dist/ included: turbo builds before tests).
 const run = promisify(execFile);
-const PNPM = (
-  JSON.parse(await readFile(path.join(REPO_ROOT, "package.json"), "utf8")) as {
-    packageManager: string;
-  }
-).packageManager;
+const PNPM = pnpmCommand();
 const names = await publishableNames();
 const directory = (name: string) => path.join(REPO_ROOT, "packages", name.split("/")[1]!);
 
@@ -44,7 +41,7 @@ describe.each(names)("the %s tarball", (name) => {
   it("is packed by pnpm without the monorepo's scripts or workspace: ranges", async () => {
     const destination = await mkdtemp(path.join(tmpdir(), "auth-pack-"));
     try {
-      await run("npx", ["-y", PNPM, "pack", "--pack-destination", destination], {
+      await run(PNPM.command, [...PNPM.prefix, "pack", "--pack-destination", destination], {
         cwd: directory(name),
       });
       const [tarball] = await readdir(destination);

@@ -17,6 +17,41 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * One `redis-server` of the caller's own on a random loopback port (nothing kept on disk), for code
+ * that must never write into a developer's Redis on 6379. `stop()` SIGKILLs it.
+ */
+export async function ownServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  for (let i = 0; i < 200; i++) {
+    const client = createClient({ url, socket: { reconnectStrategy: false } });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      await client.close();
+      return { url, stop };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  await stop();
+  throw new Error(
+    `redis-server did not start on port ${port} (Debian: apt-get install redis-server)`,
+  );
+}
+
+/**
  * A Redis Cluster of the test's own: `masters` primaries (and `replicas` replicas each) from
  * `redis-server` binaries on random loopback ports, slots assigned by `redis-cli --cluster create`.
  * `kill(port)` SIGKILLs one node; `stop()` kills them all and removes their files.

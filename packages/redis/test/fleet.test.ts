@@ -6,12 +6,13 @@ import {
   clientKinds,
   deleteByPrefix,
   ownCluster,
+  sharedRedisUrl,
   tokenServer,
   uniquePrefix,
 } from "./support.js";
 
 // K real processes, each an @auth/enkash client with N concurrent callers, sharing a real Redis
-// (the machine's 127.0.0.1:6379, under a unique prefix that is deleted afterwards).
+// (the suite's own redis-server, under a unique prefix that is deleted afterwards).
 
 const workerPath = fileURLToPath(new URL("./fixtures/fleet-worker.mjs", import.meta.url));
 type Reply = { id: number; tokens: string[]; errors: string[] };
@@ -57,9 +58,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** Where the fleet's Redis is: the machine's 6379, or a cluster of the suite's own. */
+/** Where the fleet's Redis is: the suite's shared one, or a cluster of the suite's own. */
 type Topology = { readonly name: string; env(): Record<string, string> };
-const single: Topology = { name: "one Redis", env: () => ({ REDIS_PORT: "6379" }) };
+const single: Topology = { name: "one Redis", env: () => ({ REDIS_URL: sharedRedisUrl() }) };
 let clusterPorts: number[] = [];
 const cluster: Topology = {
   name: "a 3-primary Redis Cluster",

@@ -3,7 +3,14 @@ import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
 import { createRedisStore, type RedisClient } from "../src/index.js";
-import { clientKinds, connect, deleteByPrefix, ownRedis, uniquePrefix } from "./support.js";
+import {
+  clientKinds,
+  connect,
+  deleteByPrefix,
+  ownRedis,
+  sharedRedisUrl,
+  uniquePrefix,
+} from "./support.js";
 
 const binding = {
   cacheKey:
@@ -113,7 +120,7 @@ describe.each(clientKinds)("Redis store with a %s client", (kind) => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
     const store = createRedisStore({ client, prefix }).bind!(binding);
-    const admin = createClient({ url: "redis://127.0.0.1:6379" });
+    const admin = createClient({ url: sharedRedisUrl() });
     await admin.connect();
     try {
       await store.set("k", token("real"), 60_000);
@@ -143,7 +150,7 @@ describe.each(clientKinds)("Redis store with a %s client", (kind) => {
   it("names keys and digests tokens with HMACs: another secret, another key; nothing a reader can confirm", async () => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
-    const admin = createClient({ url: "redis://127.0.0.1:6379" });
+    const admin = createClient({ url: sharedRedisUrl() });
     await admin.connect();
     try {
       const a = createRedisStore({ client, prefix }).bind!(binding);
@@ -179,7 +186,7 @@ describe.each(clientKinds)("Redis store with a %s client", (kind) => {
       { kind: "credentials", until: null, code: "invalid_credentials", status: 400 },
       null,
     );
-    const admin = createClient({ url: "redis://127.0.0.1:6379" });
+    const admin = createClient({ url: sharedRedisUrl() });
     await admin.connect();
     try {
       const [name] = await admin.keys(`${prefix}*:cooldown`);

@@ -26,14 +26,26 @@ export const exchange: TokenExchange = {
 export type ClientKind = "redis" | "ioredis";
 export const clientKinds: ClientKind[] = ["redis", "ioredis"];
 
-/** A connected client of either kind, with its error events handled (an unhandled one is fatal). */
+/** The suite's shared Redis (test/global-setup.ts started it, or REDIS_URL named it). */
+export function sharedRedisUrl(): string {
+  const url = process.env.REDIS_URL;
+  if (!url)
+    throw new Error("REDIS_URL is not set: run these tests through vitest (test/global-setup.ts)");
+  return url;
+}
+
+/**
+ * A connected client of either kind, with its error events handled (an unhandled one is fatal):
+ * to a server of the test's own on `port`, or to the suite's shared Redis.
+ */
 export async function connect(
   kind: ClientKind,
-  port = 6379,
+  port?: number,
 ): Promise<{ client: RedisClient; close: () => Promise<void> }> {
+  const url = port === undefined ? sharedRedisUrl() : `redis://127.0.0.1:${port}`;
   if (kind === "redis") {
     const client = createClient({
-      url: `redis://127.0.0.1:${port}`,
+      url,
       socket: { reconnectStrategy: () => 100 },
     });
     client.on("error", () => undefined);
@@ -41,9 +53,7 @@ export async function connect(
     // destroy(), not close(): close() waits for commands queued while the server is down.
     return { client, close: async () => void client.destroy() };
   }
-  const client = new Redis({
-    host: "127.0.0.1",
-    port,
+  const client = new Redis(url, {
     retryStrategy: () => 100,
     maxRetriesPerRequest: 1,
   });
@@ -61,7 +71,7 @@ export function uniquePrefix(): string {
 }
 
 export async function deleteByPrefix(prefix: string): Promise<void> {
-  const admin = createClient({ url: "redis://127.0.0.1:6379" });
+  const admin = createClient({ url: sharedRedisUrl() });
   await admin.connect();
   for await (const keys of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }))
     if (keys.length) await admin.del(keys);

@@ -14,7 +14,7 @@ if (env.STORE === "redis-cluster") {
   redis.on("error", () => undefined);
   await redis.connect();
 } else if (env.STORE === "redis") {
-  redis = createClient({ url: "redis://127.0.0.1:6379" });
+  redis = createClient({ url: env.REDIS_URL });
   redis.on("error", () => undefined);
   await redis.connect();
 }

@@ -5,7 +5,7 @@ import { createTokenManager, MemoryTokenStore } from "@auth/core";
 import { createRedisStore } from "@auth/redis";
 import { createClient } from "redis";
 import { Bench } from "tinybench";
-import { ownCluster } from "../../../packages/redis/test/cluster.ts";
+import { ownCluster, ownServer } from "../../../packages/redis/test/cluster.ts";
 import { summarize, type Summary } from "./stats.ts";
 import { benchExchange } from "./peers.ts";
 import { BENCH_CLIENT, startTokenServer } from "./token-server.ts";
@@ -76,6 +76,8 @@ export async function p4Fleet(
   for (const { processes, store } of runs) {
     // A 3-primary Redis Cluster of the bench's own for the cluster rows (node-redis createCluster).
     const cluster = store === "redis-cluster" ? await ownCluster(3, 0) : undefined;
+    // A redis-server of the bench's own: never a developer's Redis on 6379.
+    const single = store === "redis" ? await ownServer() : undefined;
     const server = await startTokenServer(20);
     const prefix = `bench:${randomUUID()}:`;
     const workers = await Promise.all(
@@ -83,6 +85,7 @@ export async function p4Fleet(
         startWorker({
           STORE: store,
           PREFIX: prefix,
+          ...(single ? { REDIS_URL: single.url } : {}),
           TOKEN_URL: server.url,
           EXCHANGE: JSON.stringify(exchange),
           CREDENTIALS: JSON.stringify(credentials),
@@ -106,24 +109,18 @@ export async function p4Fleet(
     } finally {
       for (const worker of workers) worker.stop();
       await server.close();
-      if (cluster) await cluster.stop();
-      else await deletePrefix(prefix);
+      await cluster?.stop();
+      await single?.stop();
     }
   }
   return rows;
 }
 
-async function deletePrefix(prefix: string): Promise<void> {
-  const admin = await createClient({ url: "redis://127.0.0.1:6379" }).connect();
-  const keys = await admin.keys(`${prefix}*`);
-  if (keys.length) await admin.del(keys);
-  admin.destroy();
-}
-
 /** P4 warm path: a warm getToken() with the Redis store ÷ with the in-memory store, interleaved. */
 export async function p4WarmRedis(rounds: number): Promise<Summary> {
   const server = await startTokenServer(0);
-  const redis = await createClient({ url: "redis://127.0.0.1:6379" }).connect();
+  const own = await ownServer();
+  const redis = await createClient({ url: own.url }).connect();
   const prefix = `bench:${randomUUID()}:`;
   try {
     const memory = createTokenManager({
@@ -157,6 +154,6 @@ export async function p4WarmRedis(rounds: number): Promise<Summary> {
   } finally {
     await server.close();
     redis.destroy();
-    await deletePrefix(prefix);
+    await own.stop();
   }
 }
