@@ -4,12 +4,25 @@ import { SandboxError } from "./errors.js";
 import { providers } from "./providers.gen.js";
 import { startSandbox } from "./server.js";
 
-const USAGE = `usage: auth-sandbox [--port 4010] [--lifetime 3600] [--provider id]...
+/** Not 4010 (Prism and other OpenAPI mock servers), 12111 (stripe-mock), 8080 or 3000. */
+const DEFAULT_PORT = 4280;
 
-  --port N        port on 127.0.0.1, 0 for a free one (default: $PORT or 4010)
-  --lifetime S    token lifetime in seconds, a whole number ≥ 1 (default 3600)
-  --provider ID   emulate only this provider (repeatable): ${providers.map((p) => p.id).join(", ")}
-  --help          print this`;
+const USAGE = `usage: auth-sandbox [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--lifetime 3600] [--provider id]... [--json]
+
+  --port N            port, 0 for a free one (default: $PORT or ${DEFAULT_PORT})
+  --host H            address to bind (default 127.0.0.1). Anything else (0.0.0.0 in a container)
+                      is exposed to whoever reaches it, and says so when it starts
+  --allowed-host H    a Host name to answer besides loopback ones (repeatable; a container's
+                      service name, for example); any other Host gets 421
+  --lifetime S        token lifetime in seconds, a whole number ≥ 1 (default 3600)
+  --provider ID       emulate only this provider (repeatable): ${providers.map((p) => p.id).join(", ")}
+  --json              print one JSON line when ready (url, providers, baseUrls, credentials,
+                      health and control URLs), nothing else
+  --help              print this
+
+  GET  /__health              200 {"status":"ok"} once listening
+  GET  /__control/stats       counters per provider
+  POST /__control/{faults,faults/clear,revoke,unlock,reset,configure}  JSON bodies; see the README`;
 
 /** A mistake in the arguments: printed with the usage, exit code 2, no stack. */
 class UsageError extends Error {}
@@ -28,7 +41,10 @@ function parse(argv: string[]) {
       strict: true,
       allowPositionals: false,
       options: {
-        port: { type: "string", default: process.env.PORT ?? "4010" },
+        port: { type: "string", default: process.env.PORT ?? String(DEFAULT_PORT) },
+        host: { type: "string", default: "127.0.0.1" },
+        "allowed-host": { type: "string", multiple: true },
+        json: { type: "boolean", default: false },
         lifetime: { type: "string", default: "3600" },
         provider: { type: "string", multiple: true },
         help: { type: "boolean", default: false },
@@ -40,18 +56,45 @@ function parse(argv: string[]) {
   }
 }
 
-/** `auth-sandbox [--port 4010] [--lifetime 3600] [--provider id]…`: runs until interrupted. */
+/** `auth-sandbox [--port 4280] [--host h] [--lifetime 3600] [--provider id]… [--json]`: runs until interrupted. */
 async function main(argv: string[]): Promise<void> {
   const values = parse(argv);
   if (values.help) return void console.log(USAGE);
   const port = wholeNumber("port", values.port, 0, 65_535);
   const lifetimeSeconds = wholeNumber("lifetime", values.lifetime, 1, 31_536_000);
+  const host = values.host;
+  const loopback =
+    ["127.0.0.1", "::1", "localhost"].includes(host) || /^127(\.\d{1,3}){3}$/.test(host);
   const sandbox = await startSandbox({
     port,
+    host,
+    exposed: !loopback,
     settings: { lifetimeSeconds },
     ...(values.provider ? { providers: values.provider } : {}),
+    ...(values["allowed-host"] ? { allowedHosts: values["allowed-host"] } : {}),
   });
+  const stop = () => void sandbox.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        url: sandbox.url,
+        providers: Object.keys(sandbox.baseUrls),
+        baseUrls: sandbox.baseUrls,
+        credentials: sandbox.credentials,
+        health: `${sandbox.url}/__health`,
+        control: `${sandbox.url}/__control`,
+        exposed: !loopback,
+      }),
+    );
+    return;
+  }
   console.log(`@auth/sandbox listening on ${sandbox.url}\n`);
+  if (!loopback)
+    console.log(
+      `WARNING: bound to ${host}, not a loopback address: anyone who can reach it can get demo tokens and drive /__control.\n`,
+    );
   for (const [id, baseUrl] of Object.entries(sandbox.baseUrls)) {
     const provider = providers.find((p) => p.id === id)!;
     console.log(
@@ -62,10 +105,9 @@ async function main(argv: string[]): Promise<void> {
     ))
       console.log(`  ${name}: ${value}`);
   }
-  console.log("\nThese are demo credentials for the local emulator only. Ctrl+C to stop.");
-  const stop = () => void sandbox.close().then(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  console.log(
+    `\nHealth: GET ${sandbox.url}/__health · control: ${sandbox.url}/__control (see --help).\nThese are demo credentials for the local emulator only. Ctrl+C to stop.`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

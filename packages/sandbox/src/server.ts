@@ -30,8 +30,13 @@ function isLoopbackHost(hostname: string): boolean {
 export interface SandboxOptions {
   /** Port on 127.0.0.1 (default: a free one). */
   readonly port?: number;
-  /** Loopback host to bind (default 127.0.0.1). */
+  /**
+   * Host to bind (default 127.0.0.1). Anything but a loopback address needs `exposed: true`:
+   * whoever reaches it can get demo tokens and drive the control endpoints.
+   */
   readonly host?: string;
+  /** Allow a `host` that is not loopback (a container's 0.0.0.0). Off by default. */
+  readonly exposed?: boolean;
   /** Provider ids to emulate (default: every spec). */
   readonly providers?: readonly string[];
   /** Defaults for every provider; change one provider later with `configure`. */
@@ -52,7 +57,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
 /** A running sandbox: where it listens, what to pass to `createAuth`, and its controls. */
 export interface Sandbox {
-  /** Root URL, for example `http://127.0.0.1:4010`. */
+  /** Root URL, for example `http://127.0.0.1:4280`. */
   readonly url: string;
   /** Base URL to give each provider's `createAuth({ baseUrl })` (emulated providers only). */
   readonly baseUrls: Readonly<Record<ProviderId, string>>;
@@ -73,6 +78,11 @@ export interface Sandbox {
   revokeTokens(provider: string): void;
   /** Clears a provider's lockout and failure count. */
   unlock(provider: string): void;
+  /**
+   * Back to how it started, for one provider or every one: no faults, no tokens, counters at
+   * zero, no lockout, the settings it was started with.
+   */
+  reset(provider?: string): void;
   /** Stops listening and closes every open connection. */
   close(): Promise<void>;
 }
@@ -98,10 +108,10 @@ const DEFAULT_SETTINGS: ProviderSettings = {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? "127.0.0.1";
-  if (!isLoopbackHost(host)) {
+  if (typeof host !== "string" || (!isLoopbackHost(host) && options.exposed !== true)) {
     throw new SandboxError(
       "invalid_options",
-      `host must be a loopback address (127.0.0.1, ::1, localhost); got "${host}"`,
+      `host must be a loopback address (127.0.0.1, ::1, localhost), or pass exposed: true (--host with the CLI) to bind another; got "${String(host)}"`,
     );
   }
   const port = options.port ?? 0;
@@ -137,15 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ),
       credentials: { ...demoCredentials(provider.exchange), ...options.credentials?.[id] },
       settings: { ...DEFAULT_SETTINGS, ...checkSettings(options.settings) },
-      stats: {
-        tokenRequests: 0,
-        tokensIssued: 0,
-        refreshGrants: 0,
-        credentialFailures: 0,
-        faultsInjected: 0,
-        apiCalls: 0,
-        locked: false,
-      },
+      stats: freshStats(),
       faults: [],
       consecutiveFailures: 0,
       tokens: new Map(),
@@ -155,6 +157,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
+  const startSettings = { ...DEFAULT_SETTINGS, ...checkSettings(options.settings) };
+  // Filled in below: the control endpoints call the same methods the JS API offers.
+  let controls: Sandbox | undefined;
   const server = createServer((request, response) => {
     if (!hostAllowed(request.headers.host, allowedHosts)) {
       response.setHeader("connection", "close");
@@ -164,7 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           "this sandbox answers loopback host names only (Host: 127.0.0.1, localhost, [::1]); pass allowedHosts to answer another",
       });
     }
-    handle(states, request, response, maxBodyBytes).catch(() => {
+    handle(states, request, response, maxBodyBytes, controls!).catch(() => {
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
       response.end('{"error":"sandbox_failure"}');
     });
@@ -195,7 +200,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       );
     return found;
   };
-  return {
+  controls = {
     url,
     baseUrls: Object.fromEntries([...states.keys()].map((id) => [id, `${url}/${id}`])) as Record<
       ProviderId,
@@ -232,11 +237,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       target.consecutiveFailures = 0;
       target.stats.locked = false;
     },
+    reset(provider) {
+      for (const target of provider === undefined ? states.values() : [state(provider)]) {
+        target.faults = [];
+        target.tokens.clear();
+        target.refreshTokens.clear();
+        target.consecutiveFailures = 0;
+        // In place: `sandbox.stats[id]` handed out earlier keeps counting.
+        Object.assign(target.stats, freshStats());
+        target.settings = { ...startSettings };
+      }
+    },
     close: () =>
       new Promise<void>((resolveClose) => {
         server.closeAllConnections();
         server.close(() => resolveClose());
       }),
+  };
+  return controls;
+}
+
+function freshStats(): ProviderStats {
+  return {
+    tokenRequests: 0,
+    tokensIssued: 0,
+    refreshGrants: 0,
+    credentialFailures: 0,
+    faultsInjected: 0,
+    apiCalls: 0,
+    locked: false,
   };
 }
 
@@ -276,14 +305,15 @@ function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): bo
   return isLoopbackHost(hostname) || allowed.has(hostname);
 }
 
-/** Obvious placeholders; the Basic password carries a non-Latin-1 character to exercise UTF-8 encoding. */
+/**
+ * Obvious ASCII placeholders, kind to a first `curl` or `.env` file. (The UTF-8 case — a Basic
+ * password with a non-Latin-1 character — is exercised by the tests with `credentials`.)
+ */
 function demoCredentials(exchange: ExchangeData): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const credential of exchange.credentials) {
-    const base = `demo-${exchange.provider}-${credential.name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
+  for (const credential of exchange.credentials)
     values[credential.name] =
-      credential.in === "basic" && credential.part === "password" ? `${base}-sëcret` : base;
-  }
+      `demo-${exchange.provider}-${credential.name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
   return values;
 }
 
@@ -330,10 +360,18 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
   maxBodyBytes: number,
+  sandbox: Sandbox,
 ): Promise<void> {
   if (allowCors(request, response)) return;
   const url = new URL(request.url ?? "/", "http://sandbox.local");
   const [, id = "", ...rest] = url.pathname.split("/");
+  // Provider ids are npm names: they never start with "__".
+  if (id === "__health" && rest.length === 0 && request.method === "GET")
+    return send(response, 200, { status: "ok", providers: [...states.keys()] });
+  if (id === "__control") {
+    const body = await readBody(request, maxBodyBytes);
+    return control(sandbox, states, request, response, rest.join("/"), body);
+  }
   const state = states.get(id);
   const path = "/" + rest.join("/");
   const body = await readBody(request, maxBodyBytes);
@@ -384,6 +422,128 @@ function api(
   if (expiresAt === undefined || expiresAt <= now)
     return send(response, 401, { error: "invalid_token" });
   send(response, 200, { provider: state.provider.id, ok: true });
+}
+
+/**
+ * `/__control/…`: the JS API over HTTP, for a test in another process or language. Same Host
+ * check as everything else; and, because a web page may POST to loopback without asking (a
+ * "simple" request), a change needs `content-type: application/json` (which makes a browser ask
+ * first, and the sandbox only says yes to loopback origins) and is refused with any other origin.
+ *
+ * - `GET stats` → every emulated provider's counters
+ * - `POST faults` `{ provider, fault, times? }` · `POST faults/clear` `{ provider? }`
+ * - `POST revoke` `{ provider }` · `POST unlock` `{ provider }` · `POST reset` `{ provider? }`
+ * - `POST configure` `{ provider, settings }`
+ */
+function control(
+  sandbox: Sandbox,
+  states: ReadonlyMap<string, ProviderState>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  action: string,
+  body: string | undefined,
+): void {
+  if (request.method === "GET" && action === "stats")
+    return send(response, 200, Object.fromEntries([...states].map(([id, s]) => [id, s.stats])));
+  const actions = ["faults", "faults/clear", "revoke", "unlock", "reset", "configure"];
+  if (request.method !== "POST" || !actions.includes(action))
+    return send(response, 404, {
+      error: "not_found",
+      message: `the control endpoints are GET /__control/stats and POST /__control/{${actions.join(",")}}`,
+    });
+  const origin = request.headers.origin;
+  if (
+    origin !== undefined &&
+    !/^http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/.test(origin)
+  )
+    return send(response, 403, {
+      error: "forbidden",
+      message: "control requests from web pages are refused",
+    });
+  if (!/^application\/json\b/i.test(request.headers["content-type"] ?? ""))
+    return send(response, 415, {
+      error: "unsupported_media_type",
+      message: "send control requests as JSON (content-type: application/json)",
+    });
+  if (body === undefined)
+    return send(response, 413, { error: "payload_too_large", message: "body too large" });
+  let input: Record<string, unknown>;
+  try {
+    const parsed: unknown = body.trim() === "" ? {} : JSON.parse(body);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      throw new Error("not an object");
+    input = parsed as Record<string, unknown>;
+  } catch {
+    return send(response, 400, {
+      error: "invalid_request",
+      message: "the body must be a JSON object",
+    });
+  }
+  const provider = input.provider;
+  const needsProvider = !["faults/clear", "reset"].includes(action);
+  if (provider !== undefined ? typeof provider !== "string" : needsProvider)
+    return send(response, 400, {
+      error: "invalid_request",
+      message: `"provider" must be ${needsProvider ? "a provider id" : "a provider id, or left out for every provider"}`,
+    });
+  try {
+    if (action === "faults") {
+      const fault = checkFault(input.fault);
+      const times = input.times;
+      if (times !== undefined && !(Number.isInteger(times) && (times as number) >= 1))
+        throw new SandboxError("invalid_options", "times must be a whole number ≥ 1");
+      sandbox.faults.inject(
+        provider as string,
+        fault,
+        times === undefined ? {} : { times: times as number },
+      );
+    } else if (action === "faults/clear") sandbox.faults.clear(provider as string | undefined);
+    else if (action === "revoke") sandbox.revokeTokens(provider as string);
+    else if (action === "unlock") sandbox.unlock(provider as string);
+    else if (action === "reset") sandbox.reset(provider as string | undefined);
+    else sandbox.configure(provider as string, (input.settings ?? {}) as Partial<ProviderSettings>);
+  } catch (error) {
+    if (!(error instanceof SandboxError)) throw error;
+    return send(response, error.code === "unknown_provider" ? 404 : 400, {
+      error: error.code,
+      message: error.message,
+    });
+  }
+  send(response, 200, { ok: true });
+}
+
+/** A fault from JSON, checked field by field (the JS API has types; HTTP has only this). */
+function checkFault(value: unknown): Fault {
+  const fault = value as Record<string, unknown> | null;
+  const fail = (why: string): never => {
+    throw new SandboxError(
+      "invalid_options",
+      `fault ${why}; one of {type:"latency",ms}, {type:"status",status}, {type:"rate-limit",retryAfterSeconds}, {type:"reset"}, {type:"garbage"}, {type:"html"}`,
+    );
+  };
+  if (fault === null || typeof fault !== "object") return fail("must be an object");
+  const number = (name: string, min: number, max: number) => {
+    const n = fault[name];
+    if (!(typeof n === "number" && Number.isInteger(n) && n >= min && n <= max))
+      fail(`${name} must be a whole number from ${min} to ${max}`);
+  };
+  switch (fault.type) {
+    case "latency":
+      number("ms", 0, 600_000);
+      return { type: "latency", ms: fault.ms as number };
+    case "status":
+      number("status", 100, 599);
+      return { type: "status", status: fault.status as number };
+    case "rate-limit":
+      number("retryAfterSeconds", 0, 86_400);
+      return { type: "rate-limit", retryAfterSeconds: fault.retryAfterSeconds as number };
+    case "reset":
+    case "garbage":
+    case "html":
+      return { type: fault.type };
+    default:
+      return fail(`type ${JSON.stringify(fault.type)} is unknown`);
+  }
 }
 
 /** The body as text, or undefined past `maxBytes` (declared or received), without buffering more. */

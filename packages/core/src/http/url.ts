@@ -22,7 +22,7 @@ export function requireSecureUrl(
   } catch {
     throw new AuthError(
       AuthErrorCode.InvalidOptions,
-      `${optionName} is not a URL: write it absolute, with its scheme, like "https://api.example.com" (or "http://localhost:4010" for a local emulator)`,
+      `${optionName} is not a URL: write it absolute, with its scheme, like "https://api.example.com" (or "http://localhost:4280" for a local emulator)`,
     );
   }
   if (url.username || url.password)
