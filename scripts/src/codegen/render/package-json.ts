@@ -61,6 +61,8 @@ export function renderPackageJson(
       "!src/**/*.test-d.ts",
       "openapi.yaml",
       "README.md",
+      // Written by `pnpm version-packages` at the first release.
+      "CHANGELOG.md",
       "LICENSE",
     ],
     // require() of ESM (and the `module-sync` condition) works unflagged from Node 20.19.
