@@ -49,7 +49,7 @@ export function renderSummary(results: BenchResults): string {
     (row) => row.verdict === "missed" || row.verdict === "inconclusive",
   );
   // The headline of a row: its text up to the first parenthesis (the details are in BENCHMARKS.md).
-  const headline = (what: string) => what.replace(/\s*\(.*$/, "");
+  const headline = (what: string) => what.replace(/ \(.*$/, "");
   const lines = [
     START,
     `Measured in one run on ${results.machine}: ${count("met")} targets met, ${count("missed")} missed, ${count("inconclusive")} inconclusive (the spread straddles the target). Every row, its spread and the peers: [BENCHMARKS.md](BENCHMARKS.md).`,
