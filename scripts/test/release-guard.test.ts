@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/paths.ts";
-import { publishableNames, releaseProblem } from "../src/release/release-guard.ts";
+import { publishableNames, releaseProblem, targetRegistry } from "../src/release/release-guard.ts";
 
 // Built so that `pnpm rescope` (which rewrites "@auth/") leaves these tests meaning the same.
 const AUTH = "@" + "auth";
@@ -41,10 +42,30 @@ describe("release guard", () => {
       ["src/release/release-guard.ts"],
       { cwd: path.join(REPO_ROOT, "scripts"), env },
     ).then(
-      () => ({ code: 0, stderr: "" }),
-      (error: { code: number; stderr: string }) => error,
+      () => ({ code: 0, stderr: "", stdout: "" }),
+      (error: { code: number; stderr: string; stdout: string }) => error,
     );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("release refused");
+    // Where it would publish, printed first (here: the registry of the scope, via npm's config).
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^release: \\d+ packages \\(${AUTH}/alternative-payments, .*\\) would be published to https?://`,
+      ),
+    );
+  }, 60_000);
+
+  it("names the registry a scope publishes to: the scope's own line first, else npm's default", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "auth-registry-"));
+    try {
+      await writeFile(
+        path.join(dir, ".npmrc"),
+        "registry=http://127.0.0.1:9/default/\n@acme:registry=http://127.0.0.1:9/acme/\n",
+      );
+      expect(await targetRegistry("@acme", dir)).toBe("http://127.0.0.1:9/acme/");
+      expect(await targetRegistry("@other", dir)).toBe("http://127.0.0.1:9/default/");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -1,7 +1,11 @@
+import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { REPO_ROOT } from "../paths.ts";
+
+const run = promisify(execFile);
 
 /** The public npm scope `@auth` belongs to Auth.js: these packages must never be published there. */
 const FOREIGN_SCOPES = ["@auth"];
@@ -57,8 +61,24 @@ export function metadataProblem(
   return `${missing.join(", ")} ${missing.length > 1 ? "have" : "has"} no repository (npm would show no source, homepage or issue tracker): run \`pnpm set-repository https://github.com/you/your-repo\`, then \`pnpm generate\``;
 }
 
+/**
+ * Where `npm publish` (which `changeset publish` runs) would send packages of `scope`: the
+ * scope's own registry line in npm's configuration (`.npmrc`, `npm_config_*`), else the default.
+ */
+export async function targetRegistry(scope: string, cwd = REPO_ROOT): Promise<string> {
+  const get = async (key: string) =>
+    (await run("npm", ["config", "get", key], { cwd })).stdout.trim();
+  const scoped = await get(`${scope}:registry`);
+  return scoped && scoped !== "undefined" ? scoped : await get("registry");
+}
+
 async function main(): Promise<void> {
   const manifests = await publishableManifests();
+  const scope = manifests[0]?.name.split("/")[0] ?? "(none)";
+  // Printed before anything else: the person releasing sees where the packages would go.
+  console.log(
+    `release: ${manifests.length} packages (${manifests.map((m) => m.name).join(", ")}) would be published to ${await targetRegistry(scope)}`,
+  );
   const problem =
     releaseProblem(
       manifests.map((m) => m.name),
