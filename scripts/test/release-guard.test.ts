@@ -62,8 +62,12 @@ describe("release guard", () => {
         path.join(dir, ".npmrc"),
         "registry=http://127.0.0.1:9/default/\n@acme:registry=http://127.0.0.1:9/acme/\n",
       );
-      expect(await targetRegistry("@acme", dir)).toBe("http://127.0.0.1:9/acme/");
-      expect(await targetRegistry("@other", dir)).toBe("http://127.0.0.1:9/default/");
+      // Only the .npmrc speaks: pnpm sets npm_config_registry for the scripts it runs.
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)),
+      );
+      expect(await targetRegistry("@acme", dir, env)).toBe("http://127.0.0.1:9/acme/");
+      expect(await targetRegistry("@other", dir, env)).toBe("http://127.0.0.1:9/default/");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

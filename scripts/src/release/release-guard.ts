@@ -64,10 +64,16 @@ export function metadataProblem(
 /**
  * Where `npm publish` (which `changeset publish` runs) would send packages of `scope`: the
  * scope's own registry line in npm's configuration (`.npmrc`, `npm_config_*`), else the default.
+ * Asked of npm in `env`: under `pnpm run`, `npm_config_registry` is pnpm's registry, which is
+ * what a publish from that script would use.
  */
-export async function targetRegistry(scope: string, cwd = REPO_ROOT): Promise<string> {
+export async function targetRegistry(
+  scope: string,
+  cwd = REPO_ROOT,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const get = async (key: string) =>
-    (await run("npm", ["config", "get", key], { cwd })).stdout.trim();
+    (await run("npm", ["config", "get", key], { cwd, env })).stdout.trim();
   const scoped = await get(`${scope}:registry`);
   return scoped && scoped !== "undefined" ? scoped : await get("registry");
 }
