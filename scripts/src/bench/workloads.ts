@@ -43,8 +43,13 @@ export interface P1Result {
   readonly ratio: Summary;
   /** Each peer's warm call ÷ the same baseline. */
   readonly peers: Readonly<Record<string, Summary>>;
+  /** Warm getAuthorizationHeader() ÷ the memo peer's warm call (both hand back a cached value). */
+  readonly headerVsMemo: Summary;
   readonly baselineNs: number;
 }
+
+/** The memo cache P1's header row compares with (its README pattern: a cached token). */
+const MEMO_PEER = "oauth4webapi + memo";
 
 /** P1: a warm call vs `await Promise.resolve(token)`, for the manager and every peer, interleaved. */
 export async function p1WarmGetToken(rounds: number): Promise<P1Result> {
@@ -56,12 +61,14 @@ export async function p1WarmGetToken(rounds: number): Promise<P1Result> {
     const token = await manager.getToken();
     const fetchEveryCall = sources["fetch every call"]!;
     const ratios: number[] = [];
+    const headerRatios: number[] = [];
     const peerRatios: Record<string, number[]> = {};
     let baselineNs = 0;
     for (let round = 0; round < rounds; round++) {
       const tasks: Record<string, () => Promise<unknown>> = {
         baseline: () => Promise.resolve(token),
         "@auth/core": () => manager.getToken(),
+        "@auth/core header": () => manager.getAuthorizationHeader(),
       };
       for (const [name, get] of Object.entries(sources))
         if (get !== fetchEveryCall) tasks[name] = get;
@@ -69,8 +76,9 @@ export async function p1WarmGetToken(rounds: number): Promise<P1Result> {
       const baseline = result.baseline!;
       baselineNs = baseline * 1e6;
       ratios.push(result["@auth/core"]! / baseline);
+      headerRatios.push(result["@auth/core header"]! / result[MEMO_PEER]!);
       for (const [name, latency] of Object.entries(result))
-        if (name !== "baseline" && name !== "@auth/core")
+        if (name !== "baseline" && !name.startsWith("@auth/core"))
           (peerRatios[name] ??= []).push(latency / baseline);
       // A full HTTP round trip per call: a few hundred calls suffice.
       const started = performance.now();
@@ -84,6 +92,7 @@ export async function p1WarmGetToken(rounds: number): Promise<P1Result> {
         Object.entries(peerRatios).map(([name, values]) => [name, summarize(values)]),
       ),
       baselineNs,
+      headerVsMemo: summarize(headerRatios),
     };
   } finally {
     await server.close();

@@ -29,6 +29,19 @@ describe("caching and expiry", () => {
     expect(server.calls).toHaveLength(1);
   });
 
+  it("builds the Authorization value once per cached token, and anew for a new token", async () => {
+    const server = scriptedFetch(json(tokenBody("t1", 3600)), json(tokenBody("t2", 3600)));
+    const { manager } = managerWith(server.fetch);
+    expect(await manager.getAuthorizationHeader()).toBe("Bearer t1"); // cold: from the request
+    const warm = manager.getAuthorizationHeader();
+    expect(manager.getAuthorizationHeader()).toBe(warm); // the same promise while t1 is cached
+    expect(await warm).toBe("Bearer t1");
+    expect(await manager.getAuthorizationHeader({ forceRefresh: true })).toBe("Bearer t2");
+    expect(await manager.getAuthorizationHeader()).toBe("Bearer t2");
+    await manager.invalidate("t2");
+    expect(server.calls).toHaveLength(2);
+  });
+
   it("counts relative expiry from when the request started, not when it ended", async () => {
     const time = { now: 1_000_000 };
     const server = scriptedFetch(() => {

@@ -133,6 +133,8 @@ export interface TokenManager<Raw = Record<string, unknown>> {
 interface Entry<Raw> extends CachedInstants {
   readonly token: TokenSet<Raw>;
   readonly promise: Promise<TokenSet<Raw>>;
+  /** `getAuthorizationHeader()`'s answer for this token, built at its first call. */
+  header: Promise<string> | undefined;
   /** Set after a refresh that did not move expiry forward. */
   notBefore: number;
 }
@@ -298,9 +300,14 @@ class Manager<Raw> implements TokenManager<Raw> {
   }
 
   getAuthorizationHeader(getOptions?: GetTokenOptions): Promise<string> {
-    return this.getToken(getOptions).then((token) =>
-      presentToken(this.#engine.presentation, token),
-    );
+    const entry = this.#current;
+    const token = this.getToken(getOptions);
+    // Served from the cache (the very promise of the cached entry): its header, built once.
+    const cached = entry !== undefined && token === entry.promise;
+    if (cached && entry.header) return entry.header;
+    const header = token.then((set) => presentToken(this.#engine.presentation, set));
+    if (cached) entry.header = header;
+    return header;
   }
 
   async invalidate(accessToken?: string): Promise<void> {
@@ -480,6 +487,7 @@ class Manager<Raw> implements TokenManager<Raw> {
     return {
       token,
       promise: Promise.resolve(token),
+      header: undefined,
       refreshAt,
       usableUntil,
       expiresAt,
