@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import { startSandbox } from "@auth/sandbox";
 import { createClient } from "redis";
@@ -6,42 +5,6 @@ import { describe, expect, it } from "vitest";
 import { createBackend } from "./backend.js";
 import { startFleetProcess } from "./fleet.js";
 import { describeSession, loadStatus } from "./frontend.js";
-
-/**
- * A redis-server of this test's own on a random loopback port (never a developer's Redis on
- * 6379), stopped afterwards.
- */
-async function ownRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  const server = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (server.exitCode !== null || server.signalCode !== null) return;
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGKILL");
-    await exited;
-  };
-  for (let i = 0; i < 200; i++) {
-    const client = createClient({ url, socket: { reconnectStrategy: false } });
-    client.on("error", () => undefined);
-    try {
-      await client.connect();
-      client.destroy();
-      return { url, stop };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-  await stop();
-  throw new Error("redis-server did not start (Debian: apt-get install redis-server)");
-}
 
 describe("examples run as written", () => {
   it("backend calls the provider API through the middleware and hands the browser only plain data", async () => {
@@ -104,12 +67,13 @@ describe("examples run as written", () => {
 
   it("fleet: four clients (one per process in production) share one EnKash token through Redis", async () => {
     const sandbox = await startSandbox({ providers: ["enkash"] });
-    const redis = await ownRedis();
+    // The suite's own redis-server (examples/vitest.config.ts), never a developer's Redis on 6379.
+    const redisUrl = process.env.REDIS_URL!;
     const prefix = `examples:${Date.now()}:${Math.random()}:`;
     const processes = await Promise.all(
       Array.from({ length: 4 }, () =>
         startFleetProcess({
-          redisUrl: redis.url,
+          redisUrl,
           baseUrl: sandbox.baseUrls.enkash,
           prefix,
           ...sandbox.credentials.enkash,
@@ -123,7 +87,10 @@ describe("examples run as written", () => {
     } finally {
       await Promise.all(processes.map((p) => p.stop()));
       await sandbox.close();
-      await redis.stop();
+      const admin = await createClient({ url: redisUrl }).connect();
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length) await admin.del(keys);
+      admin.destroy();
     }
   });
 });

@@ -28,13 +28,15 @@ export async function ownServer(): Promise<{ url: string; stop: () => Promise<vo
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
     { stdio: "ignore" },
   );
+  let missing: Error | undefined;
+  child.once("error", (error) => (missing = error));
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (missing || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
     await exited;
   };
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 200 && !missing; i++) {
     const client = createClient({ url, socket: { reconnectStrategy: false } });
     client.on("error", () => undefined);
     try {
@@ -47,7 +49,10 @@ export async function ownServer(): Promise<{ url: string; stop: () => Promise<vo
   }
   await stop();
   throw new Error(
-    `redis-server did not start on port ${port} (Debian: apt-get install redis-server)`,
+    missing
+      ? "these tests need redis-server: install it (Debian: apt-get install redis-server), or set REDIS_URL to a Redis they may write into"
+      : `redis-server did not start on port ${port}`,
+    { cause: missing },
   );
 }
 

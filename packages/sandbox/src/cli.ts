@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { SandboxError } from "./errors.js";
 import { providers } from "./providers.gen.js";
-import { startSandbox } from "./server.js";
+import { isLoopbackHost, startSandbox } from "./server.js";
 
 /** Not 4010 (Prism and other OpenAPI mock servers), 12111 (stripe-mock), 8080 or 3000. */
 const DEFAULT_PORT = 4280;
@@ -63,8 +63,7 @@ async function main(argv: string[]): Promise<void> {
   const port = wholeNumber("port", values.port, 0, 65_535);
   const lifetimeSeconds = wholeNumber("lifetime", values.lifetime, 1, 31_536_000);
   const host = values.host;
-  const loopback =
-    ["127.0.0.1", "::1", "localhost"].includes(host) || /^127(\.\d{1,3}){3}$/.test(host);
+  const loopback = isLoopbackHost(host);
   const sandbox = await startSandbox({
     port,
     host,

@@ -16,8 +16,8 @@ import type {
   SandboxProvider,
 } from "./types.js";
 
-/** Loopback hosts the sandbox may bind to. */
-function isLoopbackHost(hostname: string): boolean {
+/** Loopback host names and addresses: what the sandbox binds to and answers by default. */
+export function isLoopbackHost(hostname: string): boolean {
   return (
     hostname === "localhost" ||
     hostname === "[::1]" ||
@@ -317,6 +317,15 @@ function demoCredentials(exchange: ExchangeData): Record<string, string> {
   return values;
 }
 
+/** An `Origin` on a loopback host (a page of the developer's own); false when absent or malformed. */
+function loopbackOrigin(origin: string | undefined): boolean {
+  try {
+    return isLoopbackHost(new URL(origin ?? "").hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * CORS for pages served from a loopback origin (a frontend under test talking to the emulator);
  * other origins get no CORS headers, so a website in a developer's browser cannot use it.
@@ -324,15 +333,7 @@ function demoCredentials(exchange: ExchangeData): Record<string, string> {
  */
 function allowCors(request: IncomingMessage, response: ServerResponse): boolean {
   const origin = request.headers.origin;
-  let loopback = false;
-  try {
-    const { hostname } = new URL(origin ?? "");
-    loopback =
-      hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
-  } catch {
-    // No or malformed Origin: not a browser's cross-origin request.
-  }
-  if (!loopback) return false;
+  if (!loopbackOrigin(origin)) return false;
   response.setHeader("access-control-allow-origin", origin!);
   response.setHeader("vary", "origin");
   response.setHeader("access-control-expose-headers", "date, retry-after");
@@ -452,10 +453,7 @@ function control(
       message: `the control endpoints are GET /__control/stats and POST /__control/{${actions.join(",")}}`,
     });
   const origin = request.headers.origin;
-  if (
-    origin !== undefined &&
-    !/^http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/.test(origin)
-  )
+  if (origin !== undefined && !loopbackOrigin(origin))
     return send(response, 403, {
       error: "forbidden",
       message: "control requests from web pages are refused",

@@ -33,16 +33,26 @@ export function releaseProblem(
 }
 
 /** Manifests of the packages changesets would publish: every non-private package under packages/. */
-export async function publishableManifests(
-  root = REPO_ROOT,
-): Promise<{ name: string; private?: boolean; repository?: { url?: string } }[]> {
-  const manifests = [];
+export interface PublishableManifest {
+  readonly name: string;
+  readonly version: string;
+  readonly description?: string;
+  readonly private?: boolean;
+  readonly repository?: { url?: string };
+  /** The package's folder (not a manifest field). */
+  readonly dir: string;
+}
+
+export async function publishableManifests(root = REPO_ROOT): Promise<PublishableManifest[]> {
+  const manifests: PublishableManifest[] = [];
   for (const entry of await readdir(path.join(root, "packages"), { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
-    const manifest = JSON.parse(
-      await readFile(path.join(root, "packages", entry.name, "package.json"), "utf8"),
-    ) as { name: string; private?: boolean; repository?: { url?: string } };
-    if (!manifest.private) manifests.push(manifest);
+    const dir = path.join(root, "packages", entry.name);
+    const manifest = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")) as Omit<
+      PublishableManifest,
+      "dir"
+    >;
+    if (!manifest.private) manifests.push({ ...manifest, dir });
   }
   return manifests.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { access, readdir, readFile, writeFile } from "node:fs/promises";
+import { access, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../paths.ts";
+import { type PublishableManifest, publishableManifests } from "./release-guard.ts";
 
 /**
  * `pnpm version-packages` (before `pnpm generate`): `changeset version`, except that a package's
@@ -14,25 +15,6 @@ import { REPO_ROOT } from "../paths.ts";
  */
 const run = promisify(execFile);
 
-interface Manifest {
-  readonly name: string;
-  readonly version: string;
-  readonly description?: string;
-  readonly private?: boolean;
-}
-
-/** The publishable packages under `root/packages`, by folder. */
-async function packages(root: string): Promise<Map<string, Manifest>> {
-  const found = new Map<string, Manifest>();
-  for (const entry of await readdir(path.join(root, "packages"), { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const dir = path.join(root, "packages", entry.name);
-    const manifest = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")) as Manifest;
-    if (!manifest.private) found.set(dir, manifest);
-  }
-  return found;
-}
-
 const exists = (file: string) =>
   access(file).then(
     () => true,
@@ -40,7 +22,9 @@ const exists = (file: string) =>
   );
 
 /** The CHANGELOG of a package's first release. */
-export function firstChangelog(manifest: Manifest): string {
+export function firstChangelog(
+  manifest: Pick<PublishableManifest, "name" | "version" | "description">,
+): string {
   const about = manifest.description ? ` ${manifest.description}` : "";
   return `# ${manifest.name}\n\n## ${manifest.version}\n\nFirst release.${about}\n`;
 }
@@ -54,13 +38,14 @@ export async function versionPackages(
   changeset = path.join(REPO_ROOT, "node_modules/.bin/changeset"),
 ): Promise<string[]> {
   const before = new Set<string>();
-  for (const dir of (await packages(root)).keys())
+  for (const { dir } of await publishableManifests(root))
     if (await exists(path.join(dir, "CHANGELOG.md"))) before.add(dir);
   await run(changeset, ["version"], { cwd: root, maxBuffer: 1 << 24 });
   const first: string[] = [];
-  for (const [dir, manifest] of await packages(root)) {
-    const changelog = path.join(dir, "CHANGELOG.md");
-    if (before.has(dir) || !(await exists(changelog))) continue;
+  // Read again: `changeset version` has just written the new versions.
+  for (const manifest of await publishableManifests(root)) {
+    const changelog = path.join(manifest.dir, "CHANGELOG.md");
+    if (before.has(manifest.dir) || !(await exists(changelog))) continue;
     await writeFile(changelog, firstChangelog(manifest));
     first.push(manifest.name);
   }
