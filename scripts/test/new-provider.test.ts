@@ -5,8 +5,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/paths.ts";
-import { FIXTURES } from "./workspace.ts";
-import { pnpmCommand } from "./pnpm.ts";
+import { copyWorkspace, FIXTURES } from "./workspace.ts";
+import { pnpmCommand } from "../src/pnpm.ts";
 
 const run = promisify(execFile);
 
@@ -49,21 +49,7 @@ async function snapshot(dir: string): Promise<Map<string, string>> {
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "auth-workspace-"));
-  // The workspace as committed (and as a user's clone has it): tracked and unignored files.
-  const { stdout } = await run("git", ["ls-files", "-co", "--exclude-standard", "-z"], {
-    cwd: REPO_ROOT,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  for (const file of stdout.split("\0").filter(Boolean)) {
-    const source = path.join(REPO_ROOT, file);
-    const exists = await readFile(source).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) continue; // deleted in the working tree
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await cp(source, path.join(root, file));
-  }
+  await copyWorkspace(root);
   for (const shape of SHAPES)
     await cp(path.join(FIXTURES, `${shape}.yaml`), path.join(root, "specs", `${shape}.yaml`));
   await pnpm(["install", "--frozen-lockfile", "--prefer-offline"]);

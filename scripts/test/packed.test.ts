@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { pnpmCommand } from "./pnpm.ts";
+import { pnpmCommand } from "../src/pnpm.ts";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/paths.ts";
 import { publishableNames } from "../src/release/release-guard.ts";

@@ -5,25 +5,30 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/paths.ts";
-import { publishableNames, releaseProblem, targetRegistry } from "../src/release/release-guard.ts";
+import {
+  publishableNames,
+  releaseProblem,
+  releaseRegistry,
+  targetRegistry,
+} from "../src/release/release-guard.ts";
 
-// Built so that `pnpm rescope` (which rewrites "@auth/") leaves these tests meaning the same.
-const AUTH = "@" + "auth";
+const AUTH = "@auth";
 
 describe("release guard", () => {
-  it("refuses the @auth scope, which belongs to Auth.js, and names pnpm rescope", () => {
-    expect(releaseProblem([`${AUTH}/core`, `${AUTH}/enkash`], AUTH)).toMatch(
-      /belongs to Auth\.js.*pnpm rescope @your-scope/,
+  it("refuses the @auth scope, which belongs to Auth.js, and says where the scope is set", () => {
+    expect(releaseProblem([`${AUTH}/core`, `${AUTH}/enkash`], AUTH, AUTH)).toMatch(
+      /belongs to Auth\.js.*"release": \{ "scope": "@your-scope" \}.*pnpm rescope @your-scope/,
     );
   });
 
-  it("needs the owner's confirmation of any other scope, and one scope for all", () => {
-    expect(releaseProblem(["@acme/core", "@acme/enkash"], undefined)).toMatch(
-      /RELEASE_SCOPE=@acme/,
+  it("needs the owner's confirmation of the configured scope, and one workspace scope", () => {
+    const names = [`${AUTH}/core`, `${AUTH}/enkash`];
+    expect(releaseProblem(names, "@acme", undefined)).toMatch(/RELEASE_SCOPE=@acme/);
+    expect(releaseProblem(names, "@acme", "@other")).toMatch(/RELEASE_SCOPE is @other/);
+    expect(releaseProblem([`${AUTH}/core`, "@other/enkash"], "@acme", "@acme")).toMatch(
+      /several scopes/,
     );
-    expect(releaseProblem(["@acme/core"], "@other")).toMatch(/RELEASE_SCOPE is @other/);
-    expect(releaseProblem(["@acme/core", "@other/enkash"], "@acme")).toMatch(/several scopes/);
-    expect(releaseProblem(["@acme/core", "@acme/enkash"], "@acme")).toBeUndefined();
+    expect(releaseProblem(names, "@acme", "@acme")).toBeUndefined();
   });
 
   it("runs first in `pnpm release`, and refuses this repository without a confirmed scope", async () => {
@@ -50,7 +55,7 @@ describe("release guard", () => {
     // Where it would publish, printed first (here: the registry of the scope, via npm's config).
     expect(result.stdout).toMatch(
       new RegExp(
-        `^release: \\d+ packages \\(${AUTH}/alternative-payments, .*\\) would be published to https?://`,
+        `^release: \\d+ packages \\(@auth/alternative-payments, .*\\) would be published to https?://`,
       ),
     );
   }, 60_000);
@@ -68,6 +73,11 @@ describe("release guard", () => {
       );
       expect(await targetRegistry("@acme", dir, env)).toBe("http://127.0.0.1:9/acme/");
       expect(await targetRegistry("@other", dir, env)).toBe("http://127.0.0.1:9/default/");
+      // The release config's registry wins over npm's configuration.
+      expect(
+        await releaseRegistry({ scope: "@acme", registry: "http://127.0.0.1:9/config/" }, dir, env),
+      ).toBe("http://127.0.0.1:9/config/");
+      expect(await releaseRegistry({ scope: "@acme" }, dir, env)).toBe("http://127.0.0.1:9/acme/");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

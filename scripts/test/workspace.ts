@@ -1,6 +1,8 @@
-import { cp, mkdir, mkdtemp, symlink } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readFile, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { REPO_ROOT } from "../src/paths.ts";
 
 export const FIXTURES = path.join(REPO_ROOT, "scripts/test/fixtures/specs");
@@ -24,4 +26,23 @@ export async function linkDependencies(packageDir: string): Promise<void> {
     path.join(modules, "openapi-fetch"),
     "dir",
   );
+}
+
+/** Copies the workspace as committed (and as a user's clone has it: tracked and unignored files). */
+export async function copyWorkspace(destination: string): Promise<void> {
+  const { stdout } = await promisify(execFile)(
+    "git",
+    ["ls-files", "-co", "--exclude-standard", "-z"],
+    { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
+  );
+  for (const file of stdout.split("\0").filter(Boolean)) {
+    const source = path.join(REPO_ROOT, file);
+    const exists = await readFile(source).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) continue; // deleted in the working tree
+    await mkdir(path.dirname(path.join(destination, file)), { recursive: true });
+    await cp(source, path.join(destination, file));
+  }
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../paths.ts";
+import { readReleaseConfig, type ReleaseConfig } from "./config.ts";
 
 const run = promisify(execFile);
 
@@ -11,22 +12,22 @@ const run = promisify(execFile);
 const FOREIGN_SCOPES = ["@auth"];
 
 /**
- * Why a release must not go ahead, or undefined when it may: every publishable package is under
- * one scope, that scope is not someone else's, and the person releasing confirmed owning it
- * (`RELEASE_SCOPE=@your-scope`).
+ * Why a release must not go ahead, or undefined when it may: the workspace's packages share one
+ * scope (the internal names the release rewrites), the configured scope is not someone else's,
+ * and the person releasing confirmed owning it (`RELEASE_SCOPE=@your-scope`).
  */
 export function releaseProblem(
   names: readonly string[],
+  scope: string,
   confirmedScope: string | undefined,
 ): string | undefined {
   const scopes = [
     ...new Set(names.map((name) => (name.startsWith("@") ? name.split("/")[0]! : "(no scope)"))),
   ];
   if (scopes.length !== 1)
-    return `the publishable packages use several scopes (${scopes.join(", ")}); run \`pnpm rescope @your-scope\` to move them all to one you own`;
-  const scope = scopes[0]!;
+    return `the workspace's publishable packages use several scopes (${scopes.join(", ")}); give them one (the release renames them to the configured scope)`;
   if (FOREIGN_SCOPES.includes(scope))
-    return `the packages are named ${scope}/*, and the public npm scope ${scope} belongs to Auth.js: installing them would resolve to Auth.js's packages. Run \`pnpm rescope @your-scope\` (a scope you own), then \`pnpm install && pnpm generate\`, then release with RELEASE_SCOPE=@your-scope`;
+    return `the release scope is ${scope}, and the public npm scope ${scope} belongs to Auth.js: installing the packages would resolve to Auth.js's. Set "release": { "scope": "@your-scope" } in the root package.json (a scope you own; \`pnpm rescope @your-scope\` does it), then release with RELEASE_SCOPE=@your-scope`;
   if (confirmedScope !== scope)
     return `confirm that you own the npm scope ${scope}: run the release with RELEASE_SCOPE=${scope}${confirmedScope ? ` (RELEASE_SCOPE is ${confirmedScope})` : ""}`;
   return undefined;
@@ -72,10 +73,10 @@ export function metadataProblem(
 }
 
 /**
- * Where `npm publish` (which `changeset publish` runs) would send packages of `scope`: the
- * scope's own registry line in npm's configuration (`.npmrc`, `npm_config_*`), else the default.
- * Asked of npm in `env`: under `pnpm run`, `npm_config_registry` is pnpm's registry, which is
- * what a publish from that script would use.
+ * Where `npm publish` would send packages of `scope`: the scope's own registry line in npm's
+ * configuration (`.npmrc`, `npm_config_*`), else the default. Asked of npm in `env`: under
+ * `pnpm run`, `npm_config_registry` is pnpm's registry, which is what a publish from that script
+ * would use.
  */
 export async function targetRegistry(
   scope: string,
@@ -88,16 +89,34 @@ export async function targetRegistry(
   return scoped && scoped !== "undefined" ? scoped : await get("registry");
 }
 
+/** Where this release goes: the config's `registry`, else where npm sends the scope. */
+export async function releaseRegistry(
+  config: ReleaseConfig,
+  cwd = REPO_ROOT,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  return config.registry ?? (await targetRegistry(config.scope, cwd, env));
+}
+
 async function main(): Promise<void> {
   const manifests = await publishableManifests();
-  const scope = manifests[0]?.name.split("/")[0] ?? "(none)";
-  // Printed before anything else: the person releasing sees where the packages would go.
+  let config: ReleaseConfig;
+  try {
+    config = await readReleaseConfig();
+  } catch (error) {
+    console.error(`release refused: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const short = (name: string) => `${config.scope}/${name.slice(name.indexOf("/") + 1)}`;
+  // Printed before anything else: the person releasing sees what would go where.
   console.log(
-    `release: ${manifests.length} packages (${manifests.map((m) => m.name).join(", ")}) would be published to ${await targetRegistry(scope)}`,
+    `release: ${manifests.length} packages (${manifests.map((m) => short(m.name)).join(", ")}) would be published to ${await releaseRegistry(config)}`,
   );
   const problem =
     releaseProblem(
       manifests.map((m) => m.name),
+      config.scope,
       process.env.RELEASE_SCOPE,
     ) ?? metadataProblem(manifests);
   if (problem) {

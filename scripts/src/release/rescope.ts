@@ -1,36 +1,24 @@
-import { spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { REPO_ROOT } from "../paths.ts";
-
-/** npm scopes: lower case, digits, `-`, `.`, `_`, `~`. */
-const SCOPE = /^@[a-z0-9~-][a-z0-9._~-]*$/;
-const REWRITTEN = /\.(ts|json|md|yaml)$/;
+import { NPM_SCOPE, parseReleaseConfig } from "./config.ts";
 
 /**
- * Rewrites every `@auth/` package name and import in the given files to `${to}/`. Returns the files
- * it changed. The public `@auth` scope belongs to Auth.js: publish under a scope you own.
+ * Sets the scope the packages are published under: the `release.scope` field of the root
+ * `package.json`, and nothing else (the workspace keeps its internal `@auth/*` names; the release
+ * publishes rewritten copies). Returns the previous scope.
  */
-export async function rescope(
-  root: string,
-  files: readonly string[],
-  to: string,
-): Promise<string[]> {
-  if (!SCOPE.test(to))
+export async function rescope(root: string, to: string): Promise<string | undefined> {
+  if (!NPM_SCOPE.test(to))
     throw new Error(`"${to}" is not an npm scope; pass something like @your-org`);
-  const changed: string[] = [];
-  for (const file of files) {
-    if (!REWRITTEN.test(file) || file.endsWith("pnpm-lock.yaml")) continue;
-    const absolute = path.join(root, file);
-    const text = await readFile(absolute, "utf8");
-    const next = text.replaceAll("@auth/", `${to}/`);
-    if (next !== text) {
-      await writeFile(absolute, next);
-      changed.push(file);
-    }
-  }
-  return changed;
+  const file = path.join(root, "package.json");
+  const manifest = JSON.parse(await readFile(file, "utf8")) as { release?: { scope?: string } };
+  const previous = manifest.release?.scope;
+  manifest.release = { ...manifest.release, scope: to };
+  parseReleaseConfig(manifest.release);
+  await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  return previous;
 }
 
 async function main(): Promise<void> {
@@ -40,16 +28,10 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const listed = spawnSync("git", ["ls-files"], { cwd: REPO_ROOT, encoding: "utf8" });
-  if (listed.status !== 0) {
-    console.error("rescope needs a git checkout (it rewrites tracked files only)");
-    process.exitCode = 1;
-    return;
-  }
   try {
-    const changed = await rescope(REPO_ROOT, listed.stdout.split("\n").filter(Boolean), to);
+    const previous = await rescope(REPO_ROOT, to);
     console.log(
-      `rewrote @auth/ to ${to}/ in ${changed.length} files. Next: pnpm install && pnpm generate && pnpm test`,
+      `release scope: ${previous ?? "(none)"} → ${to} (the "release" field of package.json). Packages publish as ${to}/*; nothing else changes.`,
     );
   } catch (error) {
     console.error(`rescope failed: ${(error as Error).message}`);

@@ -1,7 +1,7 @@
 import path from "node:path";
 
 /**
- * The pnpm that runs this suite (`npm_execpath`, set by pnpm for every script it runs), else the
+ * The pnpm that runs this script or suite (`npm_execpath`, set by pnpm for every script it runs), else the
  * `pnpm` on PATH: never `npx -y pnpm@…`, which needs the registry (a suite that is installed must
  * pass offline).
  */
