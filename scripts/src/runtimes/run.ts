@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { pnpmCommand } from "../pnpm.ts";
 import { REPO_ROOT } from "../paths.ts";
 
 /**
@@ -39,12 +40,17 @@ const KY_VERSION = "1.9.1";
 const CHROMIUM = "/usr/bin/chromium";
 /** A date before workerd rejected (rather than hung on) promises from requests that have ended. */
 const OLD_COMPATIBILITY_DATE = "2021-11-03";
+const PNPM = pnpmCommand();
 const progress = (line: string) => process.stderr.write(`runtimes: ${line}\n`);
 
 type Cell = "pass" | `fail: ${string}` | `skipped: ${string}`;
 
+/**
+ * npm, preferring its cache: once a first run has cached the runtimes and tools, the matrix needs
+ * no registry (npm asks only for what its cache lacks).
+ */
 async function npm(cwd: string, args: string[]): Promise<void> {
-  await run("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
+  await run("npm", [...args, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd,
     maxBuffer: 1 << 26,
   });
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
     const tarballs = path.join(work, "tarballs");
     await mkdir(tarballs);
     for (const name of PACKAGES)
-      await run("pnpm", ["pack", "--pack-destination", tarballs], {
+      await run(PNPM.command, [...PNPM.prefix, "pack", "--pack-destination", tarballs], {
         cwd: path.join(REPO_ROOT, "packages", name),
       });
     const files = await readdir(tarballs);
