@@ -98,6 +98,50 @@ describe("a new provider needs only a spec", () => {
     expect(await generate({ specsDir: specs, outRoot: root, check: true })).toHaveLength(3);
   });
 
+  it("reuses a rendering only while its inputs are unchanged, and still restores a hand edit", async () => {
+    const { root, specs } = await scratch();
+    await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "acme.yaml"));
+    const logged = async (force = false) => {
+      const lines: string[] = [];
+      const results = await generate({
+        specsDir: specs,
+        outRoot: root,
+        force,
+        log: (line) => lines.push(line),
+      });
+      return { results, reused: lines.find((l) => l.startsWith("reused")) };
+    };
+    expect((await logged()).reused).toBeUndefined();
+    // The lists depend on which packages exist: the first run created one.
+    expect((await logged()).reused).toMatch(/^reused 1 of 2 renderings/);
+    // Unchanged inputs: the package and the workspace lists come from the cache.
+    expect((await logged()).reused).toMatch(/^reused 2 of 2 renderings/);
+    expect((await logged(true)).reused).toBeUndefined();
+    // A hand edit to a generated file is compared with the cached rendering and overwritten.
+    const file = path.join(root, "packages/acme/src/provider.gen.ts");
+    const original = await readFile(file, "utf8");
+    await writeFile(file, original.replace("export", "// edited\nexport"));
+    const edited = await logged();
+    expect(edited.reused).toMatch(/^reused 2 of 2/);
+    expect(edited.results[0]!.changed).toEqual(["src/provider.gen.ts"]);
+    expect(await readFile(file, "utf8")).toBe(original);
+    // A changed spec is rendered again (and so are the lists it feeds); another spec is not.
+    await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "zeta.yaml"));
+    expect((await logged()).reused).toMatch(/^reused 1 of 3/);
+    await logged();
+    await writeFile(
+      path.join(specs, "zeta.yaml"),
+      (await acme()).replace("A token.", "A fresh token."),
+    );
+    const changed = await logged();
+    expect(changed.reused).toMatch(/^reused 1 of 3/); // acme only
+    expect(changed.results.find((r) => r.id === "zeta")!.changed).toContain("src/schema.gen.ts");
+    const cache = JSON.parse(
+      await readFile(path.join(root, "node_modules/.cache/auth-codegen/render.json"), "utf8"),
+    ) as { entries: Record<string, unknown> };
+    expect(Object.keys(cache.entries).sort()).toEqual(["(workspace lists)", "acme", "zeta"]);
+  }, 60_000);
+
   it("reports drift in check mode and writes a changeset when a spec changes", async () => {
     const { root, specs } = await scratch();
     await cp(path.join(FIXTURES, "acme.yaml"), path.join(specs, "acme.yaml"));

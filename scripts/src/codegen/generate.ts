@@ -2,14 +2,14 @@ import { REPO_ROOT } from "../paths.ts";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import * as prettier from "prettier";
-import { diffPublicApi } from "./api-diff.ts";
+import type * as Prettier from "prettier";
 import { type ChangeSummary, dropChangesets, updateChangeset } from "./changesets.ts";
 import { loadSpec } from "./load-spec.ts";
 import { buildModel, type ProviderModel } from "./model/model.ts";
 import { formatProblem, ProblemsError, type Problem } from "./problems.ts";
 import { renderPackageJson, renderTsconfig } from "./render/package-json.ts";
 import { readRootRepository } from "./repository.ts";
+import { noRenderCache, openRenderCache, type RenderCache } from "./render-cache.ts";
 import { renderReadme } from "./render/readme.ts";
 import { renderCreateAuth } from "./render/create-auth-gen.ts";
 import {
@@ -34,6 +34,11 @@ export interface GenerateOptions {
   check?: boolean;
   /** Write a changeset for every package whose output changed (default: true unless check). */
   changesets?: boolean;
+  /**
+   * Render every package even when its inputs are unchanged (see render-cache.ts). `check`
+   * always renders from scratch.
+   */
+  force?: boolean;
   log?: (line: string) => void;
 }
 
@@ -57,10 +62,15 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
   const log = options.log ?? (() => {});
   const models = await readModels(specsDir);
   const format = formatterFor(outRoot);
+  const cache = options.check || options.force ? noRenderCache() : await openRenderCache(outRoot);
   // Render everything in memory first: a failure below leaves every package untouched.
-  const planned = await renderPackages(models, specsDir, outRoot, format);
+  const planned = await renderPackages(models, specsDir, outRoot, format, cache);
   const generatedIds = await generatedPackageIds(outRoot);
-  planned.push(...(await renderWorkspaceLists(models, generatedIds, outRoot, format)));
+  planned.push(...(await renderWorkspaceLists(models, generatedIds, outRoot, format, cache)));
+  if (cache.hits > 0)
+    log(
+      `reused ${cache.hits} of ${planned.length - 1} renderings (inputs unchanged; --force renders all)`,
+    );
   const { results, drift } = await applyPlans(planned, options, outRoot, log);
   const modelIds = new Set(models.map((m) => m.id));
   for (const id of [...generatedIds].filter((id) => !modelIds.has(id))) {
@@ -81,6 +91,7 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
     );
   }
   if (drift.length > 0) throw new ProblemsError(drift);
+  await cache.save();
   return results;
 }
 
@@ -144,8 +155,10 @@ type Format = (source: string, filepath: string) => Promise<string>;
 
 /** The repo's prettier config, applied as the prettier CLI would to a file at that path. */
 function formatterFor(outRoot: string): Format {
-  const configs = new Map<string, prettier.Options>();
+  const configs = new Map<string, Prettier.Options>();
   return async (source, filepath) => {
+    // Loaded on first use: a run whose renderings all come from the cache never pays for it.
+    const prettier = await import("prettier");
     const relative = path.relative(outRoot, filepath);
     const key = relative.replace(/^packages\/[^/]+\//, "packages/*/");
     if (!configs.has(key))
@@ -167,6 +180,7 @@ async function renderPackages(
   specsDir: string,
   outRoot: string,
   format: Format,
+  cache: RenderCache,
 ): Promise<Planned[]> {
   // npm metadata from the root package.json (`pnpm set-repository`); none until someone sets it.
   const repositoryUrl = await readRootRepository(outRoot);
@@ -174,7 +188,7 @@ async function renderPackages(
   const problems: Problem[] = [];
   for (const model of models) {
     try {
-      planned.push(await renderPackage(model, specsDir, outRoot, repositoryUrl, format));
+      planned.push(await renderPackage(model, specsDir, outRoot, repositoryUrl, format, cache));
     } catch (error) {
       const first = String((error as Error)?.message ?? error)
         .split("\n")[0]!
@@ -197,26 +211,30 @@ async function renderPackage(
   outRoot: string,
   repositoryUrl: string | undefined,
   format: Format,
+  cache: RenderCache,
 ): Promise<Planned> {
   const started = performance.now();
   const dir = path.join(outRoot, "packages", model.id);
   const version = await currentVersion(path.join(dir, "package.json"));
-  const files = new Map<string, string>();
-  const add = async (name: string, source: string | Promise<string>) =>
-    files.set(name, await format(await source, path.join(dir, name)));
-  await add("package.json", renderPackageJson(model, version, repositoryUrl));
-  await add("tsconfig.json", renderTsconfig(model));
-  await add("README.md", renderReadme(model));
   // Shipped in the tarball: the license, and the spec the package was generated from.
-  files.set("LICENSE", await readFile(path.join(REPO_ROOT, "LICENSE"), "utf8"));
-  files.set(
-    "openapi.yaml",
-    await readFile(path.join(specsDir, path.basename(model.specFile)), "utf8"),
-  );
-  await add("src/index.ts", renderIndex(model));
-  await add("src/provider.gen.ts", renderProvider(model));
-  await add("src/schema.gen.ts", renderSchemaTypes(model));
-  await add("src/create-auth.gen.ts", renderCreateAuth(model));
+  const license = await readFile(path.join(REPO_ROOT, "LICENSE"), "utf8");
+  const spec = await readFile(path.join(specsDir, path.basename(model.specFile)), "utf8");
+  const key = cache.key("package", model.id, spec, license, repositoryUrl, version);
+  const files = cache.get(model.id, key) ?? new Map<string, string>();
+  if (files.size === 0) {
+    const add = async (name: string, source: string | Promise<string>) =>
+      files.set(name, await format(await source, path.join(dir, name)));
+    await add("package.json", renderPackageJson(model, version, repositoryUrl));
+    await add("tsconfig.json", renderTsconfig(model));
+    await add("README.md", renderReadme(model));
+    files.set("LICENSE", license);
+    files.set("openapi.yaml", spec);
+    await add("src/index.ts", renderIndex(model));
+    await add("src/provider.gen.ts", renderProvider(model));
+    await add("src/schema.gen.ts", renderSchemaTypes(model));
+    await add("src/create-auth.gen.ts", renderCreateAuth(model));
+    cache.set(model.id, key, files);
+  }
   return {
     id: model.id,
     packageName: model.packageName,
@@ -236,42 +254,84 @@ async function renderWorkspaceLists(
   generatedIds: ReadonlySet<string>,
   outRoot: string,
   format: Format,
+  cache: RenderCache,
 ): Promise<Planned[]> {
   const started = performance.now();
   const sandboxDir = path.join(outRoot, "packages", "sandbox");
-  const sandboxFiles = new Map([
-    [
-      "src/providers.gen.ts",
-      await format(renderSandboxProviders(models), path.join(sandboxDir, "src/providers.gen.ts")),
-    ],
-    [
-      "test/packages.gen.ts",
-      await format(
-        renderSandboxTestPackages(models),
-        path.join(sandboxDir, "test/packages.gen.ts"),
-      ),
-    ],
-  ]);
   const examplesDir = path.join(outRoot, "examples");
-  const examplesFiles = new Map([
-    [
-      "src/providers.gen.ts",
-      await format(renderExampleProviders(models), path.join(examplesDir, "src/providers.gen.ts")),
-    ],
-  ]);
-  for (const [dir, files, section] of [
-    [sandboxDir, sandboxFiles, "devDependencies"],
-    [examplesDir, examplesFiles, "dependencies"],
-  ] as const) {
-    const manifest = await readFile(path.join(dir, "package.json"), "utf8").catch(() => undefined);
-    if (manifest !== undefined)
-      files.set(
-        "package.json",
+  const manifests = new Map<string, string | undefined>();
+  for (const dir of [sandboxDir, examplesDir])
+    manifests.set(
+      dir,
+      await readFile(path.join(dir, "package.json"), "utf8").catch(() => undefined),
+    );
+  const key = cache.key(
+    "lists",
+    JSON.stringify(models),
+    [...generatedIds].sort().join(","),
+    manifests.get(sandboxDir),
+    manifests.get(examplesDir),
+  );
+  // One cache entry for both packages: "<dir>\0<file>" → content.
+  const cached = cache.get("(workspace lists)", key);
+  const pick = (dir: string) =>
+    new Map(
+      [...(cached ?? [])]
+        .filter(([name]) => name.startsWith(`${dir}\0`))
+        .map(([name, content]) => [name.slice(dir.length + 1), content]),
+    );
+  let sandboxFiles: Map<string, string>;
+  let examplesFiles: Map<string, string>;
+  if (cached) {
+    sandboxFiles = pick(sandboxDir);
+    examplesFiles = pick(examplesDir);
+  } else {
+    sandboxFiles = new Map([
+      [
+        "src/providers.gen.ts",
+        await format(renderSandboxProviders(models), path.join(sandboxDir, "src/providers.gen.ts")),
+      ],
+      [
+        "test/packages.gen.ts",
         await format(
-          syncManifest(manifest, section, models, generatedIds),
-          path.join(dir, "package.json"),
+          renderSandboxTestPackages(models),
+          path.join(sandboxDir, "test/packages.gen.ts"),
         ),
-      );
+      ],
+    ]);
+    examplesFiles = new Map([
+      [
+        "src/providers.gen.ts",
+        await format(
+          renderExampleProviders(models),
+          path.join(examplesDir, "src/providers.gen.ts"),
+        ),
+      ],
+    ]);
+    for (const [dir, files, section] of [
+      [sandboxDir, sandboxFiles, "devDependencies"],
+      [examplesDir, examplesFiles, "dependencies"],
+    ] as const) {
+      const manifest = manifests.get(dir);
+      if (manifest !== undefined)
+        files.set(
+          "package.json",
+          await format(
+            syncManifest(manifest, section, models, generatedIds),
+            path.join(dir, "package.json"),
+          ),
+        );
+    }
+    cache.set(
+      "(workspace lists)",
+      key,
+      new Map([
+        ...[...sandboxFiles].map(([name, content]) => [`${sandboxDir}\0${name}`, content] as const),
+        ...[...examplesFiles].map(
+          ([name, content]) => [`${examplesDir}\0${name}`, content] as const,
+        ),
+      ]),
+    );
   }
   return [
     {
@@ -336,7 +396,7 @@ async function applyPlans(
         // Tests and manifests of a hand-written package are not what its users install.
         const shipped = item.partial ? changed.filter((name) => name.startsWith("src/")) : changed;
         const change =
-          shipped.length === 0 ? undefined : summarise(item, previous, shipped, created);
+          shipped.length === 0 ? undefined : await summarise(item, previous, shipped, created);
         await updateChangeset(changesetDir, item.id, item.packageName, item.specFile, change);
       }
     }
@@ -349,12 +409,12 @@ async function applyPlans(
 }
 
 /** The changeset entry for a package that changed: the bump comes from its public API's diff. */
-function summarise(
+async function summarise(
   item: Planned,
   previous: ReadonlyMap<string, string>,
   changed: readonly string[],
   created: boolean,
-): ChangeSummary {
+): Promise<ChangeSummary> {
   if (created)
     return {
       packageName: item.packageName,
@@ -367,6 +427,8 @@ function summarise(
       bump: "patch",
       notes: [`Emulates the providers in specs/ (changed: ${changed.join(", ")}).`],
     };
+  // Loaded only when a package changed: it brings the TypeScript compiler.
+  const { diffPublicApi } = await import("./api-diff.ts");
   const api = diffPublicApi(previous, item.files, REPO_ROOT);
   return {
     packageName: item.packageName,
@@ -445,9 +507,10 @@ interface Planned {
 
 async function main(): Promise<void> {
   const check = process.argv.includes("--check");
+  const force = process.argv.includes("--force");
   const started = performance.now();
   try {
-    const results = await generate({ check, log: (line) => console.log(line) });
+    const results = await generate({ check, force, log: (line) => console.log(line) });
     const changed = results.filter((r) => r.changed.length > 0).length;
     console.log(
       `${check ? "checked" : "generated"} ${results.length} package(s), ${changed} changed, in ${(performance.now() - started).toFixed(0)} ms`,

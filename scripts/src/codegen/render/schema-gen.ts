@@ -1,4 +1,3 @@
-import openapiTS, { astToString } from "openapi-typescript";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
@@ -12,6 +11,8 @@ const TYPE_DOCS: Record<string, string> = {
 
 /** `src/schema.gen.ts`: openapi-typescript types (`paths`, `components`, `operations`) for the whole spec. */
 export async function renderSchemaTypes(model: ProviderModel): Promise<string> {
+  // Loaded on first use: a run whose renderings all come from the cache never pays for it.
+  const { default: openapiTS, astToString } = await import("openapi-typescript");
   const ast = await openapiTS(
     structuredClone(model.document) as unknown as Parameters<typeof openapiTS>[0],
     {
