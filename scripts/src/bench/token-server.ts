@@ -111,3 +111,46 @@ export async function startTokenServer(options: TokenServerOptions | number = {}
       }),
   };
 }
+
+/**
+ * The token server in a child process: for latency workloads, whose callers would otherwise
+ * share an event loop with the server answering them. Counters are read over a control port.
+ */
+export async function startTokenServerProcess(latencyMs: number) {
+  const { fork } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const child = fork(
+    fileURLToPath(new URL("./token-server-child.ts", import.meta.url)),
+    [String(latencyMs)],
+    { execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "inherit", "ipc"] },
+  );
+  const { url, control } = await new Promise<{ url: string; control: string }>(
+    (resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split("\n").find((l) => l.startsWith("{"));
+        if (line) resolve(JSON.parse(line) as { url: string; control: string });
+      });
+      child.once("exit", (code) => reject(new Error(`token server exited (${code})`)));
+    },
+  );
+  const stats = async (path = "/stats") =>
+    (await (await fetch(`${control}${path}`)).json()) as { requests: number; rejected: number };
+  return {
+    url,
+    stats: () => stats(),
+    reset: async () => void (await stats("/reset")),
+    async assertNoRejections(workload: string) {
+      const { rejected } = await stats();
+      if (rejected > 0)
+        throw new Error(
+          `${workload}: the token server refused ${rejected} request(s); the client did not authenticate`,
+        );
+    },
+    close: async () => {
+      child.disconnect();
+      if (child.exitCode === null) await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { summarize, type Summary } from "./stats.ts";
 import { benchExchange, tokenSources } from "./peers.ts";
-import { BENCH_CLIENT, startTokenServer } from "./token-server.ts";
+import { BENCH_CLIENT, startTokenServer, startTokenServerProcess } from "./token-server.ts";
 
 /** The one bench client: its exchange and credentials, shared by every workload. */
 const exchange = benchExchange;
@@ -174,7 +174,9 @@ export async function p2ColdCallers(
   rounds: number,
   peerCallers: number,
 ): Promise<P2Result> {
-  const server = await startTokenServer(20);
+  // In its own process: a server sharing the callers' event loop flatters whichever side it
+  // answers first and charges the other with its work.
+  const server = await startTokenServerProcess(20);
   try {
     const upstream: number[] = [];
     const ratios: number[] = [];
@@ -182,7 +184,7 @@ export async function p2ColdCallers(
     const bare: number[] = [];
     let lastWaits: number[] = [];
     for (let round = 0; round <= rounds; round++) {
-      server.reset();
+      await server.reset();
       const manager = createTokenManager({ exchange, credentials, baseUrl: server.url });
       const bareFetch = tokenSources(server.url)["fetch every call"]!;
       let shared: Promise<string> | undefined;
@@ -198,7 +200,7 @@ export async function p2ColdCallers(
         bareWaits = await bareBurst();
         waits = await ours();
       }
-      const requests = server.requests - 1; // the bare request
+      const requests = (await server.stats()).requests - 1; // the bare request
       if (round === 0) continue; // warm-up
       upstream.push(requests);
       oursLast.push(waits.at(-1)!);
@@ -209,11 +211,15 @@ export async function p2ColdCallers(
     const peers: P2Peer[] = [];
     for (const [client, get] of Object.entries(tokenSources(server.url))) {
       if (client === "@auth/core") continue;
-      server.reset();
+      await server.reset();
       const waits = await burst(peerCallers, get);
-      peers.push({ client, upstream: server.requests, lastCallerMs: waits.at(-1)! });
+      peers.push({
+        client,
+        upstream: (await server.stats()).requests,
+        lastCallerMs: waits.at(-1)!,
+      });
     }
-    server.assertNoRejections("P2");
+    await server.assertNoRejections("P2");
     return {
       upstream: summarize(upstream),
       ratio: summarize(ratios),

@@ -29,6 +29,13 @@ export interface Engine extends RunnerSetup {
   readonly tokenHeader: string;
   /** How the cooldown gate treats failures; a provider that locks accounts never forgets one. */
   readonly cooldown: CooldownPolicy;
+  /**
+   * Whether a request's I/O outlives the request that started it (Node, Bun, Deno): then the
+   * callers waiting on one refresh share one recovering wrapper. Where it does not (workerd ends
+   * the I/O of a request that has ended), each caller keeps its own, so a lost refresh is
+   * replaced from a request that is still alive.
+   */
+  readonly sharedRecovery: boolean;
 }
 
 /** The options an engine is made of: the same values give the same engine. */
@@ -103,7 +110,21 @@ function createEngine(exchange: TokenExchange, options: EngineOptions): Engine {
       ...retry,
       credentialFailureTtlMs: exchange.lockoutAfter ? Infinity : timing.credentialFailureTtlMs,
     },
+    sharedRecovery: ioOutlivesRequests(),
   };
+}
+
+/** See `Engine.sharedRecovery`: a server runtime, and not an edge one that looks like it. */
+function ioOutlivesRequests(): boolean {
+  const global = globalThis as {
+    navigator?: { userAgent?: unknown };
+    EdgeRuntime?: unknown;
+    process?: { versions?: { node?: unknown } };
+  };
+  // workerd with nodejs_compat has a `process`, and Vercel's edge runtime an `EdgeRuntime`.
+  if (global.navigator?.userAgent === "Cloudflare-Workers" || global.EdgeRuntime !== undefined)
+    return false;
+  return typeof global.process?.versions?.node === "string";
 }
 
 /**

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AuthError } from "../contract/errors.js";
 import { createTokenManager } from "./manager.js";
 import { onTokenEvent } from "../events/subscribe.js";
 import { MemoryTokenStore } from "../store/memory.js";
 import { startServer } from "../test-support/http-server.js";
 import {
+  fakeTime,
   json,
   managerWith,
   oauthExchange,
@@ -133,6 +134,61 @@ describe("single flight", () => {
     const tokens = await Promise.all(callers);
     expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(["t1"]));
     expect(server.calls).toHaveLength(1);
+  });
+
+  it("gives every cold caller of one refresh the same promise (one wrapper, not one per caller)", async () => {
+    const server = scriptedFetch(json(tokenBody("t1")));
+    const { manager } = managerWith(server.fetch);
+    server.hold();
+    const callers = Array.from({ length: 1000 }, () => manager.getToken());
+    expect(new Set(callers).size).toBe(1);
+    // forceRefresh keeps a wrapper of its own (and joins the same request).
+    const forced = manager.getToken({ forceRefresh: true });
+    expect(forced).not.toBe(callers[0]);
+    await settle();
+    server.release();
+    expect((await callers[0]!).accessToken).toBe("t1");
+    expect((await forced).accessToken).toBe("t1");
+    expect(server.calls).toHaveLength(1);
+  });
+
+  // A refresh rejected with something other than an AuthError was lost by the runtime (workerd
+  // ends the I/O of a request that has ended): it is replaced once, whoever sees it.
+  // Here: the backoff after a 503 ends with the platform's own error instead of resuming.
+  const losesFirstRefresh = () => {
+    const server = scriptedFetch(json({}, 503), json(tokenBody("t2")));
+    const time = fakeTime();
+    let pauses = 0;
+    const sleep = async (ms: number) => {
+      time.advance(ms);
+      if (pauses++ === 0) throw new Error("The script will never generate a response.");
+    };
+    return { server, options: { sleep, clock: time.clock } };
+  };
+
+  it("replaces a lost refresh once for all the callers sharing it", async () => {
+    const { server, options } = losesFirstRefresh();
+    const { manager } = managerWith(server.fetch, options);
+    const callers = Array.from({ length: 100 }, () => manager.getToken());
+    const tokens = await Promise.all(callers);
+    expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(["t2"]));
+    expect(server.calls).toHaveLength(2);
+  });
+
+  it("keeps one wrapper per caller on workerd, where the recovery must run in a live request", async () => {
+    vi.stubGlobal("navigator", { userAgent: "Cloudflare-Workers" });
+    try {
+      const { server, options } = losesFirstRefresh();
+      // A fetch of its own: a new engine, made while the runtime looks like workerd.
+      const { manager } = managerWith((input, init) => server.fetch(input, init), options);
+      const callers = Array.from({ length: 100 }, () => manager.getToken());
+      expect(new Set(callers).size).toBe(100);
+      const tokens = await Promise.all(callers);
+      expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(["t2"]));
+      expect(server.calls).toHaveLength(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("rejects only the aborted caller and never cancels the shared request", async () => {

@@ -139,6 +139,14 @@ interface Entry<Raw> extends CachedInstants {
   notBefore: number;
 }
 
+/** One refresh in flight: the promise every caller shares, and when it started. */
+interface Flight<Raw> {
+  readonly promise: Promise<TokenSet<Raw>>;
+  readonly startedAt: number;
+  /** The wrapper cold callers share (see #join), made when the first one arrives. */
+  joined: Promise<TokenSet<Raw>> | undefined;
+}
+
 const asyncDispose: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? (Symbol.for("Symbol.asyncDispose") as typeof Symbol.asyncDispose);
 const noop = () => undefined;
@@ -210,8 +218,8 @@ class Manager<Raw> implements TokenManager<Raw> {
   #current: Entry<Raw> | undefined;
   /** The last token dropped by invalidate(): its refresh token may still be good. */
   #retired: TokenSet<Raw> | undefined;
-  #inflight: Promise<TokenSet<Raw>> | undefined;
-  #inflightStartedAt = 0;
+  /** The refresh in flight, shared by every caller (made per refresh, not per tenant). */
+  #flight: Flight<Raw> | undefined;
   /** Made at the first failure (or with a shared store, which reads and writes it). */
   #gate: CooldownGate | undefined;
   /** Made when someone subscribes with onTokenEvent. */
@@ -271,13 +279,13 @@ class Manager<Raw> implements TokenManager<Raw> {
       const blocked = this.#gate?.blocked(now) !== undefined;
       if (!mustRefresh(now, entry, blocked)) {
         const background = getOptions.background !== false;
-        if (shouldRefresh(now, entry, !!this.#inflight, blocked, background))
+        if (shouldRefresh(now, entry, this.#flight !== undefined, blocked, background))
           this.#refreshInBackground(getOptions.waitUntil);
         this.#emit("served_stale", { expiresAt: entry.expiresAt });
         return entry.promise;
       }
     }
-    const fresh = this.#recoverLost(this.#acquire(!!forceRefresh, false), !!forceRefresh);
+    const fresh = this.#join(!!forceRefresh);
     // A refresh that failed does not take away a token that still works (unless the caller asked
     // for a new one, dropped this one with invalidate(), or closed the manager).
     const shared =
@@ -330,7 +338,7 @@ class Manager<Raw> implements TokenManager<Raw> {
     this.#lifecycle?.abort();
     this.#current = undefined;
     this.#retired = undefined;
-    await this.#inflight?.catch(noop);
+    await this.#flight?.promise.catch(noop);
   }
 
   [asyncDispose](): Promise<void> {
@@ -342,12 +350,13 @@ class Manager<Raw> implements TokenManager<Raw> {
   /** One shared promise per refresh; callers arriving while the gate is closed get its error at once. */
   #acquire(force: boolean, background: boolean): Promise<TokenSet<Raw>> {
     const { clock } = this.#engine;
-    if (this.#inflight) {
-      const ageMs = clock() - this.#inflightStartedAt;
-      if (ageMs <= maxRefreshMs(this.#engine, this.#store !== LOCAL_STORE)) return this.#inflight;
+    const flight = this.#flight;
+    if (flight) {
+      const ageMs = clock() - flight.startedAt;
+      if (ageMs <= maxRefreshMs(this.#engine, this.#store !== LOCAL_STORE)) return flight.promise;
       // It can never settle: drop it, so it holds only the callers already waiting on it.
       this.#emit("stuck_request_dropped", { ageMs });
-      this.#inflight = undefined;
+      this.#flight = undefined;
     }
     const blocked = this.#gate?.blocked(clock());
     if (blocked) {
@@ -360,12 +369,26 @@ class Manager<Raw> implements TokenManager<Raw> {
     const started: Promise<TokenSet<Raw>> = this.#renew(force, background, lifecycle.signal)
       .then((entry) => entry.promise)
       .finally(() => {
-        if (this.#inflight === started) this.#inflight = undefined;
+        if (this.#flight?.promise === started) this.#flight = undefined;
         // Idle again: nothing is left for close() to abort.
         if (--this.#running === 0) this.#lifecycle = undefined;
       });
-    this.#inflightStartedAt = clock();
-    return (this.#inflight = started);
+    this.#flight = { promise: started, startedAt: clock(), joined: undefined };
+    return started;
+  }
+
+  /**
+   * A caller's way into the shared refresh, recovering a lost one (see #recoverLost). Where a
+   * refresh's I/O outlives its request, every caller of one refresh gets the same wrapper: a burst
+   * of 10,000 cold callers costs one, not 10,000. Elsewhere, and for `forceRefresh`, each caller
+   * gets its own.
+   */
+  #join(force: boolean): Promise<TokenSet<Raw>> {
+    const promise = this.#acquire(force, false);
+    const flight = this.#flight;
+    if (force || !this.#engine.sharedRecovery || flight?.promise !== promise)
+      return this.#recoverLost(promise, force);
+    return (flight.joined ??= this.#recoverLost(promise, false));
   }
 
   /**
@@ -376,7 +399,7 @@ class Manager<Raw> implements TokenManager<Raw> {
   #recoverLost(shared: Promise<TokenSet<Raw>>, force: boolean): Promise<TokenSet<Raw>> {
     return shared.catch((error: unknown) => {
       if (AuthError.isInstance(error) || this.#closed) throw error;
-      if (this.#inflight === shared) this.#inflight = undefined;
+      if (this.#flight?.promise === shared) this.#flight = undefined;
       return this.#acquire(force, false);
     });
   }
