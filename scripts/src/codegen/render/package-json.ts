@@ -10,8 +10,11 @@ const DEV_DEPENDENCIES = {
   typescript: "5.9.3",
 };
 
-/** tsc writes the ES modules; scripts/bin/build-cjs.mjs derives the CommonJS copy from them. */
-export const BUILD = "tsc -p tsconfig.json && node ../../scripts/bin/build-cjs.mjs";
+/**
+ * tsc writes the ES modules, one file per module; scripts/bin/build-dist.mjs derives the CommonJS
+ * copy and Node's bundled copy (dist/node/) from them.
+ */
+export const BUILD = "tsc -p tsconfig.json && node ../../scripts/bin/build-dist.mjs";
 export const LINT = "publint --strict && attw --pack .";
 
 /**
@@ -19,15 +22,20 @@ export const LINT = "publint --strict && attw --pack .";
  * - `module-sync` first: every Node the packages support (>= 20.19) matches it for `import` and
  *   for `require()`, so a Node process loads the ES modules once, whichever way it asks, and
  *   never meets the dual-package hazard (two copies of core's state and classes);
- * - `import` (bundlers, Deno, Bun, workerd, browsers) gets the ES modules;
+ * - under `module-sync` and `import`, `node` (Node, Bun, Deno) gets `dist/node/`, the same modules
+ *   bundled into one file per entry point (a few files to load instead of about thirty), and
+ *   everything else (bundlers, workerd, browsers) one file per module, to tree-shake;
  * - `require` (jest's module runtime, TypeScript compiling to CommonJS) gets `dist/cjs`, a
  *   CommonJS copy with its own `.d.ts` files, which TypeScript reads as CommonJS types.
  */
 export function dualExport(entry: string) {
   const esm = { types: `./dist/${entry}.d.ts`, default: `./dist/${entry}.js` };
+  // Node loads the bundled copy (a few files instead of one per module); bundlers, which do not
+  // set `node` unless they target it, keep one file per module to tree-shake.
+  const forNode = { types: esm.types, node: `./dist/node/${entry}.js`, default: esm.default };
   return {
-    "module-sync": esm,
-    import: esm,
+    "module-sync": forNode,
+    import: forNode,
     require: { types: `./dist/cjs/${entry}.d.ts`, default: `./dist/cjs/${entry}.js` },
     default: esm,
   };
