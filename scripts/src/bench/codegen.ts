@@ -37,27 +37,78 @@ async function synthetic(specs: string, count: number): Promise<number> {
 }
 
 export interface P5Result {
-  readonly realSpecsMsPerSpec: Summary;
+  /** Forced generate ÷ bare openapi-typescript plus writing its output, per round (in process). */
+  readonly forcedVsBare: Summary;
+  /** An unchanged rerun (render cache) ÷ a forced run, per round (in process). */
+  readonly unchangedVsForced: Summary;
+  /** The same as whole processes (`tsx src/codegen/generate.ts`), paired. */
+  readonly processUnchangedVsForced: Summary;
+  readonly forcedMs: Summary;
+  readonly bareMs: Summary;
+  /** ms per spec at each synthetic count. */
   readonly syntheticMsPerSpec: Record<number, number>;
-  /** Forced `turbo run generate`, three runs. */
-  readonly cliColdMs: Summary;
-  readonly cliCachedMs: number;
+  /** A second `turbo run generate` is a cache hit. */
   readonly cliCacheHit: boolean;
 }
 
-export async function p5Codegen(rounds: number, counts: readonly number[]): Promise<P5Result> {
-  const real: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    real.push(
-      await timeGeneration(async (specs) => {
-        await cp(path.join(REPO_ROOT, "specs"), specs, {
-          recursive: true,
-          filter: (source) => !source.endsWith("README.md"),
-        });
-        return 4;
-      }),
+/** openapi-typescript alone on each spec, writing what it prints: the floor a generator adds to. */
+async function bareOpenapiTs(specsDir: string, outDir: string): Promise<number> {
+  const { default: openapiTS, astToString } = await import("openapi-typescript");
+  const { parse } = await import("yaml");
+  const { readdir } = await import("node:fs/promises");
+  await mkdir(outDir, { recursive: true });
+  const started = performance.now();
+  for (const file of (await readdir(specsDir)).filter((f) => f.endsWith(".yaml"))) {
+    const document = parse(await readFile(path.join(specsDir, file), "utf8")) as Parameters<
+      typeof openapiTS
+    >[0];
+    await writeFile(
+      path.join(outDir, file.replace(/\.yaml$/, ".ts")),
+      astToString(await openapiTS(document, { exportType: false, alphabetize: false })),
     );
   }
+  return performance.now() - started;
+}
+
+export async function p5Codegen(rounds: number, counts: readonly number[]): Promise<P5Result> {
+  const root = await mkdtemp(path.join(tmpdir(), "auth-bench-"));
+  const forcedVsBare: number[] = [];
+  const unchangedVsForced: number[] = [];
+  const forcedMs: number[] = [];
+  const bareMs: number[] = [];
+  try {
+    const specs = path.join(root, "specs");
+    await cp(path.join(REPO_ROOT, "specs"), specs, {
+      recursive: true,
+      filter: (source) => !source.endsWith("README.md") && !source.includes("upstream"),
+    });
+    const run = async (force: boolean) => {
+      const started = performance.now();
+      await generate({ specsDir: specs, outRoot: root, changesets: false, force });
+      return performance.now() - started;
+    };
+    // Round 0 warms up (module loading, JIT); A B A B with the order alternated.
+    for (let round = 0; round <= rounds; round++) {
+      let bare: number;
+      let forced: number;
+      if (round % 2 === 0) {
+        bare = await bareOpenapiTs(specs, path.join(root, "bare"));
+        forced = await run(true);
+      } else {
+        forced = await run(true);
+        bare = await bareOpenapiTs(specs, path.join(root, "bare"));
+      }
+      const unchanged = await run(false);
+      if (round === 0) continue;
+      forcedMs.push(forced);
+      bareMs.push(bare);
+      forcedVsBare.push(forced / bare);
+      unchangedVsForced.push(unchanged / forced);
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+
   const syntheticMsPerSpec: Record<number, number> = {};
   for (const count of counts) {
     const samples: number[] = [];
@@ -67,24 +118,47 @@ export async function p5Codegen(rounds: number, counts: readonly number[]): Prom
     syntheticMsPerSpec[count] = summarize(samples).median;
   }
 
+  // Whole processes, as a maintainer runs the generator (without turbo): paired, alternated.
+  const tsx = path.join(REPO_ROOT, "scripts/node_modules/.bin/tsx");
+  const generator = (force: boolean) => {
+    const started = performance.now();
+    const result = spawnSync(tsx, ["src/codegen/generate.ts", ...(force ? ["--force"] : [])], {
+      cwd: path.join(REPO_ROOT, "scripts"),
+      encoding: "utf8",
+    });
+    if (result.status !== 0) throw new Error(`generate failed: ${result.stderr}`);
+    return performance.now() - started;
+  };
+  const processRatios: number[] = [];
+  generator(true);
+  for (let pair = 0; pair < 6; pair++) {
+    // Either order leaves the cache valid for the unchanged run.
+    const [forced, unchanged] =
+      pair % 2 === 0
+        ? [generator(true), generator(false)]
+        : ((u) => [generator(true), u])(generator(false));
+    processRatios.push(unchanged / forced);
+  }
+
   const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
   const turbo = (args: string[]) => {
-    const started = performance.now();
     const result = spawnSync("pnpm", ["exec", "turbo", "run", "generate", ...args], {
       cwd: REPO_ROOT,
       encoding: "utf8",
       env,
     });
     if (result.status !== 0) throw new Error(`pnpm generate failed: ${result.stderr}`);
-    return { ms: performance.now() - started, output: result.stdout };
+    return result.stdout;
   };
-  const cold = [0, 1, 2].map(() => turbo(["--force"]).ms);
+  turbo([]);
   const cached = turbo([]);
   return {
-    realSpecsMsPerSpec: summarize(real),
+    forcedVsBare: summarize(forcedVsBare),
+    unchangedVsForced: summarize(unchangedVsForced),
+    processUnchangedVsForced: summarize(processRatios),
+    forcedMs: summarize(forcedMs),
+    bareMs: summarize(bareMs),
     syntheticMsPerSpec,
-    cliColdMs: summarize(cold),
-    cliCachedMs: cached.ms,
-    cliCacheHit: /FULL TURBO|1 cached/.test(cached.output),
+    cliCacheHit: /FULL TURBO|1 cached/.test(cached),
   };
 }

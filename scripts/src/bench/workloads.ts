@@ -243,6 +243,8 @@ export interface P3Result {
   readonly share: Summary;
   /** Loopback, auth ÷ static middleware, interleaved (context: noisy at this scale). */
   readonly loopbackRatio: Summary;
+  /** In-memory fetch, auth middleware ÷ a static-header middleware, per round. */
+  readonly memoryRatio: Summary;
 }
 
 type Paths = {
@@ -316,10 +318,12 @@ export async function p3Middleware(rounds: number): Promise<P3Result> {
     const loopback: number[] = [];
     const share: number[] = [];
     const ratios: number[] = [];
+    const memoryRatios: number[] = [];
     for (let round = 0; round < rounds; round++) {
       const memoryRequests = 10_000;
       const [withAuth, withStatic] = await interleaved(memoryAuth, memoryStatic, memoryRequests);
       const overheadUs = ((withAuth - withStatic) / memoryRequests) * 1000;
+      memoryRatios.push(withAuth / withStatic);
       const loopRequests = 1_000;
       const [loopWithAuth, loopWithStatic] = await interleaved(loopAuth, loopStatic, loopRequests);
       const requestUs = (loopWithStatic / loopRequests) * 1000;
@@ -334,10 +338,56 @@ export async function p3Middleware(rounds: number): Promise<P3Result> {
       loopbackRequestUs: summarize(loopback),
       share: summarize(share),
       loopbackRatio: summarize(ratios),
+      memoryRatio: summarize(memoryRatios),
     };
   } finally {
     api.closeAllConnections();
     await new Promise((resolve) => api.close(resolve));
     await tokens.close();
   }
+}
+
+/**
+ * Import cost as users pay it: a whole `node` process that imports a provider package (resolved
+ * as an application resolves it, from examples/) ÷ one that imports oauth4webapi, paired and
+ * alternated; plus each over an empty process.
+ */
+export async function importCost(pairs: number): Promise<{
+  ratio: Summary;
+  oursMs: Summary;
+  peerMs: Summary;
+  emptyMs: Summary;
+}> {
+  const { spawnSync } = await import("node:child_process");
+  const { REPO_ROOT } = await import("../paths.ts");
+  const path = await import("node:path");
+  const time = (cwd: string, code: string) => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd });
+    if (result.status !== 0) throw new Error(`import failed: ${String(result.stderr)}`);
+    return performance.now() - started;
+  };
+  const ours = () =>
+    time(path.join(REPO_ROOT, "examples"), 'await import("@auth/alternative-payments")');
+  const peer = () => time(path.join(REPO_ROOT, "scripts"), 'await import("oauth4webapi")');
+  const empty = () => time(REPO_ROOT, "");
+  ours();
+  peer();
+  const ratios: number[] = [];
+  const oursMs: number[] = [];
+  const peerMs: number[] = [];
+  const emptyMs: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const [a, b] = pair % 2 === 0 ? [ours(), peer()] : ((p) => [ours(), p])(peer());
+    ratios.push(a / b);
+    oursMs.push(a);
+    peerMs.push(b);
+    emptyMs.push(empty());
+  }
+  return {
+    ratio: summarize(ratios),
+    oursMs: summarize(oursMs),
+    peerMs: summarize(peerMs),
+    emptyMs: summarize(emptyMs),
+  };
 }
