@@ -31,7 +31,7 @@ export async function steadyState(
   for (const client of names) {
     const server = await startTokenServer({ latencyMs: LATENCY_MS, lifetimeSeconds });
     try {
-      const get = tokenSources(server.url)[client]!;
+      const get = tokenSources(server.url, lifetimeSeconds)[client]!;
       const first = await get();
       void first;
       let calls = 0;
