@@ -66,7 +66,9 @@ describe("computeExpiry", () => {
       field: "e",
       kind: "absolute-seconds",
     });
-    expect(result).toMatchObject({ ok: true, expiresAt: local + 600_000 });
+    // Date says 12:02:00 and the server's instant may be up to 1 s past it: of the skews the
+    // header allows (120 s to 121 s), the one that dates expiry earliest.
+    expect(result).toMatchObject({ ok: true, expiresAt: local + 599_000 });
   });
 
   it("uses the JWT exp claim, then the default TTL", () => {
@@ -182,6 +184,33 @@ describe("schedule", () => {
         kind: "absolute-milliseconds",
         dateHeader: new Date(now - 7_200_000).toUTCString(),
       }),
-    ).toMatchObject({ ok: true, expiresAt: now + 3_600_000 });
+    ).toMatchObject({ ok: true, expiresAt: now + 3_599_000 });
+  });
+
+  it("takes a slow response or a stalled process for what it is, not for a clock skew", () => {
+    const sent = Date.UTC(2026, 0, 1, 12, 0, 0, 400);
+    // Same clocks; the server answered at 12:00:00.9 (Date: 12:00:00), and the response was read
+    // 5 s later (a loaded machine). Taking Date − receivedAt for a skew would move expiry 5 s
+    // past the server's.
+    const slow = {
+      ...base,
+      startedAt: sent,
+      receivedAt: sent + 5_000,
+      dateHeader: new Date(sent + 500).toUTCString(),
+      field: "expiresAt",
+      kind: "absolute-milliseconds" as const,
+      body: { expiresAt: sent + 500 + 600_000 },
+    };
+    expect(computeExpiry(slow)).toMatchObject({ ok: true, expiresAt: sent + 500 + 600_000 });
+    // A server 30 s behind, read as slowly: still corrected, never later than its own instant.
+    const behind = computeExpiry({
+      ...slow,
+      dateHeader: new Date(sent + 500 - 30_000).toUTCString(),
+      body: { expiresAt: sent + 500 - 30_000 + 600_000 },
+    });
+    expect(behind).toMatchObject({ ok: true });
+    const expiresAt = (behind as { expiresAt: number }).expiresAt;
+    expect(expiresAt).toBeLessThanOrEqual(sent + 500 + 600_000);
+    expect(expiresAt).toBeGreaterThan(sent + 500 + 600_000 - 2_000);
   });
 });

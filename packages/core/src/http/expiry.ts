@@ -45,13 +45,10 @@ export type ExpiryResult =
 export function computeExpiry(input: ExpiryInput): ExpiryResult {
   const { field, kind, startedAt, receivedAt } = input;
   const raw = field === undefined ? undefined : readField(input.body, field);
-  // Map a server-clock instant onto the local clock; Date has one-second resolution, so ignore less.
   const maxLifetimeMs = input.maxLifetimeMs ?? DEFAULT_TIMING.maxLifetimeMs;
-  const skew = Date.parse(input.dateHeader ?? "") - receivedAt;
-  const trustedSkew =
-    Math.abs(skew) >= 1000 &&
-    Math.abs(skew) <= (input.maxClockSkewMs ?? DEFAULT_TIMING.maxClockSkewMs);
-  const local = (serverInstant: number) => (trustedSkew ? serverInstant - skew : serverInstant);
+  const skew = clockSkew(input);
+  // Map a server-clock instant onto the local clock.
+  const local = (serverInstant: number) => serverInstant - skew;
   let expiresAt: number;
   let source: ExpirySource;
   if (raw !== undefined && raw !== null) {
@@ -86,6 +83,25 @@ export function computeExpiry(input: ExpiryInput): ExpiryResult {
     return { ok: false, reason: "the token is already expired on arrival" };
   const capped = expiresAt - startedAt > maxLifetimeMs;
   return { ok: true, expiresAt: capped ? startedAt + maxLifetimeMs : expiresAt, source, capped };
+}
+
+/**
+ * How far the server's clock is ahead of ours (negative: behind), from the response's `Date`
+ * header, or 0 when the header does not show one. The server wrote `Date` (truncated to the
+ * second) at some local instant between the request's start and the response's arrival, so the
+ * skew lies in (Date − receivedAt, Date + 1 s − startedAt). Only an interval that excludes 0 shows
+ * a skew — a slow response, or a stall in this process, is not one — and then the upper end is
+ * taken: of every skew the header allows, the one that dates expiry earliest (a token is renewed a
+ * little early rather than used after the server let it expire). Beyond `maxClockSkewMs` the
+ * header is a proxy's or a broken clock's, and ignored.
+ */
+function clockSkew(input: ExpiryInput): number {
+  const date = Date.parse(input.dateHeader ?? "");
+  if (!Number.isFinite(date)) return 0;
+  const low = date - input.receivedAt;
+  const high = date + 1000 - input.startedAt;
+  if (low <= 0 && high >= 0) return 0;
+  return Math.abs(high) <= (input.maxClockSkewMs ?? DEFAULT_TIMING.maxClockSkewMs) ? high : 0;
 }
 
 /** The `exp` claim of a JWT, in seconds; undefined when the token is not a JWT with a numeric exp. */
