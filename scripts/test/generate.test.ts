@@ -246,6 +246,50 @@ describe("removing a spec removes its package", () => {
 });
 
 describe("bad input: one clear line per problem, nothing written", () => {
+  it("rejects each expiry form's misuse at its pointer", async () => {
+    const at = "/paths/~1token/post/x-token-exchange/expiry";
+    const cases: [string, string, RegExp][] = [
+      // A date-time kind on an integer field.
+      [
+        "kind: relative-seconds",
+        "kind: absolute-iso8601",
+        /\/field response field "expires_in" must be a string/,
+      ],
+      [
+        "kind: relative-seconds",
+        "kind: relative-duration",
+        /\/field .*ISO 8601 duration such as PT3600S/,
+      ],
+      [
+        "kind: relative-seconds",
+        "kind: relative-weeks",
+        /\/kind must be one of relative-seconds, relative-milliseconds, relative-duration/,
+      ],
+      [
+        "kind: relative-seconds",
+        "kind: relative-seconds\n          lifetimeSeconds: 0",
+        /\/lifetimeSeconds must be a whole number of seconds from 1 to 31536000/,
+      ],
+      [
+        "field: expires_in\n          kind: relative-seconds",
+        "jwtExp: false",
+        /names no field, no lifetimeSeconds and no jwtExp/,
+      ],
+    ];
+    for (const [from, to, expected] of cases) {
+      const { root, specs } = await scratch();
+      const text = await acme();
+      expect(text).toContain(from);
+      await writeFile(path.join(specs, "acme.yaml"), text.replace(from, to));
+      const problems = await problemsOf(generate({ specsDir: specs, outRoot: root }));
+      expect(problems, to).toHaveLength(1);
+      expect(problems[0], to).toMatch(expected);
+      expect(problems[0]!.startsWith(at), to).toBe(true);
+      // Nothing written.
+      expect(await readdir(root)).not.toContain("packages");
+    }
+  });
+
   it("names the file and JSON pointer when the extension names a field the 200 schema lacks", async () => {
     const { root, specs } = await scratch();
     await writeFile(

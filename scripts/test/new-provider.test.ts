@@ -16,7 +16,15 @@ const run = promisify(execFile);
  * `pnpm install`, a build, the sandbox's whole suite (e2e + contract, which cover every generated
  * provider) and the demo. Each fixture is one token-endpoint shape the four seeds do not have.
  */
-const SHAPES = ["query-grant", "json-body", "envelope", "ok-failure", "custom-header"];
+const SHAPES = [
+  "query-grant",
+  "json-body",
+  "envelope",
+  "ok-failure",
+  "custom-header",
+  "iso-expiry",
+  "stated-lifetime",
+];
 const PNPM = pnpmCommand();
 
 let root: string;

@@ -146,7 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         (provider.exchange.method ?? "POST").toLowerCase(),
       ),
       credentials: { ...demoCredentials(provider.exchange), ...options.credentials?.[id] },
-      settings: { ...DEFAULT_SETTINGS, ...checkSettings(options.settings) },
+      settings: startSettingsOf(provider.exchange),
       stats: freshStats(),
       faults: [],
       consecutiveFailures: 0,
@@ -157,7 +157,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
-  const startSettings = { ...DEFAULT_SETTINGS, ...checkSettings(options.settings) };
+  /**
+   * A provider that documents a lifetime and never sends one (`expiry.lifetimeSeconds`, no field)
+   * issues tokens for that lifetime: the client cannot learn another. `settings` still wins.
+   */
+  function startSettingsOf(exchange: ExchangeData): ProviderSettings {
+    const stated =
+      exchange.expiry?.field === undefined && exchange.expiry?.lifetimeSeconds !== undefined
+        ? { lifetimeSeconds: exchange.expiry.lifetimeSeconds }
+        : {};
+    return { ...DEFAULT_SETTINGS, ...stated, ...checkSettings(options.settings) };
+  }
   // Filled in below: the control endpoints call the same methods the JS API offers.
   let controls: Sandbox | undefined;
   const server = createServer((request, response) => {
@@ -245,7 +255,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         target.consecutiveFailures = 0;
         // In place: `sandbox.stats[id]` handed out earlier keeps counting.
         Object.assign(target.stats, freshStats());
-        target.settings = { ...startSettings };
+        target.settings = startSettingsOf(target.provider.exchange);
       }
     },
     close: () =>

@@ -292,6 +292,12 @@ function issueToken(
     if (!state.settings.includeExpiry) deleteAt(body, expiry.field);
     else if (expiry.kind === "relative-seconds")
       setAt(body, expiry.field, asWire(state.settings.lifetimeSeconds));
+    else if (expiry.kind === "relative-milliseconds") setAt(body, expiry.field, asWire(lifetimeMs));
+    else if (expiry.kind === "relative-duration")
+      setAt(body, expiry.field, `PT${state.settings.lifetimeSeconds}S`);
+    else if (expiry.kind === "absolute-iso8601")
+      // On the server's clock (`now` includes any configured skew), like its Date header.
+      setAt(body, expiry.field, new Date(expiresAt).toISOString());
     else if (
       expiry.kind === "absolute-seconds" ||
       (expiry.kind === "absolute-auto" && state.settings.absoluteUnit === "seconds")

@@ -34,7 +34,12 @@ export interface ExchangeData {
     readonly refreshToken?: string;
     readonly scope?: string;
   };
-  readonly expiry?: { readonly field?: string; readonly kind: string; readonly jwtExp?: boolean };
+  readonly expiry?: {
+    readonly field?: string;
+    readonly kind: string;
+    readonly jwtExp?: boolean;
+    readonly lifetimeSeconds?: number;
+  };
   readonly failures?: {
     readonly rules?: readonly {
       readonly status: readonly number[];

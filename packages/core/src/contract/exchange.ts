@@ -74,11 +74,23 @@ export type CredentialDefinition = CredentialPlacement & {
 /**
  * How to read the expiry field of a token response.
  * - `relative-seconds`: seconds from when the request started (OAuth `expires_in`).
+ * - `relative-milliseconds`: the same in milliseconds.
+ * - `relative-duration`: an ISO 8601 duration (`PT3600S`, `P1DT2H`), from when the request started.
  * - `absolute-seconds` / `absolute-milliseconds`: a Unix timestamp.
  * - `absolute-auto`: a Unix timestamp; below 10^11 it is seconds, otherwise milliseconds.
+ * - `absolute-iso8601`: an RFC 3339 date-time with a time zone (`2026-12-01T10:00:00Z`).
+ *
+ * Numbers may come as decimal strings (`"3599"`). Absolute instants are corrected for the server's
+ * clock with the response `Date` header.
  */
 export type ExpiryKind =
-  "relative-seconds" | "absolute-seconds" | "absolute-milliseconds" | "absolute-auto";
+  | "relative-seconds"
+  | "relative-milliseconds"
+  | "relative-duration"
+  | "absolute-seconds"
+  | "absolute-milliseconds"
+  | "absolute-auto"
+  | "absolute-iso8601";
 
 /**
  * Where the token's parts sit in the token response's JSON body: a top-level field name
@@ -138,5 +150,10 @@ export interface TokenExchange {
     readonly kind: ExpiryKind;
     /** Whether the access token is a JWT whose `exp` claim may be used when the field is missing. */
     readonly jwtExp?: boolean;
+    /**
+     * The lifetime the provider documents, for responses that state none: used when the field is
+     * absent (or there is none) and the token carries no JWT `exp`, instead of the default TTL.
+     */
+    readonly lifetimeSeconds?: number;
   };
 }

@@ -214,3 +214,83 @@ describe("schedule", () => {
     expect(expiresAt).toBeGreaterThan(sent + 500 + 600_000 - 2_000);
   });
 });
+
+describe("computeExpiry: every form providers use", () => {
+  const now = Date.UTC(2026, 11, 1, 10, 0, 0);
+  const at = { ...base, startedAt: now, receivedAt: now + 200, field: "e" };
+
+  it("reads relative milliseconds and ISO 8601 durations from the request start", () => {
+    expect(
+      computeExpiry({ ...at, body: { e: 90_000 }, kind: "relative-milliseconds" }),
+    ).toMatchObject({ ok: true, expiresAt: now + 90_000, source: "expires_in" });
+    expect(
+      computeExpiry({ ...at, body: { e: "90000" }, kind: "relative-milliseconds" }),
+    ).toMatchObject({ expiresAt: now + 90_000 });
+    for (const [text, ms] of [
+      ["PT3600S", 3_600_000],
+      ["PT1H", 3_600_000],
+      ["PT59M30.5S", 3_570_500],
+      ["P1DT2H", 93_600_000],
+    ] as const)
+      expect(
+        computeExpiry({ ...at, body: { e: text }, kind: "relative-duration" }),
+        text,
+      ).toMatchObject({ ok: true, expiresAt: now + Math.min(ms, DEFAULT_TIMING.maxLifetimeMs) });
+  });
+
+  it("reads an RFC 3339 date-time, with any offset, as an absolute instant", () => {
+    for (const text of [
+      "2026-12-01T11:00:00Z",
+      "2026-12-01T11:00:00.000Z",
+      "2026-12-01T12:00:00+01:00",
+      "2026-12-01 11:00:00z",
+    ])
+      expect(
+        computeExpiry({ ...at, body: { e: text }, kind: "absolute-iso8601" }),
+        text,
+      ).toMatchObject({ ok: true, expiresAt: now + 3_600_000, source: "expires_at" });
+  });
+
+  it("refuses what is not one of them, naming the field", () => {
+    const bad = [
+      ["absolute-iso8601", "2026-12-01T11:00:00"], // no time zone: ambiguous
+      ["absolute-iso8601", "tomorrow"],
+      ["absolute-iso8601", 1_764_586_800],
+      ["relative-duration", "P"],
+      ["relative-duration", "PT"],
+      ["relative-duration", "P1M"], // months vary in length
+      ["relative-duration", "3600"],
+      ["relative-duration", 3600],
+      ["relative-milliseconds", "1e5"],
+    ] as const;
+    for (const [kind, value] of bad) {
+      const result = computeExpiry({ ...at, body: { e: value }, kind });
+      expect(result.ok, `${kind} ${String(value)}`).toBe(false);
+      expect((result as { reason: string }).reason).toContain('"e"');
+    }
+  });
+
+  it("uses the lifetime the spec states when the response has none, after a JWT exp", () => {
+    const stated = { ...at, field: undefined, kind: "relative-seconds" as const, body: {} };
+    expect(computeExpiry({ ...stated, statedLifetimeMs: 600_000 })).toMatchObject({
+      ok: true,
+      expiresAt: now + 600_000,
+      source: "stated_lifetime",
+    });
+    // The field, when present, wins; so does the token's own exp.
+    expect(
+      computeExpiry({ ...stated, field: "e", body: { e: 60 }, statedLifetimeMs: 600_000 }),
+    ).toMatchObject({ expiresAt: now + 60_000 });
+    const payload = Buffer.from(JSON.stringify({ exp: (now + 120_000) / 1000 })).toString(
+      "base64url",
+    );
+    expect(
+      computeExpiry({ ...stated, accessToken: `e30.${payload}.sig`, statedLifetimeMs: 600_000 }),
+    ).toMatchObject({ expiresAt: now + 120_000, source: "jwt_exp" });
+    // Capped like any lifetime.
+    expect(computeExpiry({ ...stated, statedLifetimeMs: 30 * 86_400_000 })).toMatchObject({
+      expiresAt: now + DEFAULT_TIMING.maxLifetimeMs,
+      capped: true,
+    });
+  });
+});

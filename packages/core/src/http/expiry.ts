@@ -12,7 +12,27 @@ const DECIMAL_STRING = /^(0|[1-9]\d*)(\.\d+)?$/;
 /** Unix timestamps below this are seconds, above it milliseconds (10^11 s is the year 5138). */
 export const SECONDS_MILLISECONDS_BOUNDARY = 1e11;
 
-export type ExpirySource = "expires_in" | "expires_at" | "jwt_exp" | "default_ttl";
+export type ExpirySource =
+  "expires_in" | "expires_at" | "jwt_exp" | "stated_lifetime" | "default_ttl";
+
+/** RFC 3339 date-time (ISO 8601 with a time zone): a date without one is ambiguous, refused. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+/** ISO 8601 duration in days, hours, minutes and seconds (`PT3600S`, `P1DT2H`); no months or years, whose length varies. */
+const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+function parseIsoDate(text: string): number | undefined {
+  if (!ISO_DATE_TIME.test(text)) return undefined;
+  const at = Date.parse(text.replace(" ", "T"));
+  return Number.isFinite(at) ? at : undefined;
+}
+
+function parseDuration(text: string): number | undefined {
+  const match = ISO_DURATION.exec(text);
+  // "P" and "PT" alone match the pattern and say nothing.
+  if (!match || text === "P" || text.endsWith("T")) return undefined;
+  const [, days = "0", hours = "0", minutes = "0", seconds = "0"] = match;
+  return (((+days * 24 + +hours) * 60 + +minutes) * 60 + +seconds) * 1000;
+}
 
 export interface ExpiryInput {
   readonly body: Readonly<Record<string, unknown>>;
@@ -26,6 +46,8 @@ export interface ExpiryInput {
   /** The response `Date` header, used to correct for the server's clock skew. */
   readonly dateHeader: string | null;
   readonly defaultTtlMs: number;
+  /** The lifetime the spec states for responses without one (before the default TTL). */
+  readonly statedLifetimeMs?: number;
   /** Longer lifetimes are cut to this (default 24 h), so `expiresAt` is always a finite, printable instant. */
   readonly maxLifetimeMs?: number;
   /** A `Date` header further off the local clock than this is ignored, not trusted (default 24 h). */
@@ -37,8 +59,9 @@ export type ExpiryResult =
   | { ok: false; reason: string };
 
 /**
- * Expiry, first that applies: the relative or absolute field the spec names; the JWT `exp` claim
- * (decoded, not verified); else the default TTL. Never "never expires": a lifetime longer than
+ * Expiry, first that applies: the relative or absolute field the spec names (a number, a decimal
+ * string, an ISO 8601 date-time or duration, as its kind says); the JWT `exp` claim (decoded, not
+ * verified); the lifetime the spec states; else the default TTL. Never "never expires": a lifetime longer than
  * `maxLifetimeMs` is cut to it, and a `Date` header implying a skew beyond `maxClockSkewMs` (a proxy's
  * or a broken clock) is ignored.
  */
@@ -51,7 +74,19 @@ export function computeExpiry(input: ExpiryInput): ExpiryResult {
   const local = (serverInstant: number) => serverInstant - skew;
   let expiresAt: number;
   let source: ExpirySource;
-  if (raw !== undefined && raw !== null) {
+  if (raw !== undefined && raw !== null && kind === "absolute-iso8601") {
+    const at = typeof raw === "string" ? parseIsoDate(raw) : undefined;
+    if (at === undefined)
+      return { ok: false, reason: `"${field}" is not an ISO 8601 date-time with a time zone` };
+    expiresAt = local(at);
+    source = "expires_at";
+  } else if (raw !== undefined && raw !== null && kind === "relative-duration") {
+    const ms = typeof raw === "string" ? parseDuration(raw) : undefined;
+    if (ms === undefined)
+      return { ok: false, reason: `"${field}" is not an ISO 8601 duration such as PT3600S` };
+    expiresAt = startedAt + ms;
+    source = "expires_in";
+  } else if (raw !== undefined && raw !== null) {
     const value =
       typeof raw === "number"
         ? raw
@@ -59,8 +94,8 @@ export function computeExpiry(input: ExpiryInput): ExpiryResult {
           ? +raw
           : NaN;
     if (!Number.isFinite(value)) return { ok: false, reason: `"${field}" is not a number` };
-    if (kind === "relative-seconds") {
-      expiresAt = startedAt + value * 1000;
+    if (kind === "relative-seconds" || kind === "relative-milliseconds") {
+      expiresAt = startedAt + (kind === "relative-seconds" ? value * 1000 : value);
       source = "expires_in";
     } else {
       const milliseconds =
@@ -71,12 +106,16 @@ export function computeExpiry(input: ExpiryInput): ExpiryResult {
     }
   } else {
     const exp = jwtExpiry(input.accessToken);
-    if (exp === undefined) {
+    if (exp !== undefined) {
+      expiresAt = local(exp * 1000);
+      source = "jwt_exp";
+    } else if (input.statedLifetimeMs !== undefined) {
+      expiresAt = startedAt + input.statedLifetimeMs;
+      source = "stated_lifetime";
+    } else {
       const ttl = Math.min(input.defaultTtlMs, maxLifetimeMs);
       return { ok: true, expiresAt: startedAt + ttl, source: "default_ttl", capped: false };
     }
-    expiresAt = local(exp * 1000);
-    source = "jwt_exp";
   }
   if (Number.isNaN(expiresAt)) return { ok: false, reason: `"${field}" is out of range` };
   if (expiresAt <= receivedAt)

@@ -179,6 +179,9 @@ export function parseTokenResponse(response: ReadResponse, context: ParseContext
     receivedAt: context.receivedAt,
     dateHeader: headers.get("date"),
     defaultTtlMs: context.timing.defaultTtlMs,
+    ...(exchange.expiry?.lifetimeSeconds !== undefined
+      ? { statedLifetimeMs: exchange.expiry.lifetimeSeconds * 1000 }
+      : {}),
     maxLifetimeMs: context.timing.maxLifetimeMs,
     maxClockSkewMs: context.timing.maxClockSkewMs,
   });

@@ -4,10 +4,17 @@ import { collectProperties, resolve, schemaAt, schemaTypes } from "./schema.ts";
 
 const EXPIRY_KINDS = [
   "relative-seconds",
+  "relative-milliseconds",
+  "relative-duration",
   "absolute-seconds",
   "absolute-milliseconds",
   "absolute-auto",
+  "absolute-iso8601",
 ];
+/** Kinds whose field is text (an ISO 8601 date-time or duration), not a number. */
+const TEXT_EXPIRY_KINDS = ["relative-duration", "absolute-iso8601"];
+/** A stated lifetime above a year is a typo (the runtime cap is 24 h anyway). */
+const MAX_STATED_LIFETIME_SECONDS = 31_536_000;
 const FAILURE_KINDS = ["credentials", "rate_limited", "temporary", "failure"];
 const RESPONSE_KEYS = ["accessToken", "tokenType", "refreshToken", "scope"] as const;
 
@@ -26,9 +33,9 @@ export interface ResponseModel {
     refreshToken?: string;
     scope?: string;
   };
-  readonly expiry?: { field?: string; kind: string; jwtExp: boolean };
-  /** How the expiry field is typed on the wire. */
-  readonly expiryWire?: "number" | "string";
+  readonly expiry?: { field?: string; kind: string; jwtExp: boolean; lifetimeSeconds?: number };
+  /** How the expiry field is typed on the wire: a number, a decimal string, or text (a date or duration). */
+  readonly expiryWire?: "number" | "string" | "text";
   readonly failures?: { rules?: FailureRuleModel[]; message?: string; code?: string };
   readonly presentation?: { header?: string; scheme?: string };
   readonly errorStatuses: string[];
@@ -117,34 +124,58 @@ export function readResponse(
       report(`${extPointer}/response/accessToken`, "is required");
   }
 
-  // Expiry: a number, or a string the spec constrains to digits.
+  // Expiry: a number, or a string the spec constrains to digits; a date-time or duration string;
+  // or no field and a lifetime the spec states.
   let expiry: ResponseModel["expiry"];
   let expiryWire: ResponseModel["expiryWire"];
   if (extension.expiry !== undefined) {
     const at = `${extPointer}/expiry`;
     const raw = asObject(extension.expiry);
-    if (!raw) report(at, "must be a mapping with kind (and field)");
+    if (!raw) report(at, "must be a mapping with kind and field, or lifetimeSeconds");
     else {
-      checkKeys(context, raw, ["field", "kind", "jwtExp"], at);
-      if (typeof raw.kind !== "string" || !EXPIRY_KINDS.includes(raw.kind))
+      checkKeys(context, raw, ["field", "kind", "jwtExp", "lifetimeSeconds"], at);
+      // Without a field, the kind says nothing: it may be left out.
+      const kind = raw.kind ?? (raw.field === undefined ? "relative-seconds" : undefined);
+      if (typeof kind !== "string" || !EXPIRY_KINDS.includes(kind))
         report(`${at}/kind`, `must be one of ${EXPIRY_KINDS.join(", ")}`);
+      const text = typeof kind === "string" && TEXT_EXPIRY_KINDS.includes(kind);
       if (raw.field !== undefined) {
         const found = field200(raw.field, `${at}/field`);
         if (found) {
-          expiryWire = expiryWireType(found.schema);
+          expiryWire = text ? textWireType(found.schema) : expiryWireType(found.schema);
           if (expiryWire === undefined)
             report(
               `${at}/field`,
-              `response field "${String(raw.field)}" must be an integer or number in the 200 schema, or a string with a numeric pattern such as ^[0-9]+$`,
+              text
+                ? `response field "${String(raw.field)}" must be a string in the 200 schema (kind ${String(kind)} reads ${kind === "absolute-iso8601" ? "an RFC 3339 date-time such as 2026-12-01T10:00:00Z; add format: date-time" : "an ISO 8601 duration such as PT3600S"})`
+                : `response field "${String(raw.field)}" must be an integer or number in the 200 schema, or a string with a numeric pattern such as ^[0-9]+$`,
             );
         }
       }
       if (raw.jwtExp !== undefined && typeof raw.jwtExp !== "boolean")
         report(`${at}/jwtExp`, "must be true or false");
+      const lifetime = raw.lifetimeSeconds;
+      if (
+        lifetime !== undefined &&
+        (typeof lifetime !== "number" ||
+          !Number.isInteger(lifetime) ||
+          lifetime < 1 ||
+          lifetime > MAX_STATED_LIFETIME_SECONDS)
+      )
+        report(
+          `${at}/lifetimeSeconds`,
+          `must be a whole number of seconds from 1 to ${MAX_STATED_LIFETIME_SECONDS} (the lifetime the provider documents)`,
+        );
+      if (raw.field === undefined && lifetime === undefined && raw.jwtExp !== true)
+        report(
+          at,
+          "names no field, no lifetimeSeconds and no jwtExp: say where expiry comes from, or leave expiry out (a 5-minute lifetime is then assumed)",
+        );
       expiry = {
-        kind: String(raw.kind),
+        kind: String(kind),
         jwtExp: raw.jwtExp === true,
         ...(typeof raw.field === "string" ? { field: raw.field } : {}),
+        ...(typeof lifetime === "number" ? { lifetimeSeconds: lifetime } : {}),
       };
     }
   }
@@ -160,6 +191,12 @@ export function readResponse(
     errorStatuses,
     okMediaType: ok.mediaType ?? "application/json",
   };
+}
+
+/** "text" for a string schema (a date-time or duration is read as text). */
+function textWireType(schema: unknown): "text" | undefined {
+  const types = schemaTypes(schema).filter((t) => t !== "null");
+  return types.length > 0 && types.every((t) => t === "string") ? "text" : undefined;
 }
 
 /** "number" for integer/number schemas, "string" for a string whose pattern accepts digits only. */

@@ -215,9 +215,28 @@ function failuresParagraph(model: ProviderModel): string {
 /** How expiry is read, in words. */
 function expirySentence(model: ProviderModel): string {
   const expiry = model.expiry;
-  return expiry === undefined
-    ? "The response carries no expiry; the token's JWT `exp` claim is used if present, otherwise a 5-minute lifetime."
-    : expiry.kind === "relative-seconds"
-      ? `Expiry is read from ${mdCode(expiry.field ?? "")} (seconds, counted from when the request started)${expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : ""}; if neither is present, a 5-minute lifetime is assumed.`
-      : `Expiry is read from ${mdCode(expiry.field ?? "")}, an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}, corrected for the server's clock with the response \`Date\` header.`;
+  if (expiry === undefined)
+    return "The response carries no expiry; the token's JWT `exp` claim is used if present, otherwise a 5-minute lifetime.";
+  const jwt = expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : "";
+  const fallback =
+    expiry.lifetimeSeconds !== undefined
+      ? `the lifetime the provider documents, ${expiry.lifetimeSeconds} s, is assumed`
+      : "a 5-minute lifetime is assumed";
+  if (expiry.field === undefined)
+    return `The response carries no expiry${expiry.jwtExp ? "; the JWT `exp` claim is used, and without one" : ";"} ${fallback}.`;
+  const field = mdCode(expiry.field);
+  const absolute = (what: string) =>
+    `Expiry is read from ${field}, ${what}, corrected for the server's clock with the response \`Date\` header${expiry.lifetimeSeconds !== undefined ? `; without it, ${fallback}` : ""}.`;
+  switch (expiry.kind) {
+    case "relative-seconds":
+    case "relative-milliseconds":
+    case "relative-duration":
+      return `Expiry is read from ${field} (${expiry.kind === "relative-seconds" ? "seconds" : expiry.kind === "relative-milliseconds" ? "milliseconds" : "an ISO 8601 duration such as `PT3600S`"}, counted from when the request started)${jwt}; if neither is present, ${fallback}.`;
+    case "absolute-iso8601":
+      return absolute("an RFC 3339 date-time with a time zone");
+    default:
+      return absolute(
+        `an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}`,
+      );
+  }
 }
