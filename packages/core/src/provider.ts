@@ -11,6 +11,7 @@ export type {
   CredentialDefinition,
   CredentialPlacement,
   ExpiryKind,
+  ExpiryReader,
   FailureClassification,
   FailureKind,
   FailureRule,
@@ -29,4 +30,5 @@ export {
   type TokenRequestSender,
   tokenRequestInit,
 } from "./http/request.js";
+export { isoDateTimeExpiry, isoDurationExpiry } from "./http/expiry-readers.js";
 export { startDeadline } from "./policy/deadline.js";

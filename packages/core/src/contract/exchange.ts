@@ -92,6 +92,16 @@ export type ExpiryKind =
   | "absolute-auto"
   | "absolute-iso8601";
 
+/** Reads an expiry field that is text rather than a number. */
+export interface ExpiryReader {
+  /** True: `read` returns an instant (epoch ms, server clock); false: a lifetime in ms. */
+  readonly absolute: boolean;
+  /** What the field must be, for the error when it is not (`"e" is not <expects>`). */
+  readonly expects: string;
+  /** The instant or lifetime, or undefined when `raw` is not one. */
+  read(raw: unknown): number | undefined;
+}
+
 /**
  * Where the token's parts sit in the token response's JSON body: a top-level field name
  * (`access_token`) or a JSON Pointer (RFC 6901) into an envelope (`/data/accessToken`).
@@ -155,5 +165,11 @@ export interface TokenExchange {
      * absent (or there is none) and the token carries no JWT `exp`, instead of the default TTL.
      */
     readonly lifetimeSeconds?: number;
+    /**
+     * For the text kinds (`absolute-iso8601`, `relative-duration`): the reader generated packages
+     * import from `@auth/core/provider` (`isoDateTimeExpiry`, `isoDurationExpiry`), so a package
+     * whose spec uses neither does not ship them.
+     */
+    readonly read?: ExpiryReader;
   };
 }

@@ -144,7 +144,7 @@ interface Flight<Raw> {
   readonly promise: Promise<TokenSet<Raw>>;
   readonly startedAt: number;
   /** The wrapper cold callers share (see #join), made when the first one arrives. */
-  joined: Promise<TokenSet<Raw>> | undefined;
+  joined?: Promise<TokenSet<Raw>>;
 }
 
 const asyncDispose: typeof Symbol.asyncDispose =
@@ -373,7 +373,7 @@ class Manager<Raw> implements TokenManager<Raw> {
         // Idle again: nothing is left for close() to abort.
         if (--this.#running === 0) this.#lifecycle = undefined;
       });
-    this.#flight = { promise: started, startedAt: clock(), joined: undefined };
+    this.#flight = { promise: started, startedAt: clock() };
     return started;
   }
 
@@ -386,9 +386,9 @@ class Manager<Raw> implements TokenManager<Raw> {
   #join(force: boolean): Promise<TokenSet<Raw>> {
     const promise = this.#acquire(force, false);
     const flight = this.#flight;
-    if (force || !this.#engine.sharedRecovery || flight?.promise !== promise)
-      return this.#recoverLost(promise, force);
-    return (flight.joined ??= this.#recoverLost(promise, false));
+    return !force && this.#engine.sharedRecovery && flight?.promise === promise
+      ? (flight.joined ??= this.#recoverLost(promise, false))
+      : this.#recoverLost(promise, force);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { TokenExchange } from "../contract/exchange.js";
 import { createTokenManager } from "../engine/manager.js";
 import { oauthExchange } from "../test-support/harness.js";
 import { startServer } from "../test-support/http-server.js";
+import { isoDateTimeExpiry, isoDurationExpiry } from "./expiry-readers.js";
 
 // Providers written by hand from how such APIs document their token responses: an envelope
 // with an ISO 8601 expiry date, a duration, milliseconds, and one that states no expiry at all
@@ -39,7 +40,7 @@ async function tokenFrom(expiry: TokenExchange["expiry"], body: (now: number) =>
 describe("expiry forms, against hand-written providers", () => {
   it("an ISO 8601 date-time with an offset", async () => {
     const { token, before, after } = await tokenFrom(
-      { field: "/data/expiresAt", kind: "absolute-iso8601" },
+      { field: "/data/expiresAt", kind: "absolute-iso8601", read: isoDateTimeExpiry },
       (now) => ({
         // 30 minutes ahead, written in UTC+05:30 as some providers do.
         data: {
@@ -56,7 +57,7 @@ describe("expiry forms, against hand-written providers", () => {
 
   it("a duration and milliseconds, counted from the request start", async () => {
     const duration = await tokenFrom(
-      { field: "/data/validFor", kind: "relative-duration" },
+      { field: "/data/validFor", kind: "relative-duration", read: isoDurationExpiry },
       () => ({
         data: { token: "d", validFor: "PT45M" },
       }),
@@ -91,7 +92,7 @@ describe("expiry forms, against hand-written providers", () => {
       exchange: {
         ...oauthExchange,
         response: { accessToken: "/data/token" },
-        expiry: { field: "/data/expiresAt", kind: "absolute-iso8601" },
+        expiry: { field: "/data/expiresAt", kind: "absolute-iso8601", read: isoDateTimeExpiry },
       },
       credentials: { clientId: "client", clientSecret: "secret" },
       baseUrl: server.url,

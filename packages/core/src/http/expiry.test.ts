@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeExpiry, jwtExpiry } from "./expiry.js";
+import { isoDateTimeExpiry, isoDurationExpiry } from "./expiry-readers.js";
 import { DEFAULT_TIMING } from "../policy/defaults.js";
 import { schedule } from "../policy/timing.js";
 
@@ -20,7 +21,7 @@ describe("computeExpiry", () => {
         field: "expires_in",
         kind: "relative-seconds",
       }),
-    ).toEqual({ ok: true, expiresAt: 1_060_000, source: "expires_in", capped: false });
+    ).toEqual({ ok: true, expiresAt: 1_060_000, capped: false });
     expect(
       computeExpiry({
         ...base,
@@ -83,10 +84,10 @@ describe("computeExpiry", () => {
         field: "expires_in",
         kind: "relative-seconds",
       }),
-    ).toMatchObject({ source: "jwt_exp", expiresAt: exp * 1000 });
+    ).toMatchObject({ expiresAt: exp * 1000 });
     expect(
       computeExpiry({ ...base, body: {}, field: "expires_in", kind: "relative-seconds" }),
-    ).toEqual({ ok: true, expiresAt: 1_300_000, source: "default_ttl", capped: false });
+    ).toEqual({ ok: true, expiresAt: 1_300_000, capped: false });
   });
 
   it.each([["abc"], [0], [-5], [Number.NaN], [{}]])("rejects the unusable expiry %s", (value) => {
@@ -156,7 +157,6 @@ describe("schedule", () => {
       expect(result).toEqual({
         ok: true,
         expiresAt: base.startedAt + 3_600_000,
-        source: "expires_in",
         capped: true,
       });
       if (result.ok) expect(() => new Date(result.expiresAt).toISOString()).not.toThrow();
@@ -222,7 +222,7 @@ describe("computeExpiry: every form providers use", () => {
   it("reads relative milliseconds and ISO 8601 durations from the request start", () => {
     expect(
       computeExpiry({ ...at, body: { e: 90_000 }, kind: "relative-milliseconds" }),
-    ).toMatchObject({ ok: true, expiresAt: now + 90_000, source: "expires_in" });
+    ).toMatchObject({ ok: true, expiresAt: now + 90_000 });
     expect(
       computeExpiry({ ...at, body: { e: "90000" }, kind: "relative-milliseconds" }),
     ).toMatchObject({ expiresAt: now + 90_000 });
@@ -233,7 +233,12 @@ describe("computeExpiry: every form providers use", () => {
       ["P1DT2H", 93_600_000],
     ] as const)
       expect(
-        computeExpiry({ ...at, body: { e: text }, kind: "relative-duration" }),
+        computeExpiry({
+          ...at,
+          body: { e: text },
+          kind: "relative-duration",
+          reader: isoDurationExpiry,
+        }),
         text,
       ).toMatchObject({ ok: true, expiresAt: now + Math.min(ms, DEFAULT_TIMING.maxLifetimeMs) });
   });
@@ -246,9 +251,14 @@ describe("computeExpiry: every form providers use", () => {
       "2026-12-01 11:00:00z",
     ])
       expect(
-        computeExpiry({ ...at, body: { e: text }, kind: "absolute-iso8601" }),
+        computeExpiry({
+          ...at,
+          body: { e: text },
+          kind: "absolute-iso8601",
+          reader: isoDateTimeExpiry,
+        }),
         text,
-      ).toMatchObject({ ok: true, expiresAt: now + 3_600_000, source: "expires_at" });
+      ).toMatchObject({ ok: true, expiresAt: now + 3_600_000 });
   });
 
   it("refuses what is not one of them, naming the field", () => {
@@ -263,32 +273,45 @@ describe("computeExpiry: every form providers use", () => {
       ["relative-duration", 3600],
       ["relative-milliseconds", "1e5"],
     ] as const;
+    const readers = {
+      "absolute-iso8601": isoDateTimeExpiry,
+      "relative-duration": isoDurationExpiry,
+    };
     for (const [kind, value] of bad) {
-      const result = computeExpiry({ ...at, body: { e: value }, kind });
+      const reader = kind === "relative-milliseconds" ? undefined : readers[kind];
+      const result = computeExpiry({ ...at, body: { e: value }, kind, reader });
       expect(result.ok, `${kind} ${String(value)}`).toBe(false);
       expect((result as { reason: string }).reason).toContain('"e"');
     }
   });
 
+  it("a text kind without its reader is an error, never a guess", () => {
+    const result = computeExpiry({
+      ...at,
+      body: { e: "2026-12-01T11:00:00Z" },
+      kind: "absolute-iso8601",
+    });
+    expect(result).toEqual({ ok: false, reason: '"e" is not a number' });
+  });
+
   it("uses the lifetime the spec states when the response has none, after a JWT exp", () => {
     const stated = { ...at, field: undefined, kind: "relative-seconds" as const, body: {} };
-    expect(computeExpiry({ ...stated, statedLifetimeMs: 600_000 })).toMatchObject({
+    expect(computeExpiry({ ...stated, statedLifetimeSeconds: 600 })).toMatchObject({
       ok: true,
       expiresAt: now + 600_000,
-      source: "stated_lifetime",
     });
     // The field, when present, wins; so does the token's own exp.
     expect(
-      computeExpiry({ ...stated, field: "e", body: { e: 60 }, statedLifetimeMs: 600_000 }),
+      computeExpiry({ ...stated, field: "e", body: { e: 60 }, statedLifetimeSeconds: 600 }),
     ).toMatchObject({ expiresAt: now + 60_000 });
     const payload = Buffer.from(JSON.stringify({ exp: (now + 120_000) / 1000 })).toString(
       "base64url",
     );
     expect(
-      computeExpiry({ ...stated, accessToken: `e30.${payload}.sig`, statedLifetimeMs: 600_000 }),
-    ).toMatchObject({ expiresAt: now + 120_000, source: "jwt_exp" });
+      computeExpiry({ ...stated, accessToken: `e30.${payload}.sig`, statedLifetimeSeconds: 600 }),
+    ).toMatchObject({ expiresAt: now + 120_000 });
     // Capped like any lifetime.
-    expect(computeExpiry({ ...stated, statedLifetimeMs: 30 * 86_400_000 })).toMatchObject({
+    expect(computeExpiry({ ...stated, statedLifetimeSeconds: 30 * 86_400 })).toMatchObject({
       expiresAt: now + DEFAULT_TIMING.maxLifetimeMs,
       capped: true,
     });

@@ -1,6 +1,6 @@
 import { DEFAULT_TIMING } from "../policy/defaults.js";
 import { decodeBase64Url } from "../secrets/encoding.js";
-import type { ExpiryKind } from "../contract/exchange.js";
+import type { ExpiryKind, ExpiryReader } from "../contract/exchange.js";
 import { readField } from "./json-pointer.js";
 
 /**
@@ -15,25 +15,6 @@ export const SECONDS_MILLISECONDS_BOUNDARY = 1e11;
 export type ExpirySource =
   "expires_in" | "expires_at" | "jwt_exp" | "stated_lifetime" | "default_ttl";
 
-/** RFC 3339 date-time (ISO 8601 with a time zone): a date without one is ambiguous, refused. */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-/** ISO 8601 duration in days, hours, minutes and seconds (`PT3600S`, `P1DT2H`); no months or years, whose length varies. */
-const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
-function parseIsoDate(text: string): number | undefined {
-  if (!ISO_DATE_TIME.test(text)) return undefined;
-  const at = Date.parse(text.replace(" ", "T"));
-  return Number.isFinite(at) ? at : undefined;
-}
-
-function parseDuration(text: string): number | undefined {
-  const match = ISO_DURATION.exec(text);
-  // "P" and "PT" alone match the pattern and say nothing.
-  if (!match || text === "P" || text.endsWith("T")) return undefined;
-  const [, days = "0", hours = "0", minutes = "0", seconds = "0"] = match;
-  return (((+days * 24 + +hours) * 60 + +minutes) * 60 + +seconds) * 1000;
-}
-
 export interface ExpiryInput {
   readonly body: Readonly<Record<string, unknown>>;
   readonly field: string | undefined;
@@ -46,8 +27,10 @@ export interface ExpiryInput {
   /** The response `Date` header, used to correct for the server's clock skew. */
   readonly dateHeader: string | null;
   readonly defaultTtlMs: number;
-  /** The lifetime the spec states for responses without one (before the default TTL). */
-  readonly statedLifetimeMs?: number;
+  /** Reads a text field (an ISO 8601 date-time or duration): see `ExpiryReader`. */
+  readonly reader?: ExpiryReader | undefined;
+  /** The lifetime the spec states for responses without one, in seconds (before the default TTL). */
+  readonly statedLifetimeSeconds?: number | undefined;
   /** Longer lifetimes are cut to this (default 24 h), so `expiresAt` is always a finite, printable instant. */
   readonly maxLifetimeMs?: number;
   /** A `Date` header further off the local clock than this is ignored, not trusted (default 24 h). */
@@ -55,73 +38,60 @@ export interface ExpiryInput {
 }
 
 export type ExpiryResult =
-  | { ok: true; expiresAt: number; source: ExpirySource; capped: boolean }
-  | { ok: false; reason: string };
+  { ok: true; expiresAt: number; capped: boolean } | { ok: false; reason: string };
 
 /**
- * Expiry, first that applies: the relative or absolute field the spec names (a number, a decimal
- * string, an ISO 8601 date-time or duration, as its kind says); the JWT `exp` claim (decoded, not
+ * Expiry, first that applies: the relative or absolute field the spec names (a number or a decimal
+ * string as its kind says; text through the exchange's reader); the JWT `exp` claim (decoded, not
  * verified); the lifetime the spec states; else the default TTL. Never "never expires": a lifetime longer than
  * `maxLifetimeMs` is cut to it, and a `Date` header implying a skew beyond `maxClockSkewMs` (a proxy's
  * or a broken clock) is ignored.
  */
 export function computeExpiry(input: ExpiryInput): ExpiryResult {
-  const { field, kind, startedAt, receivedAt } = input;
+  const { field, kind, startedAt, receivedAt, reader } = input;
   const raw = field === undefined ? undefined : readField(input.body, field);
   const maxLifetimeMs = input.maxLifetimeMs ?? DEFAULT_TIMING.maxLifetimeMs;
+  // Server-clock instants minus the skew are local ones.
   const skew = clockSkew(input);
-  // Map a server-clock instant onto the local clock.
-  const local = (serverInstant: number) => serverInstant - skew;
   let expiresAt: number;
-  let source: ExpirySource;
-  if (raw !== undefined && raw !== null && kind === "absolute-iso8601") {
-    const at = typeof raw === "string" ? parseIsoDate(raw) : undefined;
-    if (at === undefined)
-      return { ok: false, reason: `"${field}" is not an ISO 8601 date-time with a time zone` };
-    expiresAt = local(at);
-    source = "expires_at";
-  } else if (raw !== undefined && raw !== null && kind === "relative-duration") {
-    const ms = typeof raw === "string" ? parseDuration(raw) : undefined;
-    if (ms === undefined)
-      return { ok: false, reason: `"${field}" is not an ISO 8601 duration such as PT3600S` };
-    expiresAt = startedAt + ms;
-    source = "expires_in";
-  } else if (raw !== undefined && raw !== null) {
-    const value =
-      typeof raw === "number"
-        ? raw
-        : typeof raw === "string" && DECIMAL_STRING.test(raw)
-          ? +raw
-          : NaN;
-    if (!Number.isFinite(value)) return { ok: false, reason: `"${field}" is not a number` };
-    if (kind === "relative-seconds" || kind === "relative-milliseconds") {
-      expiresAt = startedAt + (kind === "relative-seconds" ? value * 1000 : value);
-      source = "expires_in";
+  if (raw !== undefined && raw !== null) {
+    let value: number | undefined;
+    let absolute: boolean;
+    if (reader) {
+      value = reader.read(raw);
+      if (value === undefined) return { ok: false, reason: `"${field}" is not ${reader.expects}` };
+      absolute = reader.absolute;
     } else {
-      const milliseconds =
-        kind === "absolute-milliseconds" ||
-        (kind === "absolute-auto" && value >= SECONDS_MILLISECONDS_BOUNDARY);
-      expiresAt = local(milliseconds ? value : value * 1000);
-      source = "expires_at";
+      value =
+        typeof raw === "number"
+          ? raw
+          : typeof raw === "string" && DECIMAL_STRING.test(raw)
+            ? +raw
+            : NaN;
+      if (!Number.isFinite(value)) return { ok: false, reason: `"${field}" is not a number` };
+      absolute = kind.startsWith("absolute");
+      // relative-seconds, absolute-seconds, and absolute-auto below 10^11 are seconds.
+      if (
+        kind.endsWith("-seconds") ||
+        (kind === "absolute-auto" && value < SECONDS_MILLISECONDS_BOUNDARY)
+      )
+        value *= 1000;
     }
+    expiresAt = absolute ? value - skew : startedAt + value;
   } else {
     const exp = jwtExpiry(input.accessToken);
-    if (exp !== undefined) {
-      expiresAt = local(exp * 1000);
-      source = "jwt_exp";
-    } else if (input.statedLifetimeMs !== undefined) {
-      expiresAt = startedAt + input.statedLifetimeMs;
-      source = "stated_lifetime";
-    } else {
+    const stated = input.statedLifetimeSeconds;
+    if (exp === undefined && stated === undefined) {
       const ttl = Math.min(input.defaultTtlMs, maxLifetimeMs);
-      return { ok: true, expiresAt: startedAt + ttl, source: "default_ttl", capped: false };
+      return { ok: true, expiresAt: startedAt + ttl, capped: false };
     }
+    expiresAt = exp !== undefined ? exp * 1000 - skew : startedAt + stated! * 1000;
   }
   if (Number.isNaN(expiresAt)) return { ok: false, reason: `"${field}" is out of range` };
   if (expiresAt <= receivedAt)
     return { ok: false, reason: "the token is already expired on arrival" };
   const capped = expiresAt - startedAt > maxLifetimeMs;
-  return { ok: true, expiresAt: capped ? startedAt + maxLifetimeMs : expiresAt, source, capped };
+  return { ok: true, expiresAt: capped ? startedAt + maxLifetimeMs : expiresAt, capped };
 }
 
 /**
@@ -136,11 +106,13 @@ export function computeExpiry(input: ExpiryInput): ExpiryResult {
  */
 function clockSkew(input: ExpiryInput): number {
   const date = Date.parse(input.dateHeader ?? "");
-  if (!Number.isFinite(date)) return 0;
   const low = date - input.receivedAt;
   const high = date + 1000 - input.startedAt;
-  if (low <= 0 && high >= 0) return 0;
-  return Math.abs(high) <= (input.maxClockSkewMs ?? DEFAULT_TIMING.maxClockSkewMs) ? high : 0;
+  // No header, or a garbled one: NaN fails every comparison, so no skew.
+  return (low > 0 || high < 0) &&
+    Math.abs(high) <= (input.maxClockSkewMs ?? DEFAULT_TIMING.maxClockSkewMs)
+    ? high
+    : 0;
 }
 
 /** The `exp` claim of a JWT, in seconds; undefined when the token is not a JWT with a numeric exp. */

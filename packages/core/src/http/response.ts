@@ -179,9 +179,8 @@ export function parseTokenResponse(response: ReadResponse, context: ParseContext
     receivedAt: context.receivedAt,
     dateHeader: headers.get("date"),
     defaultTtlMs: context.timing.defaultTtlMs,
-    ...(exchange.expiry?.lifetimeSeconds !== undefined
-      ? { statedLifetimeMs: exchange.expiry.lifetimeSeconds * 1000 }
-      : {}),
+    reader: exchange.expiry?.read,
+    statedLifetimeSeconds: exchange.expiry?.lifetimeSeconds,
     maxLifetimeMs: context.timing.maxLifetimeMs,
     maxClockSkewMs: context.timing.maxClockSkewMs,
   });

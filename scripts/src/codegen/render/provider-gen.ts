@@ -28,6 +28,12 @@ export function exchangeOf(model: ProviderModel) {
   };
 }
 
+/** The reader `@auth/core/provider` exports for each expiry kind that is text, not a number. */
+const TEXT_EXPIRY_READERS: Record<string, string> = {
+  "absolute-iso8601": "isoDateTimeExpiry",
+  "relative-duration": "isoDurationExpiry",
+};
+
 /** `paths["/oauth/token"]["post"]`: the token operation's generated types. */
 export function operationType(model: ProviderModel): string {
   return `paths[${literal(model.tokenPath)}][${literal(model.method)}]`;
@@ -37,15 +43,30 @@ export function operationType(model: ProviderModel): string {
 export function renderProvider(model: ProviderModel): string {
   const exchange = exchangeOf(model);
   const operation = operationType(model);
+  // A text expiry needs its reader from core; only packages whose spec uses one import it.
+  const reader = model.expiry ? TEXT_EXPIRY_READERS[model.expiry.kind] : undefined;
+  const declaration = reader
+    ? [
+        `const data = ${literal(exchange, 2)} as const;`,
+        "",
+        jsdoc(
+          `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
+        ).trimEnd(),
+        `export const exchange = { ...data, expiry: { ...data.expiry, read: ${reader} } } as const satisfies TokenExchange;`,
+      ]
+    : [
+        jsdoc(
+          `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
+        ).trimEnd(),
+        `export const exchange = ${literal(exchange, 2)} as const satisfies TokenExchange;`,
+      ];
   const lines = [
     generatedHeader(model.specFile),
     'import type { TokenExchange } from "@auth/core";',
+    ...(reader ? [`import { ${reader} } from "@auth/core/provider";`] : []),
     'import type { paths } from "./schema.gen.js";',
     "",
-    jsdoc(
-      `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
-    ).trimEnd(),
-    `export const exchange = ${literal(exchange, 2)} as const satisfies TokenExchange;`,
+    ...declaration,
     "",
     "/** @deprecated Renamed \`exchange\`: the name the spec (\`x-token-exchange\`) and `@auth/core` use. */",
     "export const provider = exchange;",
