@@ -79,10 +79,9 @@ async function publishThirdParty(userconfig: string): Promise<void> {
     const copy = path.join(work, "third-party", manifest.name);
     await cp(dir, copy, { recursive: true, dereference: true });
     // Published as installed, without its own scripts and publishing settings (provenance).
-    const full = JSON.parse(await readFile(path.join(copy, "package.json"), "utf8")) as object;
     await writeFile(
       path.join(copy, "package.json"),
-      JSON.stringify({ ...full, scripts: undefined, publishConfig: undefined }),
+      JSON.stringify({ ...manifest, scripts: undefined, publishConfig: undefined }),
     );
     await exec(
       "npm",
@@ -265,42 +264,46 @@ try {
     return project;
   };
 
-  it("installs a provider by name in a fresh npm project, and it gets a token from the published sandbox", async () => {
-    const project = await freshProject("npm-consumer");
-    await exec(
-      "npm",
-      [
-        "install",
-        `${SCOPE}/${PROVIDER}`,
-        `${SCOPE}/sandbox`,
-        "--no-audit",
-        "--no-fund",
-        "--cache",
-        path.join(work, "npm-cache"),
-      ],
-      project,
-    );
-    mark("npm install by name");
-    await expectWorks(project);
-    mark("first token (npm project)");
-  }, 300_000);
+  // The same promise for both package managers; each installs as its users would.
+  const install = {
+    npm: (project: string) =>
+      exec(
+        "npm",
+        [
+          "install",
+          `${SCOPE}/${PROVIDER}`,
+          `${SCOPE}/sandbox`,
+          "--no-audit",
+          "--no-fund",
+          "--cache",
+          path.join(work, "npm-cache"),
+        ],
+        project,
+      ),
+    pnpm: (project: string) =>
+      pnpm(
+        [
+          "add",
+          `${SCOPE}/${PROVIDER}`,
+          `${SCOPE}/sandbox`,
+          // pnpm links only direct dependencies: the consumer imports core itself.
+          `${SCOPE}/core`,
+          "--store-dir",
+          path.join(work, "pnpm-store"),
+        ],
+        project,
+      ),
+  };
 
-  it("installs a provider by name in a fresh pnpm project, and it gets a token from the published sandbox", async () => {
-    const project = await freshProject("pnpm-consumer");
-    await pnpm(
-      [
-        "add",
-        `${SCOPE}/${PROVIDER}`,
-        `${SCOPE}/sandbox`,
-        // pnpm links only direct dependencies: the consumer imports core itself.
-        `${SCOPE}/core`,
-        "--store-dir",
-        path.join(work, "pnpm-store"),
-      ],
-      project,
-    );
-    mark("pnpm add by name");
-    await expectWorks(project);
-    mark("first token (pnpm project)");
-  }, 300_000);
+  it.each(["npm", "pnpm"] as const)(
+    "installs a provider by name in a fresh %s project, and it gets a token from the published sandbox",
+    async (tool) => {
+      const project = await freshProject(`${tool}-consumer`);
+      await install[tool](project);
+      mark(`${tool} install by name`);
+      await expectWorks(project);
+      mark(`first token (${tool} project)`);
+    },
+    300_000,
+  );
 });

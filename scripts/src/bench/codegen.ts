@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parse } from "yaml";
 import { generate } from "../codegen/generate.ts";
 import { REPO_ROOT } from "../paths.ts";
 import { summarize, type Summary } from "./stats.ts";
@@ -54,8 +55,6 @@ export interface P5Result {
 /** openapi-typescript alone on each spec, writing what it prints: the floor a generator adds to. */
 async function bareOpenapiTs(specsDir: string, outDir: string): Promise<number> {
   const { default: openapiTS, astToString } = await import("openapi-typescript");
-  const { parse } = await import("yaml");
-  const { readdir } = await import("node:fs/promises");
   await mkdir(outDir, { recursive: true });
   const started = performance.now();
   for (const file of (await readdir(specsDir)).filter((f) => f.endsWith(".yaml"))) {

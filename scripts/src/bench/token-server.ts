@@ -1,5 +1,7 @@
+import { fork } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 
 export const BENCH_CLIENT = { clientId: "bench-client", clientSecret: "bench-secret" } as const;
 
@@ -117,8 +119,6 @@ export async function startTokenServer(options: TokenServerOptions | number = {}
  * share an event loop with the server answering them. Counters are read over a control port.
  */
 export async function startTokenServerProcess(latencyMs: number) {
-  const { fork } = await import("node:child_process");
-  const { fileURLToPath } = await import("node:url");
   const child = fork(
     fileURLToPath(new URL("./token-server-child.ts", import.meta.url)),
     [String(latencyMs)],

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as diagnostics from "node:diagnostics_channel";
 import {
   authMiddleware,
@@ -9,6 +10,8 @@ import createClient, { type Middleware } from "openapi-fetch";
 import { Bench } from "tinybench";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { REPO_ROOT } from "../paths.ts";
 import { summarize, type Summary } from "./stats.ts";
 import { benchExchange, tokenSources } from "./peers.ts";
 import { BENCH_CLIENT, startTokenServer, startTokenServerProcess } from "./token-server.ts";
@@ -363,9 +366,6 @@ export async function importCost(pairs: number): Promise<{
   peerMs: Summary;
   emptyMs: Summary;
 }> {
-  const { spawnSync } = await import("node:child_process");
-  const { REPO_ROOT } = await import("../paths.ts");
-  const path = await import("node:path");
   const time = (cwd: string, code: string) => {
     const started = performance.now();
     const result = spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd });

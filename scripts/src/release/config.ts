@@ -24,6 +24,11 @@ export interface ReleaseConfig {
   readonly registry?: string;
 }
 
+/** `@auth/core` (or `@auth/core/provider`) under `scope`: `@acme/core`. */
+export function publishedName(name: string, scope: string): string {
+  return `${scope}/${name.slice(name.indexOf("/") + 1)}`;
+}
+
 export class ReleaseConfigError extends Error {
   override readonly name = "ReleaseConfigError";
 }

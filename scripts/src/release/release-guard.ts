@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../paths.ts";
-import { readReleaseConfig, type ReleaseConfig } from "./config.ts";
+import { publishedName, readReleaseConfig, type ReleaseConfig } from "./config.ts";
 
 const run = promisify(execFile);
 
@@ -108,10 +108,9 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const short = (name: string) => `${config.scope}/${name.slice(name.indexOf("/") + 1)}`;
   // Printed before anything else: the person releasing sees what would go where.
   console.log(
-    `release: ${manifests.length} packages (${manifests.map((m) => short(m.name)).join(", ")}) would be published to ${await releaseRegistry(config)}`,
+    `release: ${manifests.length} packages (${manifests.map((m) => publishedName(m.name, config.scope)).join(", ")}) would be published to ${await releaseRegistry(config)}`,
   );
   const problem =
     releaseProblem(

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../paths.ts";
-import type { ReleaseConfig } from "./config.ts";
+import { publishedName, type ReleaseConfig } from "./config.ts";
 import { publishableManifests } from "./release-guard.ts";
 
 const run = promisify(execFile);
@@ -34,7 +34,7 @@ export function rescopeText(text: string, names: readonly string[], scope: strin
     `(?<![A-Za-z0-9_@-])(${names.map(escapeRegExp).join("|")})(?![A-Za-z0-9_-])`,
     "g",
   );
-  return text.replace(pattern, (name) => `${scope}/${name.slice(name.indexOf("/") + 1)}`);
+  return text.replace(pattern, (name) => publishedName(name, scope));
 }
 
 const TEXT = /\.(?:[cm]?js|[cm]?ts|map|json|md|txt)$/;
@@ -67,7 +67,8 @@ export async function stagePackages(
   await mkdir(out, { recursive: true });
   const staged: StagedPackage[] = [];
   for (const manifest of manifests) {
-    const short = manifest.name.slice(manifest.name.indexOf("/") + 1);
+    const name = publishedName(manifest.name, config.scope);
+    const short = name.slice(config.scope.length + 1);
     const packs = path.join(out, ".packs", short);
     await mkdir(packs, { recursive: true });
     await run(pnpm.command, [...pnpm.prefix, "pack", "--pack-destination", packs], {
@@ -86,7 +87,6 @@ export async function stagePackages(
     }
     const manifestPath = path.join(dir, "package.json");
     const published = JSON.parse(await readFile(manifestPath, "utf8")) as Record<string, unknown>;
-    const name = `${config.scope}/${short}`;
     if (published.name !== name)
       throw new Error(`staged ${manifest.name} is named ${String(published.name)}, not ${name}`);
     if (JSON.stringify(published).includes("workspace:"))

@@ -45,21 +45,17 @@ export function renderProvider(model: ProviderModel): string {
   const operation = operationType(model);
   // A text expiry needs its reader from core; only packages whose spec uses one import it.
   const reader = model.expiry ? TEXT_EXPIRY_READERS[model.expiry.kind] : undefined;
+  const doc = jsdoc(
+    `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
+  ).trimEnd();
   const declaration = reader
     ? [
         `const data = ${literal(exchange, 2)} as const;`,
         "",
-        jsdoc(
-          `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
-        ).trimEnd(),
+        doc,
         `export const exchange = { ...data, expiry: { ...data.expiry, read: ${reader} } } as const satisfies TokenExchange;`,
       ]
-    : [
-        jsdoc(
-          `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
-        ).trimEnd(),
-        `export const exchange = ${literal(exchange, 2)} as const satisfies TokenExchange;`,
-      ];
+    : [doc, `export const exchange = ${literal(exchange, 2)} as const satisfies TokenExchange;`];
   const lines = [
     generatedHeader(model.specFile),
     'import type { TokenExchange } from "@auth/core";',
