@@ -328,6 +328,79 @@ describe("bad input: one clear line per problem, nothing written", () => {
     return (await problemsOf(generate({ specsDir: specs, outRoot: root }))).join("\n");
   };
 
+  it("rejects each misuse of server variables and templates at its pointer, writing nothing", async () => {
+    const base = await fixture("tenant-host");
+    const tenant = "/servers/0/variables/tenant";
+    const constants = "/paths/~1oauth2~1token/post/x-token-exchange/constants";
+    const cases: [string, string, string][] = [
+      // A default that could not stand in a host label.
+      [
+        "default: acme\n        description: Your merchant's tenant id, as shown in the dashboard.\n        x-pattern",
+        "default: acme.evil\n        description: x\n        x-pattern",
+        `${tenant}/default "acme.evil" cannot stand in the URL where {tenant} is`,
+      ],
+      [
+        "enum: [eu, us]",
+        "enum: [eu, us/x]",
+        '/servers/0/variables/region/enum/1 "us/x" cannot stand in the URL',
+      ],
+      [
+        "default: eu\n",
+        "default: ap\n",
+        "/servers/0/variables/region/default the default must be one of the enum values",
+      ],
+      [
+        'x-pattern: "[a-z][a-z0-9-]{1,30}"\n      region',
+        'x-pattern: "[a-z"\n      region',
+        `${tenant}/x-pattern must be a regular expression`,
+      ],
+      [
+        "      region:\n        default: eu",
+        "      baseUrl:\n        default: eu",
+        "/servers/0/url {region} has no entry under variables",
+      ],
+      [
+        "value: https://{tenant}.tenant-host.test/.default",
+        "value: https://{tenant}.{merchant}.test",
+        `${constants}/0/value {merchant} is neither a server variable nor a credential`,
+      ],
+      [
+        "value: https://{tenant}.tenant-host.test/.default",
+        "value: https://{tenant}}.test",
+        `${constants}/0/value a template's placeholders are {name}`,
+      ],
+      [
+        "value: 2\n",
+        "value: true\n",
+        `${constants}/1/value the spec says apiVersion is integer; this constant is a boolean`,
+      ],
+      [
+        "value: urn:tenant-host:merchant:{clientId}",
+        "value: 7",
+        `${constants}/3/value must be a string (quote numbers and booleans`,
+      ],
+    ];
+    for (const [from, to, expected] of cases) {
+      expect(base, from).toContain(from);
+      const problems = await problemsFor("tenant-host", base.replace(from, to));
+      expect(problems, to).toContain(expected);
+    }
+    // A credential and a server variable cannot share an option name.
+    const clash = base.replace("- name: clientId", "- name: tenant");
+    expect(await problemsFor("tenant-host", clash)).toContain(
+      '/credentials/0/name "tenant" is also a server variable',
+    );
+    // An optional credential would leave a hole in a template.
+    const optional = base.replace(
+      "part: username\n            secret: false",
+      "part: username\n            secret: false\n            required: false",
+    );
+    expect(optional).not.toBe(base);
+    expect(await problemsFor("tenant-host", optional)).toContain(
+      "{clientId} is an optional credential; a template needs a value every time",
+    );
+  });
+
   it("catches a required query parameter the exchange never sends (it would not compile)", async () => {
     const text = (await fixture("query-grant")).replace(
       "      parameters:\n",

@@ -24,6 +24,7 @@ const SHAPES = [
   "custom-header",
   "iso-expiry",
   "stated-lifetime",
+  "tenant-host",
 ];
 const PNPM = pnpmCommand();
 

@@ -14,7 +14,14 @@ import { FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
  * beliefs), including the rude answers such a provider gives on a bad day.
  */
 type CreateAuth = (options: Record<string, unknown>) => TokenManager<Record<string, unknown>>;
-const SHAPES = ["query-grant", "json-body", "envelope", "ok-failure", "custom-header"] as const;
+const SHAPES = [
+  "query-grant",
+  "json-body",
+  "envelope",
+  "ok-failure",
+  "custom-header",
+  "tenant-host",
+] as const;
 const created: Record<string, CreateAuth> = {};
 let root: string;
 
@@ -44,8 +51,9 @@ type Answer = (seen: Seen, response: ServerResponse) => void;
 
 let server: Server | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  if (server === undefined) return;
+  server.closeAllConnections();
+  await new Promise((resolve) => server!.close(resolve));
   server = undefined;
 });
 
@@ -398,5 +406,163 @@ describe("custom-header: API calls carry the bare token in X-Auth-Token", () => 
     expect(
       seen.filter((s) => s.url.pathname === "/api/ping").map((s) => s.headers["x-auth-token"]),
     ).toEqual(["tok-hdr-1", "tok-hdr-1", "tok-hdr-3"]);
+  });
+});
+
+describe("tenant-host: a host per merchant and region, values built from templates", () => {
+  const credentials = { clientId: "merchant-7", clientSecret: "cs-Tenant-1" };
+  /**
+   * Stands in for DNS: the client asks for https://<tenant>.<region>.tenant-host.test, and this
+   * fetch delivers the request to the loopback provider, telling it which URL was asked for.
+   */
+  function routed(baseUrl: string) {
+    const asked: string[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      asked.push(url.href);
+      const headers = new Headers(input instanceof Request ? input.headers : init?.headers);
+      headers.set("x-asked-host", url.host);
+      const delivered = await globalThis.fetch(`${baseUrl}${url.pathname}${url.search}`, {
+        method: input instanceof Request ? input.method : init?.method,
+        body: input instanceof Request ? input.body : init?.body,
+        headers,
+        redirect: "manual",
+        ...(input instanceof Request ? { duplex: "half" } : {}),
+      } as RequestInit);
+      // As if it came from the host asked for (a Response built here has no URL of its own).
+      return new Response(delivered.body, delivered);
+    };
+    return { asked, fetch };
+  }
+  /** As the provider documents it: its own host, Basic, the JSON body and the merchant header. */
+  const documented =
+    (host: string): Answer =>
+    (seen, response) => {
+      const tenant = host.split(".")[0];
+      let body: unknown;
+      try {
+        body = JSON.parse(seen.body);
+      } catch {
+        body = undefined;
+      }
+      const ok =
+        seen.headers["x-asked-host"] === host &&
+        seen.method === "POST" &&
+        seen.url.pathname === "/oauth2/token" &&
+        seen.headers.authorization === basic(credentials.clientId, credentials.clientSecret) &&
+        seen.headers["x-merchant"] === `urn:tenant-host:merchant:${credentials.clientId}` &&
+        JSON.stringify(body) ===
+          JSON.stringify({
+            grant_type: "client_credentials",
+            apiVersion: 2,
+            includeRefresh: false,
+            resource: `https://${tenant}.tenant-host.test/.default`,
+          });
+      if (!ok) return json(response, 400, { error: "invalid_request" });
+      json(response, 200, {
+        access_token: `tok-${tenant}`,
+        token_type: "Bearer",
+        expires_in: 1800,
+      });
+    };
+
+  it("puts the tenant and the default region into the host, and builds the body and header", async () => {
+    const { baseUrl, seen } = await provider(documented("acme.eu.tenant-host.test"));
+    const { asked, fetch } = routed(baseUrl);
+    const auth = created["tenant-host"]!({
+      ...credentials,
+      tenant: "acme",
+      fetch,
+      ...timing().options,
+    });
+    expect((await auth.getToken()).accessToken).toBe("tok-acme");
+    expect(asked).toEqual(["https://acme.eu.tenant-host.test/oauth2/token"]);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("takes a region from its enum and an environment whose URL has only the tenant", async () => {
+    const { baseUrl } = await provider(documented("beta.us.tenant-host.test"));
+    const us = routed(baseUrl);
+    const auth = created["tenant-host"]!({
+      ...credentials,
+      tenant: "beta",
+      region: "us",
+      fetch: us.fetch,
+      ...timing().options,
+    });
+    expect((await auth.getToken()).accessToken).toBe("tok-beta");
+    expect(us.asked).toEqual(["https://beta.us.tenant-host.test/oauth2/token"]);
+    const sandbox = routed(baseUrl);
+    const inSandbox = created["tenant-host"]!({
+      ...credentials,
+      tenant: "beta",
+      environment: "sandbox",
+      fetch: sandbox.fetch,
+      ...timing().options,
+    });
+    await inSandbox.getToken().catch(() => undefined);
+    expect(sandbox.asked).toEqual(["https://beta.sandbox.tenant-host.test/oauth2/token"]);
+  });
+
+  it.each([
+    ["tenant", "evil.example/"],
+    ["tenant", "evil.example"],
+    ["tenant", "a@evil.example"],
+    ["tenant", "acme:8443"],
+    ["tenant", "acme?x=1"],
+    ["tenant", "acme#frag"],
+    ["tenant", "acme%2eevil"],
+    ["tenant", " acme"],
+    ["tenant", "acme\n"],
+    ["tenant", ".."],
+    ["tenant", ""],
+    ["tenant", "ACME"],
+    ["tenant", "ac\u00e9me"],
+    ["tenant", "a".repeat(64)],
+    ["tenant", 42],
+    ["region", "ap"],
+    ["region", "eu.evil"],
+  ])("refuses %s = %j as invalid_options, and sends nothing", async (name, value) => {
+    const { baseUrl, seen } = await provider(documented("acme.eu.tenant-host.test"));
+    const { asked, fetch } = routed(baseUrl);
+    let error: unknown;
+    try {
+      created["tenant-host"]!({ ...credentials, tenant: "acme", [name]: value, fetch });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toMatchObject({ code: "invalid_options" });
+    expect((error as Error).message).toContain(name);
+    if (typeof value === "string" && value.length > 2)
+      expect((error as Error).message).not.toContain(value.trim());
+    expect(asked).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it("requires the tenant (a free-form variable), also when baseUrl is given", () => {
+    expect(() =>
+      created["tenant-host"]!({ ...credentials, baseUrl: "http://127.0.0.1:9" }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "invalid_options",
+        message: expect.stringContaining("tenant is required"),
+      }),
+    );
+  });
+
+  it("keeps tenants apart behind one gateway: the built resource is part of the identity", async () => {
+    const { baseUrl } = await provider((seen, response) => {
+      const resource = (JSON.parse(seen.body) as { resource: string }).resource;
+      json(response, 200, {
+        access_token: `tok-for-${resource}`,
+        token_type: "Bearer",
+        expires_in: 60,
+      });
+    });
+    const a = created["tenant-host"]!({ ...credentials, tenant: "acme", baseUrl });
+    const b = created["tenant-host"]!({ ...credentials, tenant: "beta", baseUrl });
+    expect(a.cacheKey).not.toBe(b.cacheKey);
+    expect((await a.getToken()).accessToken).toBe("tok-for-https://acme.tenant-host.test/.default");
+    expect((await b.getToken()).accessToken).toBe("tok-for-https://beta.tenant-host.test/.default");
   });
 });

@@ -15,6 +15,7 @@ export type {
   FailureClassification,
   FailureKind,
   FailureRule,
+  ServerVariable,
   TokenResponseMapping,
 } from "./contract/exchange.js";
 export type { ReleaseLock, SharedCooldown, StoreBinding } from "./contract/store.js";
@@ -24,6 +25,7 @@ export {
   type KeysOfUnion,
   type ProviderAuthOptions,
 } from "./engine/provider-auth.js";
+export { resolveInputs, withInputs } from "./engine/inputs.js";
 export {
   captureResponse,
   type TokenHttpRequest,

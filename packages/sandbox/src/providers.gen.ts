@@ -5,7 +5,7 @@
 
 import type { SandboxProvider } from "./types.js";
 
-/** Demo credentials of each provider, by option name: spread them into its `createAuth`. */
+/** Demo credentials (and server variables) of each provider, by option name: spread them into its `createAuth`. */
 export interface SandboxCredentials {
   "alternative-payments": { clientId: string; clientSecret: string };
   enkash: {

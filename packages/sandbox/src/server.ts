@@ -145,7 +145,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         provider.exchange.tokenPath,
         (provider.exchange.method ?? "POST").toLowerCase(),
       ),
-      credentials: { ...demoCredentials(provider.exchange), ...options.credentials?.[id] },
+      credentials: {
+        ...demoCredentials(provider.exchange, provider.document),
+        ...options.credentials?.[id],
+      },
       settings: startSettingsOf(provider.exchange),
       stats: freshStats(),
       faults: [],
@@ -319,11 +322,24 @@ function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): bo
  * Obvious ASCII placeholders, kind to a first `curl` or `.env` file. (The UTF-8 case — a Basic
  * password with a non-Latin-1 character — is exercised by the tests with `credentials`.)
  */
-function demoCredentials(exchange: ExchangeData): Record<string, string> {
+function demoCredentials(
+  exchange: ExchangeData,
+  document: Readonly<Record<string, unknown>>,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const credential of exchange.credentials)
-    values[credential.name] =
-      `demo-${exchange.provider}-${credential.name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
+    if (credential.template === undefined)
+      values[credential.name] =
+        `demo-${exchange.provider}-${credential.name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
+  // A server variable's demo value is the spec's default: the example OpenAPI asks for, which fits
+  // the variable's enum and pattern.
+  const servers = Array.isArray(document.servers) ? (document.servers as unknown[]) : [];
+  for (const variable of exchange.variables ?? [])
+    for (const server of servers) {
+      const declared = (server as { variables?: Record<string, { default?: unknown }> }).variables;
+      const example = declared?.[variable.name]?.default;
+      if (typeof example === "string") values[variable.name] ??= example;
+    }
   return values;
 }
 

@@ -82,12 +82,16 @@ export async function token(
       "failure",
     );
   }
-  // The spec's fixed parameters are required: a client that forgets one is told which.
+  // The spec's fixed parameters are required: a client that forgets one is told which. A JSON
+  // body's constant may be a number or a boolean, and must arrive as that type.
+  const typed = exchange.bodyEncoding === "json" ? jsonObject(rawBody) : undefined;
   for (const constant of exchange.constants ?? []) {
     const sent =
       constant.in === "header"
         ? request.headers[constant.name.toLowerCase()]
-        : (constant.in === "query" ? query : body)[constant.name];
+        : constant.in === "query"
+          ? query[constant.name]
+          : (typed ?? body)[constant.name];
     if (sent !== constant.value)
       return sendError(
         state,
@@ -190,6 +194,18 @@ async function answerFault(
  * Body fields as strings: a form, or a JSON object whose values are compared as the client sent
  * them (a non-string never matches a credential). Undefined for a JSON body that is not an object.
  */
+/** A JSON body's top-level object with its values' own types; undefined when it is not one. */
+function jsonObject(rawBody: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(rawBody);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readParameters(
   exchange: ExchangeData,
   rawBody: string,
@@ -228,7 +244,7 @@ function checkClient(
     }
   }
   for (const credential of exchange.credentials) {
-    const expected = state.credentials[credential.name];
+    const expected = expectedValue(state, credential);
     if (credential.in === "basic") {
       if ((credential.part === "username" ? username : password) !== expected) return false;
     } else if (credential.in === "header") {
@@ -241,12 +257,27 @@ function checkClient(
   return true;
 }
 
+/**
+ * What the client must send for a credential: its value, or for a templated one the template
+ * filled from the sandbox's credentials and server variables (`urn:acme:{accountId}`).
+ */
+function expectedValue(
+  state: ProviderState,
+  credential: ExchangeData["credentials"][number],
+): string | undefined {
+  if (credential.template === undefined) return state.credentials[credential.name];
+  return credential.template.replace(
+    /\{([^{}]*)\}/g,
+    (_, name: string) => state.credentials[name] ?? "",
+  );
+}
+
 function checkLogin(state: ProviderState, form: Record<string, string>): boolean {
   for (const credential of state.provider.exchange.credentials) {
     if (credential.in !== "body") continue;
     const presented = form[credential.field];
     if (presented === undefined && !credential.required) continue;
-    if (presented !== state.credentials[credential.name]) return false;
+    if (presented !== expectedValue(state, credential)) return false;
   }
   return true;
 }
@@ -269,7 +300,7 @@ function issueToken(
   const mapping = exchange.response;
   const scope = exchange.scopeField !== undefined ? params[exchange.scopeField] : undefined;
   const jti = randomUUID();
-  const clientId = Object.values(state.credentials)[0] ?? "client";
+  const clientId = state.credentials[state.provider.exchange.credentials[0]!.name] ?? "client";
   const accessToken = exchange.expiry?.jwtExp
     ? fakeJwt({
         exp: Math.floor(expiresAt / 1000),

@@ -11,10 +11,20 @@ export interface ExchangeData {
   readonly paramsIn?: "body" | "query";
   readonly grantField?: string;
   readonly environments?: Readonly<Record<string, string>>;
+  /** The servers' `{variables}`; the sandbox's demo value of each is the spec's default. */
+  readonly variables?: readonly {
+    readonly name: string;
+    readonly in: string;
+    readonly enum?: readonly string[];
+    readonly default?: string;
+    readonly pattern?: string;
+  }[];
   readonly credentials: readonly ({
     readonly name: string;
     readonly secret: boolean;
     readonly required: boolean;
+    /** Built by the client from other options (`urn:acme:{accountId}`); never passed by the caller. */
+    readonly template?: string;
   } & (
     | { readonly in: "basic"; readonly part: "username" | "password" }
     | { readonly in: "header"; readonly header: string }
@@ -26,7 +36,7 @@ export interface ExchangeData {
   readonly constants?: readonly {
     readonly in: "header" | "query" | "body";
     readonly name: string;
-    readonly value: string;
+    readonly value: string | number | boolean;
   }[];
   readonly response: {
     readonly accessToken: string;

@@ -67,18 +67,22 @@ describe.each(providers.map((p) => [p.id, p] as const))(
         ...overrides.credentials,
       };
       const headers: Record<string, string> = {};
-      const body: Record<string, string> = {};
+      const body: Record<string, string | number | boolean> = {};
       const query: Record<string, string> = {};
-      const params = exchange.paramsIn === "query" ? query : body;
+      const params: Record<string, string | number | boolean> =
+        exchange.paramsIn === "query" ? query : body;
       if (exchange.grant) params[grantField] = exchange.grant;
       for (const constant of overrides.omitConstants ? [] : (exchange.constants ?? []))
-        (constant.in === "header" ? headers : constant.in === "query" ? query : body)[
-          constant.name
-        ] = constant.value;
+        (constant.in === "body" ? body : constant.in === "query" ? query : headers)[constant.name] =
+          constant.value as string;
       let user = "";
       let pass = "";
       for (const c of exchange.credentials) {
-        const value = credentials[c.name] ?? "";
+        // A templated value (`urn:acme:{accountId}`) is filled as the provider documents it.
+        const value =
+          c.template?.replace(/\{([^{}]*)\}/g, (_, name: string) => credentials[name] ?? "") ??
+          credentials[c.name] ??
+          "";
         if (c.in === "basic") c.part === "username" ? (user = value) : (pass = value);
         else if (c.in === "header") headers[c.header] = value;
         else if (c.in === "query") query[c.field] = value;
@@ -104,7 +108,7 @@ describe.each(providers.map((p) => [p.id, p] as const))(
                 body:
                   exchange.bodyEncoding === "json"
                     ? JSON.stringify(body)
-                    : new URLSearchParams(body),
+                    : new URLSearchParams(body as Record<string, string>),
               }
             : {}),
         },

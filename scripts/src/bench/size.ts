@@ -23,9 +23,12 @@ export const TARGETS = { core: 3 * 1024, provider: 1024 } as const;
  * redaction before cuts; the whole package measured 12.8 kB. The stacks issue (21) added
  * `authFetch` and the token lifecycle on `node:diagnostics_channel` (about 0.5 kB on every path:
  * the channel lookup, the trace of each token request and the events built for subscribers), a
- * whole package of 14.2 kB. CI guards it at 15 kB against regressions.
+ * whole package of 14.2 kB, 14.7 kB with the expiry text readers (issue 24). Server variables and
+ * templates (issue 24: `withInputs`, the shape checks that make host injection impossible, and
+ * their messages) added about 0.7 kB, shipped only by packages whose spec has a `{variable}` or
+ * a template: the getToken path of every other package is unchanged. CI guards it at 16 kB.
  */
-export const BUDGETS = { core: 15 * 1024, provider: TARGETS.provider } as const;
+export const BUDGETS = { core: 16 * 1024, provider: TARGETS.provider } as const;
 
 /**
  * What users ship, per path (issue 10): a frontend importing only types ships nothing; a backend

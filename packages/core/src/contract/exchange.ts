@@ -19,7 +19,28 @@ export interface ConstantParameter {
   readonly in: "header" | "query" | "body";
   /** Header name, query parameter or body field. */
   readonly name: string;
-  readonly value: string;
+  /** A string; a number or boolean only in a JSON body (sent as that JSON type). */
+  readonly value: string | number | boolean;
+}
+
+/**
+ * A `{variable}` of a server URL (`https://{tenant}.api.example.com`): a typed `createAuth`
+ * option, checked before it is put into the URL, so a value can never change the host it names.
+ */
+export interface ServerVariable {
+  /** Option name, the variable's name in the spec. */
+  readonly name: string;
+  /**
+   * What the value may be, by where it sits: `label` one DNS label (letters, digits, dashes),
+   * `host` a whole host name, `port` digits, `path` one path segment (no `/`, not `.` or `..`).
+   */
+  readonly in: "label" | "host" | "port" | "path";
+  /** Allowed values (the spec's `enum`). */
+  readonly enum?: readonly string[];
+  /** Used when the option is left out; absent means the option is required. */
+  readonly default?: string;
+  /** A regular expression the whole value must match (the spec's `x-pattern`). */
+  readonly pattern?: string;
 }
 
 /**
@@ -63,6 +84,11 @@ export interface TokenPresentation {
 export type CredentialDefinition = CredentialPlacement & {
   /** Option name in `createAuth({ … })`. */
   readonly name: string;
+  /**
+   * A value built by `createAuth` from fixed text around other options (`urn:acme:{accountId}`),
+   * never passed by the caller: `{name}` is a server variable or another credential.
+   */
+  readonly template?: string;
   /**
    * `false` marks an identifier (a client id, a user name). Anything else is secret: secrets never
    * appear in cache keys, errors, events or logs. The Basic password is secret whatever this says.
@@ -132,8 +158,10 @@ export interface TokenExchange {
   readonly grantField?: string;
   /** Fixed parameters sent with every token request. */
   readonly constants?: readonly ConstantParameter[];
-  /** Named base URLs (for example `production`, `sandbox`). */
+  /** Named base URLs (for example `production`, `sandbox`); a URL may hold `{variables}`. */
   readonly environments?: Readonly<Record<string, string>>;
+  /** The `{variables}` of the server URLs: typed options of `createAuth`. */
+  readonly variables?: readonly ServerVariable[];
   readonly credentials: readonly CredentialDefinition[];
   /** `grant_type` of the primary grant; absent when the provider takes no grant parameter. */
   readonly grant?: string;

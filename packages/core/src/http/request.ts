@@ -13,8 +13,8 @@ export interface TokenHttpRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** Query-string parameters (already part of `url`); undefined when there are none. */
   readonly query: Readonly<Record<string, string>> | undefined;
-  /** Body fields; undefined when the request has no body. */
-  readonly form: Readonly<Record<string, string>> | undefined;
+  /** Body fields; undefined when the request has no body. Numbers and booleans only in JSON. */
+  readonly form: Readonly<Record<string, string | number | boolean>> | undefined;
   /** How `form` is encoded on the wire. */
   readonly bodyEncoding: "form" | "json";
   readonly signal: AbortSignal;
@@ -45,7 +45,7 @@ export function encodeBody(request: TokenHttpRequest): URLSearchParams | string 
   if (request.form === undefined) return undefined;
   return request.bodyEncoding === "json"
     ? JSON.stringify(request.form)
-    : new URLSearchParams(request.form);
+    : new URLSearchParams(request.form as Record<string, string>);
 }
 
 /** The primary grant, or the refresh grant with its refresh token. */
@@ -65,8 +65,9 @@ export function buildTokenRequest(
 ): TokenHttpRequest {
   const headers: Record<string, string> = { accept: "application/json" };
   const query: Record<string, string> = {};
-  const body: Record<string, string> = {};
-  const params = exchange.paramsIn === "query" ? query : body;
+  const body: Record<string, string | number | boolean> = {};
+  const params: Record<string, string | number | boolean> =
+    exchange.paramsIn === "query" ? query : body;
   const grantField = exchange.grantField ?? "grant_type";
   if (refreshToken && exchange.refreshGrant) {
     params[grantField] = exchange.refreshGrant;
@@ -74,8 +75,9 @@ export function buildTokenRequest(
   } else if (exchange.grant) params[grantField] = exchange.grant;
   if (scope && exchange.scopeField) params[exchange.scopeField] = scope;
   for (const constant of exchange.constants ?? []) {
-    if (constant.in === "header") headers[constant.name.toLowerCase()] = constant.value;
-    else (constant.in === "query" ? query : body)[constant.name] = constant.value;
+    // Numbers and booleans only in a JSON body (the generator checks): headers and queries get text.
+    if (constant.in === "header") headers[constant.name.toLowerCase()] = constant.value as string;
+    else (constant.in === "query" ? (query as typeof body) : body)[constant.name] = constant.value;
   }
   const basic: string[] = [];
   for (let i = 0; i < exchange.credentials.length; i++) {

@@ -3,11 +3,10 @@ import { asObject, checkKeys, HTTP_TOKEN, IDENTIFIER, type ModelContext } from "
 import type { RequestSpec } from "./operation.ts";
 import { PROTOTYPE_NAMES } from "../emit.ts";
 import { allowedValues, resolve, schemaTypes } from "./schema.ts";
+import { RESERVED_OPTIONS } from "./servers.ts";
 
 /** Printable ASCII, no leading or trailing space: what every HTTP stack carries the same way. */
 const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
-
-const RESERVED_OPTIONS = new Set(["environment", "baseUrl", "fetch", "scope", "store", "clock"]);
 
 interface CredentialCommon {
   name: string;
@@ -24,8 +23,14 @@ export type CredentialModel =
 export interface ConstantModel {
   in: "header" | "query" | "body";
   name: string;
-  value: string;
+  /** Numbers and booleans only in a JSON body. */
+  value: string | number | boolean;
+  /** For a template (`urn:acme:{accountId}`): the names it uses, in order. */
+  references?: string[];
 }
+
+/** `{name}` placeholders of a template; anything else with a brace is not one. */
+const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)\}/g;
 
 /** The caller's credentials, each checked against where the spec says it goes. */
 export function readCredentials(
@@ -174,14 +179,31 @@ export function readConstants(
       return report(`${at}/in`, 'must be "header", "query" or "body"');
     if (typeof name !== "string" || name === "")
       return report(`${at}/name`, "must be a non-empty string");
-    if (typeof value !== "string")
-      return report(`${at}/value`, "must be a string (quote numbers and booleans)");
+    const json = place === "body" && spec.bodyEncoding === "json";
+    const other =
+      typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
+    if (typeof value !== "string" && !(json && other))
+      return report(
+        `${at}/value`,
+        json
+          ? "must be a string, a number or a boolean"
+          : "must be a string (quote numbers and booleans: only a JSON body carries other types)",
+      );
+    let references: string[] | undefined;
+    if (typeof value === "string" && /[{}]/.test(value)) {
+      if (/[{}]/.test(value.replace(PLACEHOLDER, "")))
+        return report(
+          `${at}/value`,
+          "a template's placeholders are {name}, a server variable or a credential (camelCase); no other braces",
+        );
+      references = [...value.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+    }
     let schema: unknown;
     if (place === "header") {
       if (!HTTP_TOKEN.test(name)) return report(`${at}/name`, "must be a header name");
       if (/^(authorization|content-type)$/i.test(name))
         return report(`${at}/name`, `${name} is set by the client itself; remove this constant`);
-      if (!HEADER_VALUE.test(value))
+      if (!HEADER_VALUE.test(value as string))
         return report(
           `${at}/value`,
           "a header value must be printable ASCII without leading or trailing spaces",
@@ -200,19 +222,23 @@ export function readConstants(
         return report(`${at}/name`, `field "${name}" is not a property of the request body schema`);
       schema = resolve(document, spec.bodyProperties.get(name));
     }
-    const allowed = allowedValues(schema);
+    // A template's value is known only at createAuth; its fixed text is checked above.
+    const allowed = references ? undefined : allowedValues(schema);
     if (allowed && !allowed.has(value))
       report(
         `${at}/value`,
         `${JSON.stringify(value)} is not allowed by the spec (${[...allowed].map((v) => JSON.stringify(v)).join(", ")})`,
       );
     const types = schemaTypes(schema);
-    if (types.length > 0 && !types.includes("string"))
+    const type =
+      typeof value === "number" ? (Number.isInteger(value) ? "integer" : "number") : typeof value;
+    const fits = types.includes(type) || (type === "integer" && types.includes("number"));
+    if (types.length > 0 && !fits)
       report(
         `${at}/value`,
-        `the spec says ${name} is ${types.join(" or ")}; constants are sent as strings`,
+        `the spec says ${name} is ${types.join(" or ")}; this constant is ${typeof value === "number" ? "a number" : `a ${type}`}`,
       );
-    constants.push({ in: place, name, value });
+    constants.push({ in: place, name, value, ...(references ? { references } : {}) });
   });
   return constants;
 }

@@ -4,8 +4,24 @@ import { checkKeys, IDENTIFIER, type ModelContext } from "./context.ts";
 import { readRequest, type RequestModel } from "./request.ts";
 import { readResponse, type ResponseModel } from "./response.ts";
 import { pointer, type Problem } from "../problems.ts";
+import { readServerVariables, type ServerVariableModel } from "./servers.ts";
 
 export type { CredentialModel } from "./request.ts";
+export type { ServerVariableModel } from "./servers.ts";
+
+/**
+ * A request value `createAuth` builds from a template (a constant with `{name}` placeholders): sent
+ * where the constant goes, secret when a secret credential is part of it.
+ */
+export interface ComputedModel {
+  /** Core's credential name for it: `<in>:<name>`, never an option a caller could pass. */
+  readonly name: string;
+  readonly in: "header" | "query" | "body";
+  /** Header name, query parameter or body field. */
+  readonly target: string;
+  readonly template: string;
+  readonly secret: boolean;
+}
 export { resolve } from "./schema.ts";
 
 const EXTENSION = "x-token-exchange";
@@ -22,6 +38,10 @@ export interface ProviderModel extends RequestModel, ResponseModel {
   readonly tokenPath: string;
   /** Named base URLs; empty when the host is not known (a `baseUrl` is then required). */
   readonly environments: Readonly<Record<string, string>>;
+  /** The servers' `{variables}`: typed createAuth options. */
+  readonly variables: readonly ServerVariableModel[];
+  /** Templated constants, built by createAuth from variables and credentials. */
+  readonly computed: readonly ComputedModel[];
   readonly hasRequestBody: boolean;
   readonly lockoutAfter?: number;
   readonly document: JsonObject;
@@ -59,6 +79,14 @@ export function buildModel(
       "a refreshGrant needs the response field that carries the refresh token",
     );
   }
+  const wanted = new Set([
+    ...Object.values(environments).flatMap((url) =>
+      [...url.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!),
+    ),
+    ...(request?.constants ?? []).flatMap((c) => c.references ?? []),
+  ]);
+  const variables = readServerVariables(document, report, wanted);
+  const computed = request ? readTemplates(context, request, variables) : [];
   const lockoutAfter = extension.lockoutAfter;
   if (
     lockoutAfter !== undefined &&
@@ -79,7 +107,10 @@ export function buildModel(
       version: String(info!.version),
       tokenPath: path,
       environments,
+      variables,
       ...request,
+      constants: request.constants.filter((c) => c.references === undefined),
+      computed,
       hasRequestBody: request.bodyEncoding !== undefined,
       ...responseModel,
       ...(typeof lockoutAfter === "number" ? { lockoutAfter } : {}),
@@ -195,4 +226,49 @@ function readEnvironments(
     } else environments[name] = url;
   }
   return environments;
+}
+
+/**
+ * The templated constants: each `{name}` is a server variable or a required credential (an
+ * optional one could leave a hole), and no name is both a variable and a credential.
+ */
+function readTemplates(
+  context: ModelContext,
+  request: RequestModel,
+  variables: readonly ServerVariableModel[],
+): ComputedModel[] {
+  const { extPointer, report } = context;
+  const variableNames = new Set(variables.map((v) => v.name));
+  request.credentials.forEach((c, index) => {
+    if (variableNames.has(c.name))
+      report(
+        `${extPointer}/credentials/${index}/name`,
+        `"${c.name}" is also a server variable; one option cannot be both`,
+      );
+  });
+  const computed: ComputedModel[] = [];
+  request.constants.forEach((constant, index) => {
+    if (constant.references === undefined) return;
+    const at = `${extPointer}/constants/${index}/value`;
+    let secret = false;
+    for (const name of constant.references) {
+      const credential = request.credentials.find((c) => c.name === name);
+      if (variableNames.has(name)) continue;
+      if (credential === undefined)
+        report(at, `{${name}} is neither a server variable nor a credential`);
+      else if (!credential.required)
+        report(at, `{${name}} is an optional credential; a template needs a value every time`);
+      else
+        secret ||=
+          credential.secret || (credential.in === "basic" && credential.part === "password");
+    }
+    computed.push({
+      name: `${constant.in}:${constant.name}`,
+      in: constant.in,
+      target: constant.name,
+      template: constant.value as string,
+      secret,
+    });
+  });
+  return computed;
 }

@@ -17,6 +17,9 @@ export function renderCreateAuth(model: ProviderModel): string {
   const environments = Object.keys(model.environments);
   const checks = typeChecks(model);
   const { callOptions, imports } = typedCall(model);
+  // Server variables and templates are resolved by core's withInputs; other packages skip it.
+  const inputs = model.variables.length > 0 || model.computed.length > 0;
+  const define = `defineProviderAuth<CreateAuthOptions, TokenResponse>(exchange, send)`;
   return `${generatedHeader(model.specFile)}
 import type { TokenManager } from "@auth/core";
 import {
@@ -24,7 +27,7 @@ import {
   defineProviderAuth,${checks.length > 0 ? "\n  type Expect,\n  type KeysOfUnion," : ""}
   type ProviderAuthOptions,
   type TokenRequestSender,
-  tokenRequestInit,
+  tokenRequestInit,${inputs ? "\n  withInputs," : ""}
 } from "@auth/core/provider";
 import createClient from "openapi-fetch";
 import { exchange, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
@@ -34,9 +37,9 @@ ${jsdoc(`Credentials for ${model.title}.`).trimEnd()}
 export interface ${name}Credentials {
 ${credentialFields(model)}
 }
-${environments.length > 0 ? `\n/** Servers named in ${comment(model.specFile)}. */\nexport type ${name}Environment = ${environments.map((e) => literal(e)).join(" | ")};\n` : ""}
+${variablesInterface(model, name)}${environments.length > 0 ? `\n/** Servers named in ${comment(model.specFile)}. */\nexport type ${name}Environment = ${environments.map((e) => literal(e)).join(" | ")};\n` : ""}
 /** Options of \`createAuth\`: credentials, where the provider is, and every \`@auth/core\` option. */
-export type CreateAuthOptions = ${name}Credentials & ProviderAuthOptions & ${locationType(model, name)};
+export type CreateAuthOptions = ${name}Credentials & ${model.variables.length > 0 ? `${name}ServerVariables & ` : ""}ProviderAuthOptions & ${locationType(model, name)};
 
 ${checks.length > 0 ? `// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.\n${checks.join("\n")}\n` : ""}
 /** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
@@ -55,7 +58,7 @@ const send: TokenRequestSender = async (request, fetch) => {
  * const auth = createAuth({ ${exampleOptions(model)} });
  * const header = await auth.getAuthorizationHeader();
  */
-export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> = defineProviderAuth<CreateAuthOptions, TokenResponse>(exchange, send);
+export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> = ${inputs ? `withInputs(exchange, ${define})` : define};
 `;
 }
 
@@ -67,6 +70,28 @@ function credentialFields(model: ProviderModel): string {
         `${jsdoc(c.description + (c.secret ? " Secret: never logged." : ""), "  ")}  ${c.name}${c.required ? "" : "?"}: string;`,
     )
     .join("\n");
+}
+
+/**
+ * The servers' `{variables}` as typed options: an `enum` becomes a union and makes the option
+ * optional (its default); a free-form one (a tenant id) is required.
+ */
+function variablesInterface(model: ProviderModel, name: string): string {
+  if (model.variables.length === 0) return "";
+  const fields = model.variables.map((v) => {
+    const where = {
+      label: "a host label",
+      host: "the host",
+      port: "the port",
+      path: "a path segment",
+    }[v.in];
+    const value =
+      v.default !== undefined ? `; default \`${v.default}\`` : `, for example \`${v.example}\``;
+    const doc = `${v.description ? v.description.replace(/\.?$/, ". ") : ""}Goes into ${where} of the server URL${value}.`;
+    const type = v.enum ? v.enum.map((e) => literal(e)).join(" | ") : "string";
+    return `${jsdoc(doc, "  ")}  ${v.name}${v.default !== undefined ? "?" : ""}: ${type};`;
+  });
+  return `\n/** The server URL's variables (${comment(model.specFile)}): checked before they are put into it. */\nexport interface ${name}ServerVariables {\n${fields.join("\n")}\n}\n`;
 }
 
 /** Where the provider is: a named environment of the spec, or a base URL when it names none. */
@@ -105,6 +130,10 @@ function typeChecks(model: ProviderModel): string[] {
   for (const c of model.constants) {
     if (c.in === "body") bodyFields.add(c.name);
     if (c.in === "query") queryFields.add(c.name);
+  }
+  for (const c of model.computed) {
+    if (c.in === "body") bodyFields.add(c.target);
+    if (c.in === "query") queryFields.add(c.target);
   }
   const topLevel = (field: string | undefined) =>
     field === undefined ? undefined : field.startsWith("/") ? undefined : field;
@@ -179,9 +208,13 @@ function exampleOptions(model: ProviderModel): string {
         `${c.name}: process.env.${`${model.id}_${c.name.replace(/[A-Z]/g, (x) => "_" + x)}`.toUpperCase().replaceAll("-", "_")}!`,
     )
     .join(", ");
+  const variables = model.variables
+    .filter((v) => v.default === undefined)
+    .map((v) => `, ${v.name}: ${literal(v.example)}`)
+    .join("");
   const location =
     environments.length === 0
       ? `baseUrl: "https://your-host.example"`
       : `environment: ${literal(environments.includes("sandbox") ? "sandbox" : environments[0])}`;
-  return `${credentials}, ${location}`;
+  return `${credentials}${variables}, ${location}`;
 }

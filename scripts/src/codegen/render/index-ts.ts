@@ -51,7 +51,7 @@ export function renderIndex(model: ProviderModel): string {
     // What an application types comes from here, so @auth/core never has to be a second direct
     // dependency kept in step by hand.
     `export { ${CORE_VALUES.join(", ")}, ${CORE_TYPES.map((name) => `type ${name}`).join(", ")} } from "@auth/core";`,
-    `export type { CreateAuthOptions, ${pascalName(model.id)}Credentials${Object.keys(model.environments).length > 0 ? `, ${pascalName(model.id)}Environment` : ""} } from "./create-auth.gen.js";`,
+    `export type { CreateAuthOptions, ${pascalName(model.id)}Credentials${Object.keys(model.environments).length > 0 ? `, ${pascalName(model.id)}Environment` : ""}${model.variables.length > 0 ? `, ${pascalName(model.id)}ServerVariables` : ""} } from "./create-auth.gen.js";`,
     `export { exchange, provider } from "./provider.gen.js";`,
     `export type { ${types.join(", ")} } from "./provider.gen.js";`,
     `export type { paths, components, operations } from "./schema.gen.js";`,

@@ -15,7 +15,23 @@ export function exchangeOf(model: ProviderModel) {
     ...optional("paramsIn", model.paramsIn, "body"),
     ...optional("grantField", model.grantField, "grant_type"),
     ...(Object.keys(model.environments).length > 0 ? { environments: model.environments } : {}),
-    credentials: model.credentials.map(({ description: _description, ...rest }) => rest),
+    ...(model.variables.length > 0
+      ? {
+          variables: model.variables.map(
+            ({ description: _d, example: _e, ...variable }) => variable,
+          ),
+        }
+      : {}),
+    credentials: [
+      ...model.credentials.map(({ description: _description, ...rest }) => rest),
+      ...model.computed.map((c) => ({
+        name: c.name,
+        secret: c.secret,
+        required: true,
+        ...(c.in === "header" ? { in: c.in, header: c.target } : { in: c.in, field: c.target }),
+        template: c.template,
+      })),
+    ],
     ...optional("grant", model.grant),
     ...optional("refreshGrant", model.refreshGrant),
     ...optional("scopeField", model.scopeField),

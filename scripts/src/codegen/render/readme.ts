@@ -110,7 +110,7 @@ the server: a browser should receive only what your backend chooses to give it.
 
 ## Environments
 
-${needsBaseUrl ? "The provider's host is not published: `baseUrl` is required (https, or http on a loopback address)." : `| environment | base URL |\n| --- | --- |\n${environments.map((e) => `| ${mdCode(e)} | ${mdCode(model.environments[e]!)} |`).join("\n")}\n\nPass \`baseUrl\` instead of \`environment\` to use another host (https, or http on a loopback address).`}
+${needsBaseUrl ? "The provider's host is not published: `baseUrl` is required (https, or http on a loopback address)." : `| environment | base URL |\n| --- | --- |\n${environments.map((e) => `| ${mdCode(e)} | ${mdCode(model.environments[e]!)} |`).join("\n")}\n\nPass \`baseUrl\` instead of \`environment\` to use another host (https, or http on a loopback address).`}${variablesSection(model)}
 
 ## Token lifetime
 
@@ -139,17 +139,37 @@ types are exported for your frontend and backend code.
 `;
 }
 
+/** The server variables: each option, what it may be, and the host-injection guarantee. */
+function variablesSection(model: ProviderModel): string {
+  if (model.variables.length === 0) return "";
+  const shape = {
+    label: "one DNS label (letters, digits, dashes)",
+    host: "a host name",
+    port: "a port number",
+    path: "one path segment (letters, digits, `-._~`)",
+  };
+  const rows = model.variables.map(
+    (v) =>
+      `| ${mdCode(v.name)} | ${v.enum ? v.enum.map((e) => mdCode(e)).join(", ") : shape[v.in]}${v.pattern ? `, matching ${mdCode(v.pattern)}` : ""} | ${v.default !== undefined ? mdCode(v.default) : "required"} |`,
+  );
+  return `\n\nThe server URL has variables; each is an option of \`createAuth\`, checked before it is put into the URL (also when \`baseUrl\` is given, since the request may use it). A value that could change the host (a \`/\`, \`@\`, \`:\`, \`?\`, \`#\`, \`%\`, a space, or a second label) is an \`invalid_options\` error and nothing is sent.\n\n| option | value | default |\n| --- | --- | --- |\n${rows.join("\n")}`;
+}
+
 /** The usage example's credential lines (from the environment) and where the provider is. */
 function usageLines(model: ProviderModel): { credentialLines: string[]; optionLines: string[] } {
   const environments = Object.keys(model.environments);
   return {
     credentialLines: model.credentials.map((c) => `  ${c.name}: ${placeholder(c.name, model.id)},`),
-    optionLines:
-      environments.length === 0
+    optionLines: [
+      ...model.variables
+        .filter((v) => v.default === undefined)
+        .map((v) => `  ${v.name}: ${literal(v.example)}, // server variable: your own value`),
+      ...(environments.length === 0
         ? ['  baseUrl: "https://your-host.example", // required: the host is not published']
         : [
             `  environment: ${literal(environments.includes("sandbox") ? "sandbox" : environments[0])}, // ${environments.map((e) => literal(e)).join(" | ")}`,
-          ],
+          ]),
+    ],
   };
 }
 
@@ -194,9 +214,15 @@ function requestSentence(model: ProviderModel): string {
 }
 
 function constantsSentence(model: ProviderModel): string {
-  return model.constants.length > 0
-    ? ` Every request also carries ${model.constants.map((c) => `${mdCode(`${c.name}: ${c.value}`)} (${c.in})`).join(", ")}.`
-    : "";
+  const fixed =
+    model.constants.length > 0
+      ? ` Every request also carries ${model.constants.map((c) => `${mdCode(`${c.name}: ${typeof c.value === "string" ? c.value : JSON.stringify(c.value)}`)} (${c.in})`).join(", ")}.`
+      : "";
+  const built =
+    model.computed.length > 0
+      ? ` \`createAuth\` builds ${model.computed.map((c) => `${mdCode(c.target)} (${c.in}) as ${mdCode(c.template)}`).join(", ")} from your options${model.computed.some((c) => c.in === "body") ? "; a built body field is sent with the first grant only, like a body credential" : ""}.`
+      : "";
+  return fixed + built;
 }
 
 /** The spec's failure rules, in words. */

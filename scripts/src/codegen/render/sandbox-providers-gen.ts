@@ -17,10 +17,11 @@ export function renderSandboxProviders(models: readonly ProviderModel[]): string
     generatedHeader("specs/*.yaml"),
     'import type { SandboxProvider } from "./types.js";',
     "",
-    "/** Demo credentials of each provider, by option name: spread them into its `createAuth`. */",
+    "/** Demo credentials (and server variables) of each provider, by option name: spread them into its `createAuth`. */",
     "export interface SandboxCredentials {",
     ...models.map(
-      (m) => `  ${literal(m.id)}: { ${m.credentials.map((c) => `${c.name}: string;`).join(" ")} };`,
+      (m) =>
+        `  ${literal(m.id)}: { ${[...m.credentials, ...m.variables].map((c) => `${c.name}: string;`).join(" ")} };`,
     ),
     "}",
     "",
