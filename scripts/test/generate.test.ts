@@ -401,6 +401,30 @@ describe("bad input: one clear line per problem, nothing written", () => {
     );
   });
 
+  it("refuses a documented token type that would become a wrong scheme, and hints at pointers", async () => {
+    const momo = await fixture("2momo");
+    const mapped = momo.replace(
+      "          accessToken: access_token\n        expiry",
+      "          accessToken: access_token\n          tokenType: token_type\n        expiry",
+    );
+    expect(mapped).not.toBe(momo);
+    // With the stated scheme the mapping is harmless; without it, every call would say "access_token <jwt>".
+    const ok = await scratch();
+    await writeFile(path.join(ok.specs, "2momo.yaml"), mapped);
+    await expect(generate({ specsDir: ok.specs, outRoot: ok.root })).resolves.toBeDefined();
+    const unstated = mapped.replace("        presentation:\n          scheme: Bearer\n", "");
+    expect(await problemsFor("2momo", unstated)).toContain(
+      '/x-token-exchange/response/tokenType the spec documents the token type "access_token", which would become the scheme of every API call',
+    );
+    const dotted = (await fixture("envelope")).replace(
+      "accessToken: /data/accessToken",
+      "accessToken: data.accessToken",
+    );
+    expect(await problemsFor("envelope", dotted)).toContain(
+      'a nested field is a JSON Pointer: write "/data/accessToken"',
+    );
+  });
+
   it("catches a required query parameter the exchange never sends (it would not compile)", async () => {
     const text = (await fixture("query-grant")).replace(
       "      parameters:\n",

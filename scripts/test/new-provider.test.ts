@@ -25,6 +25,7 @@ const SHAPES = [
   "iso-expiry",
   "stated-lifetime",
   "tenant-host",
+  "2momo",
 ];
 const PNPM = pnpmCommand();
 
@@ -104,6 +105,16 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
     expect(output).toMatch(/Tests\s+\d+ passed/);
     expect(output).not.toMatch(/\d+ failed/);
 
+    // The lint and example checks `pnpm test` runs accept every spec the generator accepted.
+    const checked = await pnpm([
+      "--filter",
+      "@auth/scripts",
+      "exec",
+      "tsx",
+      "src/specs/check-specs.ts",
+    ]);
+    expect(checked.stdout).toContain(`check-specs: ${SHAPES.length + 4} specs lint clean`);
+
     const demo = await run(process.execPath, [path.join(root, "examples/dist/demo.js")], {
       cwd: root,
     });
@@ -115,13 +126,13 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
     const after = await snapshot(root);
     const touched = [...after.keys()].filter((file) => before.get(file) !== after.get(file));
     const allowed = [
-      /^specs\/[a-z-]+\.yaml$/,
+      /^specs\/[a-z0-9-]+\.yaml$/,
       new RegExp(`^packages/(${SHAPES.join("|")})/`),
       /^packages\/sandbox\/(src|test)\/[a-z-]+\.gen\.ts$/,
       /^examples\/src\/providers\.gen\.ts$/,
       /^(packages\/sandbox|examples)\/package\.json$/,
       /^pnpm-lock\.yaml$/,
-      /^\.changeset\/generated-[a-z-]+\.md$/,
+      /^\.changeset\/generated-[a-z0-9-]+\.md$/,
     ];
     expect(touched.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
     expect(touched).toContain("pnpm-lock.yaml");

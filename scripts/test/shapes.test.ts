@@ -21,6 +21,7 @@ const SHAPES = [
   "ok-failure",
   "custom-header",
   "tenant-host",
+  "2momo",
 ] as const;
 const created: Record<string, CreateAuth> = {};
 let root: string;
@@ -564,5 +565,42 @@ describe("tenant-host: a host per merchant and region, values built from templat
     expect(a.cacheKey).not.toBe(b.cacheKey);
     expect((await a.getToken()).accessToken).toBe("tok-for-https://acme.tenant-host.test/.default");
     expect((await b.getToken()).accessToken).toBe("tok-for-https://beta.tenant-host.test/.default");
+  });
+});
+
+describe("2momo: a leading-digit id, a trailing-slash path, a token type that is not a scheme", () => {
+  const credentials = {
+    apiUser: "6f1c2d3e-user",
+    apiKey: "Momo-Api-Key-1",
+    subscriptionKey: "sub-key-collection",
+  };
+  /** As the provider documents it: the path with its slash, Basic, the subscription key, no body. */
+  const documented: Answer = (seen, response) => {
+    if (
+      seen.method !== "POST" ||
+      seen.url.pathname !== "/collection/token/" ||
+      seen.headers.authorization !== basic(credentials.apiUser, credentials.apiKey) ||
+      seen.headers["ocp-apim-subscription-key"] !== credentials.subscriptionKey ||
+      seen.body !== ""
+    )
+      return json(response, 401, { error: "login_failed" });
+    json(response, 200, { access_token: "jwt-momo", token_type: "access_token", expires_in: 3600 });
+  };
+
+  it("posts to the path exactly as published and presents the token as Bearer", async () => {
+    const { baseUrl, seen } = await provider(documented);
+    const auth = created["2momo"]!({ ...credentials, baseUrl, ...timing().options });
+    expect(await auth.getAuthorizationHeader()).toBe("Bearer jwt-momo");
+    expect(seen.map((s) => s.url.pathname)).toEqual(["/collection/token/"]);
+  });
+
+  it("sends a wrong key once: a 401 is bad credentials, never retried", async () => {
+    const { baseUrl, seen } = await provider(documented);
+    const { options, sleeps } = timing();
+    const auth = created["2momo"]!({ ...credentials, apiKey: "wrong", baseUrl, ...options });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });
+    expect(seen).toHaveLength(1);
+    expect(sleeps).toEqual([]);
   });
 });

@@ -19,7 +19,8 @@ describe.each(Object.keys(packages) as ProviderId[])(
   (id) => {
     // The lifetime the client will see: the sandbox's, unless the spec states one and the
     // response carries none (then the client knows only the stated one).
-    const expiry = providers.find((p) => p.id === id)!.exchange.expiry;
+    const exchange = providers.find((p) => p.id === id)!.exchange;
+    const expiry = exchange.expiry;
     const lifetimeSeconds =
       expiry?.field === undefined && expiry?.lifetimeSeconds !== undefined
         ? expiry.lifetimeSeconds
@@ -59,7 +60,14 @@ describe.each(Object.keys(packages) as ProviderId[])(
       const auth = create();
       const token = await auth.getToken();
       expect(token.accessToken.length).toBeGreaterThan(10);
-      expect(token.tokenType).toBe("Bearer");
+      // The token type the provider documents (Bearer when the spec maps none), and API calls
+      // carry the scheme the spec states, else that type.
+      if (exchange.response.tokenType === undefined) expect(token.tokenType).toBe("Bearer");
+      else expect(token.tokenType).toMatch(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/);
+      const scheme = exchange.presentation?.scheme ?? token.tokenType;
+      expect(await auth.getAuthorizationHeader()).toBe(
+        scheme === "" ? token.accessToken : `${scheme} ${token.accessToken}`,
+      );
       expect(token.expiresAt).toBeGreaterThan(Date.now() + lifetimeMs - 100_000);
       expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + lifetimeMs);
       for (let i = 0; i < 100; i++)

@@ -67,3 +67,27 @@ export const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([
   "prototype",
   "then",
 ]);
+
+/**
+ * A provider id as a TypeScript name: `alternative-payments` → `alternativePayments` (camel) or
+ * `AlternativePayments` (Pascal). An id npm allows may start with a digit (`2c2p`); a name cannot,
+ * so it gets a `provider` prefix (`provider2c2p`, `Provider2c2p`).
+ */
+export function providerName(id: string, pascal = false): string {
+  const camel = id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  const safe = /^[0-9]/.test(camel)
+    ? `provider${camel.charAt(0).toUpperCase()}${camel.slice(1)}`
+    : camel;
+  return pascal ? safe.charAt(0).toUpperCase() + safe.slice(1) : safe;
+}
+
+/**
+ * The environment variable a usage example reads a credential from: `ENKASH_CLIENT_ID`. A name
+ * cannot start with a digit in a shell or after `process.env.`, so such an id gets a `_` first.
+ */
+export function envVariable(id: string, credential: string): string {
+  const name = `${id}_${credential.replace(/[A-Z]/g, (c) => "_" + c)}`
+    .toUpperCase()
+    .replaceAll("-", "_");
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}

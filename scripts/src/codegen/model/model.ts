@@ -25,7 +25,8 @@ export interface ComputedModel {
 export { resolve } from "./schema.ts";
 
 const EXTENSION = "x-token-exchange";
-const PROVIDER_ID = /^[a-z][a-z0-9-]*$/;
+/** What npm allows as a package name's last part, within what a file name and a URL carry plainly. */
+const PROVIDER_ID = /^[a-z0-9][a-z0-9-]*$/;
 
 /** Everything the renderers need to know about one provider, checked against its spec. */
 export interface ProviderModel extends RequestModel, ResponseModel {
@@ -141,7 +142,7 @@ function checkDocument(document: JsonObject, id: string, report: Report): JsonOb
   if (!PROVIDER_ID.test(id)) {
     report(
       "",
-      `file name "${id}" is not a valid provider id; use lower-case letters, digits and dashes`,
+      `file name "${id}" is not a valid provider id; use lower-case letters, digits and dashes, starting with a letter or digit`,
     );
   }
   if (typeof document.openapi !== "string" || !document.openapi.startsWith("3.1")) {

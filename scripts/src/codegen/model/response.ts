@@ -1,6 +1,6 @@
 import { isObject, type JsonObject } from "../load-spec.ts";
 import { asObject, checkKeys, HTTP_TOKEN, type ModelContext } from "./context.ts";
-import { collectProperties, resolve, schemaAt, schemaTypes } from "./schema.ts";
+import { allowedValues, collectProperties, resolve, schemaAt, schemaTypes } from "./schema.ts";
 
 const EXPIRY_KINDS = [
   "relative-seconds",
@@ -56,7 +56,11 @@ export function readResponse(
     const content = isObject(response) && isObject(response.content) ? response.content : {};
     const mediaType = Object.keys(content).find((m) => /^application\/(.+\+)?json\b/.test(m));
     const media = mediaType ? resolve(document, content[mediaType]) : undefined;
-    return { mediaType, schema: isObject(media) ? resolve(document, media.schema) : undefined };
+    return {
+      mediaType,
+      schema: isObject(media) ? resolve(document, media.schema) : undefined,
+      example: isObject(media) ? media.example : undefined,
+    };
   };
   const ok = schemaOf("200");
   if (!isObject(ok.schema))
@@ -81,7 +85,7 @@ export function readResponse(
         at,
         field.startsWith("/")
           ? `response field ${JSON.stringify(field)}: "${found.missing}" is not a property of the 200 response schema at that level`
-          : `response field ${JSON.stringify(field)} is not a property of the 200 response schema`,
+          : `response field ${JSON.stringify(field)} is not a property of the 200 response schema${field.includes(".") ? `; a nested field is a JSON Pointer: write ${JSON.stringify(`/${field.split(".").join("/")}`)}` : ""}`,
       );
       return undefined;
     }
@@ -92,6 +96,7 @@ export function readResponse(
   // A provider that fails inside a 2xx envelope cannot require the token in its 200 schema.
   const failsInside2xx = (failures?.rules ?? []).some((r) => r.status.some((s) => s < 300));
   const response: ResponseModel["response"] = { accessToken: "" };
+  let tokenTypeValues: unknown[] = [];
   const mapping = extension.response;
   if (!isObject(mapping))
     report(
@@ -114,6 +119,8 @@ export function readResponse(
           at,
           `response field "${field}" must be a ${key === "scope" ? "string or an array" : "string"} in the 200 schema`,
         );
+      if (key === "tokenType")
+        tokenTypeValues = [...documentedValues(found.schema), exampleAt(ok.example, field)];
       if (key === "accessToken" && !found.required && !failsInside2xx)
         report(
           at,
@@ -182,6 +189,16 @@ export function readResponse(
 
   const errorStatuses = Object.keys(responses).filter((s) => /^[45]\d\d$/.test(s));
   const presentation = readPresentation(context, extension);
+  // A mapped token type becomes the scheme of every API call unless the spec states one: a
+  // provider documenting `token_type: "access_token"` would get `Authorization: access_token …`.
+  const notScheme = tokenTypeValues.find(
+    (v) => typeof v === "string" && v.toLowerCase() !== "bearer",
+  );
+  if (notScheme !== undefined && presentation?.scheme === undefined)
+    report(
+      `${extPointer}/response/tokenType`,
+      `the spec documents the token type ${JSON.stringify(notScheme)}, which would become the scheme of every API call ("${String(notScheme)} <token>"); state presentation.scheme (for example Bearer), or leave tokenType out`,
+    );
   return {
     response,
     ...(expiry ? { expiry } : {}),
@@ -361,4 +378,28 @@ function readPresentation(
     else result.scheme = raw.scheme;
   }
   return result;
+}
+
+/** Values a schema documents for a field: its enum or const, and its examples. */
+function documentedValues(schema: unknown): unknown[] {
+  if (!isObject(schema)) return [];
+  return [
+    ...(allowedValues(schema) ?? []),
+    ...(schema.example !== undefined ? [schema.example] : []),
+    ...(Array.isArray(schema.examples) ? schema.examples : []),
+  ];
+}
+
+/** The value at a field name or JSON Pointer of an example; undefined when absent. */
+function exampleAt(example: unknown, field: string): unknown {
+  const steps = field.startsWith("/")
+    ? field
+        .slice(1)
+        .split("/")
+        .map((k) => k.replaceAll("~1", "/").replaceAll("~0", "~"))
+    : [field];
+  let node = example;
+  for (const key of steps)
+    node = isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined;
+  return node;
 }

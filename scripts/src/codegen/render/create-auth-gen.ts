@@ -1,11 +1,7 @@
-import { comment, jsdoc, literal } from "../emit.ts";
+import { comment, envVariable, jsdoc, literal, providerName } from "../emit.ts";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 import { operationType } from "./provider-gen.ts";
-
-function pascal(id: string): string {
-  return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
-}
 
 /**
  * `src/create-auth.gen.ts`: the provider's typed options, its token request sent through
@@ -13,7 +9,7 @@ function pascal(id: string): string {
  * matches the spec's types. All behaviour is core's `defineProviderAuth`.
  */
 export function renderCreateAuth(model: ProviderModel): string {
-  const name = pascal(model.id);
+  const name = providerName(model.id, true);
   const environments = Object.keys(model.environments);
   const checks = typeChecks(model);
   const { callOptions, imports } = typedCall(model);
@@ -203,10 +199,7 @@ function typedCall(model: ProviderModel): { callOptions: string; imports: string
 function exampleOptions(model: ProviderModel): string {
   const environments = Object.keys(model.environments);
   const credentials = model.credentials
-    .map(
-      (c) =>
-        `${c.name}: process.env.${`${model.id}_${c.name.replace(/[A-Z]/g, (x) => "_" + x)}`.toUpperCase().replaceAll("-", "_")}!`,
-    )
+    .map((c) => `${c.name}: process.env.${envVariable(model.id, c.name)}!`)
     .join(", ");
   const variables = model.variables
     .filter((v) => v.default === undefined)

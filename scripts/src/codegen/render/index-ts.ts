@@ -1,4 +1,4 @@
-import { comment } from "../emit.ts";
+import { comment, providerName } from "../emit.ts";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
@@ -60,5 +60,5 @@ export function renderIndex(model: ProviderModel): string {
 }
 
 export function pascalName(id: string): string {
-  return id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+  return providerName(id, true);
 }

@@ -1,13 +1,10 @@
-import { literal, mdCode, mdText } from "../emit.ts";
+import { envVariable, literal, mdCode, mdText } from "../emit.ts";
 import { generatedMarkdownHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
 /** `clientId` of `enkash` → `process.env.ENKASH_CLIENT_ID!` */
 function placeholder(name: string, id: string): string {
-  const variable = `${id}_${name.replace(/[A-Z]/g, (c) => "_" + c)}`
-    .toUpperCase()
-    .replaceAll("-", "_");
-  return `process.env.${variable}!`;
+  return `process.env.${envVariable(id, name)}!`;
 }
 
 /** `README.md` of the provider package: install, usage, options, errors — built from the same model as the code. */

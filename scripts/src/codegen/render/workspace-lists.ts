@@ -1,3 +1,4 @@
+import { providerName } from "../emit.ts";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
@@ -6,21 +7,17 @@ import type { ProviderModel } from "../model/model.ts";
  * needs no hand edit: the sandbox's e2e suite, the demo, and the manifests that depend on them.
  */
 
-function camel(id: string): string {
-  return id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
-
 /** `packages/sandbox/test/packages.gen.ts`: every provider package, for the e2e suite. */
 export function renderSandboxTestPackages(models: readonly ProviderModel[]): string {
   return [
     generatedHeader("specs/*.yaml"),
     'import type { TokenManager } from "@auth/core";',
-    ...models.map((m) => `import * as ${camel(m.id)} from "${m.packageName}";`),
+    ...models.map((m) => `import * as ${providerName(m.id)} from "${m.packageName}";`),
     'import type { ProviderId } from "../src/index.js";',
     "",
     "/** Every generated package, by provider id: the e2e tests run unchanged for each. */",
     "export const packages: Record<ProviderId, { createAuth: (options: never) => TokenManager<unknown> }> = {",
-    ...models.map((m) => `  ${JSON.stringify(m.id)}: ${camel(m.id)},`),
+    ...models.map((m) => `  ${JSON.stringify(m.id)}: ${providerName(m.id)},`),
     "};",
     "",
   ].join("\n");
@@ -32,12 +29,12 @@ export function renderExampleProviders(models: readonly ProviderModel[]): string
     generatedHeader("specs/*.yaml"),
     'import type { TokenManager } from "@auth/core";',
     ...models.map(
-      (m) => `import { createAuth as ${camel(`create-${m.id}`)} } from "${m.packageName}";`,
+      (m) => `import { createAuth as create${providerName(m.id, true)} } from "${m.packageName}";`,
     ),
     "",
     "/** Every provider's `createAuth`, by provider id (the sandbox's ids). */",
     "export const providers: Record<string, (options: never) => TokenManager<unknown>> = {",
-    ...models.map((m) => `  ${JSON.stringify(m.id)}: ${camel(`create-${m.id}`)},`),
+    ...models.map((m) => `  ${JSON.stringify(m.id)}: create${providerName(m.id, true)},`),
     "};",
     "",
   ].join("\n");
