@@ -401,6 +401,50 @@ describe("bad input: one clear line per problem, nothing written", () => {
     );
   });
 
+  it("rejects each misuse of a signed assertion at its pointer", async () => {
+    const base = await fixture("signed-assertion");
+    const at = "/paths/~1token/post/x-token-exchange";
+    const cases: [string, string, string][] = [
+      ["alg: ES256", "alg: HS256", `${at}/assertion/alg must be one of RS256, PS256, ES256`],
+      ["use: client-auth", "use: client", `${at}/assertion/use must be "client-auth"`],
+      [
+        "key: privateKey",
+        "key: clientId",
+        `${at}/assertion/key must name a secret credential with in: none`,
+      ],
+      ['sub: "{clientId}"', 'jti: "fixed"', `${at}/assertion/claims/jti jti is set by the signer`],
+      [
+        'sub: "{clientId}"',
+        'sub: "{privateKey}"',
+        `${at}/assertion/claims/sub the signing key cannot be part of a claim`,
+      ],
+      [
+        "lifetimeSeconds: 120",
+        "lifetimeSeconds: 7200",
+        `${at}/assertion/lifetimeSeconds must be a whole number of seconds from 1 to 3600`,
+      ],
+      [
+        'kid: "{keyId}"',
+        'kid: "fixed-kid"',
+        `${at}/credentials/2/in "keyId" is never sent (in: none) and neither a template nor the assertion uses it`,
+      ],
+      [
+        "                client_assertion:\n                  type: string\n",
+        "",
+        `${at}/assertion the request body schema has no "client_assertion" field`,
+      ],
+      [
+        "            in: none\n            description: The client's ES256",
+        "            in: body\n            field: client_id\n            description: The client's ES256",
+        `${at}/assertion/key must name a secret credential with in: none`,
+      ],
+    ];
+    for (const [from, to, expected] of cases) {
+      expect(base, from).toContain(from);
+      expect(await problemsFor("signed-assertion", base.replace(from, to)), to).toContain(expected);
+    }
+  });
+
   it("refuses a documented token type that would become a wrong scheme, and hints at pointers", async () => {
     const momo = await fixture("2momo");
     const mapped = momo.replace(

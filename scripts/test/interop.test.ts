@@ -2,6 +2,7 @@ import { cp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { exportJWK, exportPKCS8, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../src/codegen/generate.ts";
@@ -21,7 +22,14 @@ let acme: {
   onTokenEvent: typeof import("@auth/core").onTokenEvent;
 };
 
+/** The bank client's key pair: oidc-provider holds the public JWK, the client the PKCS#8 PEM. */
+let bankKey: string;
+let bank: typeof acme;
+
 beforeAll(async () => {
+  const pair = await generateKeyPair("ES256", { extractable: true });
+  bankKey = await exportPKCS8(pair.privateKey);
+  const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: "bank-key-1", use: "sig" };
   server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -36,6 +44,16 @@ beforeAll(async () => {
         token_endpoint_auth_method: "client_secret_basic",
         scope: "api:read",
       },
+      {
+        client_id: "bank-client",
+        grant_types: ["client_credentials"],
+        redirect_uris: [],
+        response_types: [],
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        jwks: { keys: [publicJwk] },
+        scope: "api:read",
+      },
     ],
     scopes: ["api:read"],
     features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false } },
@@ -45,11 +63,13 @@ beforeAll(async () => {
 
   const scratch = await scratchRoot();
   root = scratch.root;
-  await cp(path.join(FIXTURES, "acme.yaml"), path.join(scratch.specs, "acme.yaml"));
+  for (const id of ["acme", "signed-assertion"])
+    await cp(path.join(FIXTURES, `${id}.yaml`), path.join(scratch.specs, `${id}.yaml`));
   await generate({ specsDir: scratch.specs, outRoot: root });
-  const dir = path.join(root, "packages/acme");
-  await linkDependencies(dir);
-  acme = await import(path.join(dir, "src/index.ts"));
+  for (const id of ["acme", "signed-assertion"])
+    await linkDependencies(path.join(root, "packages", id));
+  acme = await import(path.join(root, "packages/acme/src/index.ts"));
+  bank = await import(path.join(root, "packages/signed-assertion/src/index.ts"));
 }, 60_000);
 
 afterAll(async () => {
@@ -108,6 +128,54 @@ describe("generated client against oidc-provider", () => {
     await expect(auth.getToken()).rejects.toMatchObject({
       code: "invalid_credentials",
       status: 401,
+      oauthError: "invalid_client",
+    });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });
+    expect(requests).toBe(1);
+  });
+});
+
+describe("private_key_jwt (RFC 7523) against oidc-provider", () => {
+  it("authenticates with a signed assertion, a new one (new jti) for every request", async () => {
+    let requests = 0;
+    const auth = bank.createAuth({
+      clientId: "bank-client",
+      keyId: "bank-key-1",
+      privateKey: bankKey,
+      baseUrl: issuer,
+      scope: "api:read",
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
+        requests += 1;
+        return fetch(input, init);
+      },
+    });
+    const first = await auth.getToken();
+    expect(first.scope).toBe("api:read");
+    expect((await auth.getToken()).accessToken).toBe(first.accessToken);
+    await auth.invalidate();
+    // oidc-provider refuses a replayed jti: a second token means a second, fresh assertion.
+    const second = await auth.getToken();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(requests).toBe(2);
+  });
+
+  it("is invalid_credentials with another key, sent once", async () => {
+    let requests = 0;
+    const other = await exportPKCS8(
+      (await generateKeyPair("ES256", { extractable: true })).privateKey,
+    );
+    const auth = bank.createAuth({
+      clientId: "bank-client",
+      keyId: "bank-key-1",
+      privateKey: other,
+      baseUrl: issuer,
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
+        requests += 1;
+        return fetch(input, init);
+      },
+    });
+    await expect(auth.getToken()).rejects.toMatchObject({
+      code: "invalid_credentials",
       oauthError: "invalid_client",
     });
     await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });

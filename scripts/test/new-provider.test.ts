@@ -26,6 +26,7 @@ const SHAPES = [
   "stated-lifetime",
   "tenant-host",
   "2momo",
+  "signed-assertion",
 ];
 const PNPM = pnpmCommand();
 

@@ -3,6 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { authMiddleware, type TokenManager } from "@auth/core";
+import {
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  jwtVerify,
+  type CryptoKey as JoseKey,
+} from "jose";
 import createClient from "openapi-fetch";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../src/codegen/generate.ts";
@@ -22,6 +29,7 @@ const SHAPES = [
   "custom-header",
   "tenant-host",
   "2momo",
+  "signed-assertion",
 ] as const;
 const created: Record<string, CreateAuth> = {};
 let root: string;
@@ -602,5 +610,121 @@ describe("2momo: a leading-digit id, a trailing-slash path, a token type that is
     await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });
     expect(seen).toHaveLength(1);
     expect(sleeps).toEqual([]);
+  });
+});
+
+describe("signed-assertion: private_key_jwt, verified by jose as an RFC 7523 server would", () => {
+  const clientId = "bank-client-1";
+  const keyId = "key-2026-12";
+  let pem: string;
+  let jwk: string;
+  let publicKey: JoseKey;
+  beforeAll(async () => {
+    const pair = await generateKeyPair("ES256", { extractable: true });
+    publicKey = pair.publicKey;
+    pem = await exportPKCS8(pair.privateKey);
+    jwk = JSON.stringify(await exportJWK(pair.privateKey));
+  });
+  const jtis = new Set<string>();
+  /** As the bank documents it: the assertion, signed by the registered key, once per jti. */
+  const documented =
+    (tokenUrl: () => string, now = () => Date.now()): Answer =>
+    async (seen, response) => {
+      const form = Object.fromEntries(new URLSearchParams(seen.body));
+      try {
+        if (form.client_assertion_type !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+          throw new Error("type");
+        const { payload, protectedHeader } = await jwtVerify(form.client_assertion!, publicKey, {
+          algorithms: ["ES256"],
+          issuer: clientId,
+          subject: clientId,
+          audience: tokenUrl(),
+          maxTokenAge: "2m",
+          currentDate: new Date(now()),
+        });
+        if (protectedHeader.kid !== keyId || jtis.has(payload.jti!)) throw new Error("kid/jti");
+        if (payload.exp! - payload.iat! !== 120) throw new Error("lifetime");
+        jtis.add(payload.jti!);
+      } catch {
+        return json(response, 401, { error: "invalid_client" });
+      }
+      json(response, 200, {
+        access_token: `tok-${jtis.size}`,
+        token_type: "Bearer",
+        expires_in: 600,
+        scope: form.scope ?? "",
+      });
+    };
+
+  it.each([["PEM"], ["JWK"]])("signs a fresh assertion per request with a %s key", async (form) => {
+    let baseUrl = "";
+    let offset = 0;
+    // The provider's clock moves with the client's: time passes for both.
+    const started = await provider(
+      documented(
+        () => `${baseUrl}/token`,
+        () => Date.now() + offset,
+      ),
+    );
+    baseUrl = started.baseUrl;
+    const auth = created["signed-assertion"]!({
+      clientId,
+      keyId,
+      privateKey: form === "PEM" ? pem : jwk,
+      baseUrl,
+      clock: () => Date.now() + offset,
+    });
+    const first = await auth.getToken();
+    offset = 601_000; // the token has expired: a second request, with a new jti
+    const second = await auth.getToken();
+    expect(first.accessToken).not.toBe(second.accessToken);
+    const forms = started.seen.map((s) => Object.fromEntries(new URLSearchParams(s.body)));
+    expect(forms).toHaveLength(2);
+    expect(forms[0]).toMatchObject({ grant_type: "client_credentials", client_id: clientId });
+    expect(forms[0]!.client_assertion).not.toBe(forms[1]!.client_assertion);
+    // The key never travels.
+    for (const s of started.seen) expect(s.body).not.toContain(pem.split("\n")[1]!.slice(0, 20));
+    await auth.close();
+  });
+
+  it("is refused for another key: bad credentials, sent once, the key in no message", async () => {
+    const other = await exportPKCS8(
+      (await generateKeyPair("ES256", { extractable: true })).privateKey,
+    );
+    let baseUrl = "";
+    const started = await provider(documented(() => `${baseUrl}/token`));
+    baseUrl = started.baseUrl;
+    const auth = created["signed-assertion"]!({ clientId, keyId, privateKey: other, baseUrl });
+    const error = (await auth.getToken().catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: "invalid_credentials" });
+    await auth.getToken().catch(() => undefined);
+    expect(started.seen).toHaveLength(1);
+    const body = other.split("\n")[1]!;
+    expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain(body);
+  });
+
+  it.each([
+    ["an RSA key for ES256", "rsa"],
+    ["a PKCS#1 PEM", "pkcs1"],
+    ["garbage", "garbage"],
+  ])("turns %s into invalid_options before anything is sent", async (_name, kind) => {
+    const started = await provider(documented(() => ""));
+    const privateKey =
+      kind === "rsa"
+        ? await exportPKCS8((await generateKeyPair("RS256", { extractable: true })).privateKey)
+        : kind === "pkcs1"
+          ? "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----"
+          : "not a key at all";
+    const auth = created["signed-assertion"]!({
+      clientId,
+      keyId,
+      privateKey,
+      baseUrl: started.baseUrl,
+    });
+    const error = (await auth.getToken().catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: "invalid_options" });
+    expect(error.message).toContain("privateKey is not a ES256 private key");
+    expect(error.message).not.toContain(privateKey.slice(0, 40));
+    expect(started.seen).toHaveLength(0);
   });
 });

@@ -7,6 +7,7 @@
  * @module @auth/core/provider
  */
 export type {
+  AssertionDefinition,
   ConstantParameter,
   CredentialDefinition,
   CredentialPlacement,
@@ -15,6 +16,7 @@ export type {
   FailureClassification,
   FailureKind,
   FailureRule,
+  RequestStep,
   ServerVariable,
   TokenResponseMapping,
 } from "./contract/exchange.js";
@@ -33,4 +35,5 @@ export {
   tokenRequestInit,
 } from "./http/request.js";
 export { isoDateTimeExpiry, isoDurationExpiry } from "./http/expiry-readers.js";
+export { signAssertion } from "./http/assertion.js";
 export { startDeadline } from "./policy/deadline.js";

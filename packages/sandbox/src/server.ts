@@ -1,3 +1,4 @@
+import { demoAssertionKey } from "./assertion.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SandboxError } from "./errors.js";
@@ -156,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       tokens: new Map(),
       refreshTokens: new Map(),
       nextSweep: 0,
+      assertionIds: new Set(),
     });
   }
 
@@ -328,7 +330,9 @@ function demoCredentials(
 ): Record<string, string> {
   const values: Record<string, string> = {};
   for (const credential of exchange.credentials)
-    if (credential.template === undefined)
+    if (credential.name === exchange.assertion?.key)
+      values[credential.name] = demoAssertionKey(exchange.assertion.alg);
+    else if (credential.template === undefined)
       values[credential.name] =
         `demo-${exchange.provider}-${credential.name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
   // A server variable's demo value is the spec's default: the example OpenAPI asks for, which fits

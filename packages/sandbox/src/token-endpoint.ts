@@ -1,3 +1,4 @@
+import { publicKeyOf, verifyAssertion } from "./assertion.js";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -32,6 +33,8 @@ export interface ProviderState {
   readonly refreshTokens: Map<string, number>;
   /** When expired tokens are next swept (at most once a minute, on issue). */
   nextSweep: number;
+  /** `jti`s of signed assertions already used (replays are refused). */
+  readonly assertionIds: Set<string>;
 }
 
 /** How long a refresh token the sandbox issued stays usable. */
@@ -113,8 +116,13 @@ export async function token(
       "credentials",
     );
   }
-  const clientOk = checkClient(state, request, query);
-  const loginOk = refreshing || checkLogin(state, body);
+  const assertionProblem = checkAssertion(state, request, body, refreshing, now);
+  const clientOk =
+    checkClient(state, request, query) &&
+    (exchange.assertion?.use !== "client-auth" || assertionProblem === undefined);
+  const loginOk =
+    (refreshing || checkLogin(state, body)) &&
+    (exchange.assertion?.use !== "grant" || assertionProblem === undefined);
   if (!clientOk || !loginOk) {
     state.stats.credentialFailures += 1;
     state.consecutiveFailures += 1;
@@ -255,6 +263,41 @@ function checkClient(
     }
   }
   return true;
+}
+
+/**
+ * The signed JWT the spec requires (RFC 7523), checked with the public half of the client's key:
+ * `client_assertion` (with its type) on every request, or the grant's `assertion` on the primary
+ * grant. Undefined when it passes or the spec has none.
+ */
+function checkAssertion(
+  state: ProviderState,
+  request: IncomingMessage,
+  body: Record<string, string>,
+  refreshing: boolean,
+  now: number,
+): string | undefined {
+  const { exchange } = state.provider;
+  const assertion = exchange.assertion;
+  if (assertion === undefined || (assertion.use === "grant" && refreshing)) return undefined;
+  if (
+    assertion.use === "client-auth" &&
+    body.client_assertion_type !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+  )
+    return "wrong client_assertion_type";
+  const expected: Record<string, unknown> = {};
+  for (const credential of exchange.credentials)
+    if (credential.template !== undefined && credential.in === "none")
+      expected[credential.name] = expectedValue(state, credential);
+  const path = (request.url ?? "").split("?")[0];
+  return verifyAssertion(assertion.use === "grant" ? body.assertion : body.client_assertion, {
+    assertion,
+    publicKey: publicKeyOf(state.credentials[assertion.key] ?? ""),
+    expected,
+    tokenUrl: `http://${request.headers.host ?? ""}${path}`,
+    nowSeconds: Math.floor(now / 1000),
+    seen: state.assertionIds,
+  });
 }
 
 /**

@@ -29,7 +29,17 @@ export interface ExchangeData {
     | { readonly in: "basic"; readonly part: "username" | "password" }
     | { readonly in: "header"; readonly header: string }
     | { readonly in: "body" | "query"; readonly field: string }
+    | { readonly in: "none" }
   ))[];
+  /** A signed JWT the client sends (RFC 7523): the sandbox verifies it with the demo key's public half. */
+  readonly assertion?: {
+    readonly use: "client-auth" | "grant";
+    readonly alg: "RS256" | "PS256" | "ES256";
+    readonly key: string;
+    readonly claims: Readonly<Record<string, string | number | boolean>>;
+    readonly kid?: string;
+    readonly lifetimeSeconds: number;
+  };
   readonly grant?: string;
   readonly refreshGrant?: string;
   readonly scopeField?: string;

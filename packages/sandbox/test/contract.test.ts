@@ -1,3 +1,5 @@
+import { constants, createPrivateKey, randomUUID, sign } from "node:crypto";
+import { otherKey } from "./keys.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,7 +88,45 @@ describe.each(providers.map((p) => [p.id, p] as const))(
         if (c.in === "basic") c.part === "username" ? (user = value) : (pass = value);
         else if (c.in === "header") headers[c.header] = value;
         else if (c.in === "query") query[c.field] = value;
-        else body[c.field] = value;
+        else if (c.in === "body") body[c.field] = value;
+      }
+      // A signed assertion, as RFC 7523 describes it, signed here with node:crypto.
+      const assertion = exchange.assertion;
+      const primary = !overrides.params || overrides.params[grantField] === undefined;
+      if (assertion && (assertion.use === "client-auth" || primary)) {
+        const expand = (text: string) =>
+          text.replace(/\{([^{}]*)\}/g, (_, name: string) => credentials[name] ?? "");
+        const claims: Record<string, unknown> = {
+          aud: `${sandbox.baseUrls[id as keyof typeof sandbox.baseUrls]}${exchange.tokenPath}`,
+          ...assertion.claims,
+          iat: Math.floor(Date.now() / 1000),
+          exp: Math.floor(Date.now() / 1000) + 60,
+          jti: randomUUID(),
+        };
+        let kid = assertion.kid;
+        for (const c of exchange.credentials) {
+          if (c.template === undefined || c.in !== "none") continue;
+          if (c.name === "header:kid") kid = expand(c.template);
+          else claims[c.name.slice("claim:".length)] = expand(c.template);
+        }
+        const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+        const input = `${part({ alg: assertion.alg, typ: "JWT", ...(kid ? { kid } : {}) })}.${part(claims)}`;
+        const key = createPrivateKey(credentials[assertion.key]!);
+        const signature = sign(
+          "sha256",
+          Buffer.from(input),
+          assertion.alg === "ES256"
+            ? { key, dsaEncoding: "ieee-p1363" }
+            : assertion.alg === "PS256"
+              ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+              : key,
+        ).toString("base64url");
+        const jwt = `${input}.${signature}`;
+        if (assertion.use === "grant") body.assertion = jwt;
+        else {
+          body.client_assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+          body.client_assertion = jwt;
+        }
       }
       if (user || pass) headers.authorization = basic(user, pass);
       for (const [k, v] of Object.entries(overrides.params ?? {}))
@@ -154,7 +194,9 @@ describe.each(providers.map((p) => [p.id, p] as const))(
       const secret =
         exchange.credentials.find((c) => c.secret && c.in !== "body") ??
         exchange.credentials.find((c) => c.secret)!;
-      const { status, body } = await request({ credentials: { [secret.name]: "wrong" } });
+      const wrong =
+        secret.name === exchange.assertion?.key ? otherKey(exchange.assertion.alg) : "wrong";
+      const { status, body } = await request({ credentials: { [secret.name]: wrong } });
       // Where the spec says how this provider answers bad credentials, it answers exactly so.
       if (credentialsRule) {
         expect(credentialsRule.status).toContain(status);

@@ -3,6 +3,7 @@ import createClient from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { providers, startSandbox, type ProviderId, type Sandbox } from "../src/index.js";
 import { packages } from "./packages.gen.js";
+import { otherKey } from "./keys.js";
 
 /**
  * Every generated package, run through the same scenarios against the sandbox. The list is
@@ -107,14 +108,17 @@ describe.each(Object.keys(packages) as ProviderId[])(
     it("fails bad credentials with a typed error, once, and never locks the account", async () => {
       const exchange = providers.find((p) => p.id === id)!.exchange;
       const secret = exchange.credentials.find((c) => c.secret)!.name;
-      const auth = create({ [secret]: "wrong-value" });
+      // A signing key is wrong when it is another valid key: the provider refuses its signature.
+      const wrong =
+        secret === exchange.assertion?.key ? otherKey(exchange.assertion.alg) : "wrong-value";
+      const auth = create({ [secret]: wrong });
       const errors = await Promise.all(
         Array.from({ length: 5 }, () => auth.getToken().catch((e: unknown) => e)),
       );
       for (const error of errors) {
         expect(AuthError.isInstance(error)).toBe(true);
         expect(error).toMatchObject({ code: "invalid_credentials" });
-        expect(String(error)).not.toContain("wrong-value");
+        expect(String(error)).not.toContain(wrong.split("\n")[1] ?? wrong);
       }
       // Later bursts are answered from the remembered failure, not by re-sending bad credentials.
       for (let i = 0; i < 5; i++) await auth.getToken().catch(() => undefined);

@@ -26,9 +26,11 @@ export const TARGETS = { core: 3 * 1024, provider: 1024 } as const;
  * whole package of 14.2 kB, 14.7 kB with the expiry text readers (issue 24). Server variables and
  * templates (issue 24: `withInputs`, the shape checks that make host injection impossible, and
  * their messages) added about 0.7 kB, shipped only by packages whose spec has a `{variable}` or
- * a template: the getToken path of every other package is unchanged. CI guards it at 16 kB.
+ * a template: the getToken path of every other package is unchanged. Signed assertions (RFC 7523:
+ * the JWS, PEM and JWK import with Web Crypto, its messages) added about 1.0 kB, likewise shipped
+ * only where a spec has an assertion. CI guards it at 17 kB.
  */
-export const BUDGETS = { core: 16 * 1024, provider: TARGETS.provider } as const;
+export const BUDGETS = { core: 17 * 1024, provider: TARGETS.provider } as const;
 
 /**
  * What users ship, per path (issue 10): a frontend importing only types ships nothing; a backend
@@ -37,11 +39,14 @@ export const BUDGETS = { core: 16 * 1024, provider: TARGETS.provider } as const;
  * with the trust boundaries (the cache key's identity digest), 13.3 kB after the core redesign,
  * 13.8 kB with the diagnostics channel (issue 21: +0.48 kB, on every path); guarded at 14 kB
  * against regressions. The store path measured 15.0 kB before the diagnostics channel and 15.5 kB
- * with it: its guard moved from 15 to 16 kB.
+ * with it: its guard moved from 15 to 16 kB. The expiry forms of issue 24 filled the getToken
+ * path to 14,334 B; signed assertions (issue 24) added 39 B to it — the request step a spec may
+ * name (`prepare`, called before sending) and the `none` placement of a key that is never sent —
+ * while the signer itself ships only with packages whose spec has an assertion. Guarded at 14.5 kB.
  */
 export const PATH_BUDGETS = {
   typesOnly: 0,
-  backendGetToken: 14 * 1024,
+  backendGetToken: 14.5 * 1024,
   backendWithMiddleware: 15 * 1024,
   backendWithStore: 16 * 1024,
   backendWithEvents: 15 * 1024,

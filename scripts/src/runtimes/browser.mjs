@@ -3,9 +3,16 @@
 import { AuthError } from "@auth/core";
 import { authMiddleware, createAuth } from "@auth/alternative-payments";
 import createClient from "openapi-fetch";
+import { checkSignedAssertion } from "./assertion-check.mjs";
 
 let auth;
 window.scenario = {
+  async assertion() {
+    return checkSignedAssertion().then(
+      () => "pass",
+      (error) => `fail: ${String(error?.message ?? error)}`,
+    );
+  },
   async token({ credentials, baseUrl }) {
     auth = createAuth({ ...credentials, baseUrl });
     const token = await auth.getToken();

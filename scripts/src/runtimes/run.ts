@@ -102,6 +102,10 @@ async function main(): Promise<void> {
     await copyFile(path.join(here, "scenario.mjs"), path.join(consumer, "scenario.mjs"));
     await copyFile(path.join(here, "consumer.ts"), path.join(consumer, "consumer.ts"));
     await copyFile(path.join(here, "clients.mjs"), path.join(consumer, "clients.mjs"));
+    await copyFile(
+      path.join(here, "assertion-check.mjs"),
+      path.join(consumer, "assertion-check.mjs"),
+    );
     // The recipe as users copy it, made JavaScript; its imports resolve in the consumer.
     await build({
       entryPoints: [path.join(REPO_ROOT, "examples/src/recipes/axios.ts")],
@@ -485,6 +489,8 @@ ${workerBlock("oldWorker", OLD_COMPATIBILITY_DATE)}
       if (i > 100) throw new Error("workerd did not start");
       await sleep(100);
     }
+    const signed = await call("assertion");
+    results["signed assertion (Web Crypto)"] = signed.ok ? "pass" : `fail: ${signed.error}`;
     const [a1, b1] = await Promise.all([call("m=a"), call("m=b")]);
     results.token = a1.ok && b1.ok ? "pass" : `fail: ${a1.error ?? b1.error}`;
     await sleep(2_600); // inside the refresh window: each call starts a background refresh
@@ -620,6 +626,10 @@ async function chromium(work: string, consumer: string): Promise<Record<string, 
     await check("typed bad credentials", async () => {
       const code = await step("badCredentials");
       return code === "invalid_credentials" ? undefined : `got ${String(code)}`;
+    });
+    await check("signed assertion (Web Crypto)", async () => {
+      const outcome = await step("assertion");
+      return outcome === "pass" ? undefined : String(outcome);
     });
   } finally {
     await browser.close();

@@ -1,12 +1,13 @@
 // One scenario, run unchanged on every runtime against the packed packages: a token from the
 // sandbox, a cache hit, a 401 replayed through openapi-fetch and through authFetch, the package
-// through require(), a typed bad-credentials error.
+// through require(), a typed bad-credentials error, a signed client assertion.
 // Prints one JSON line: check → "pass" or "fail: why".
 import { createRequire } from "node:module";
 import { AuthError } from "@auth/core";
 import { authFetch, authMiddleware, createAuth } from "@auth/alternative-payments";
 import { startSandbox } from "@auth/sandbox";
 import createClient from "openapi-fetch";
+import { checkSignedAssertion } from "./assertion-check.mjs";
 
 const id = "alternative-payments";
 const results = {};
@@ -72,6 +73,7 @@ await check("typed bad credentials", async () => {
     throw new Error(`got ${error?.code ?? error}`);
   await wrong.close();
 });
+await check("signed assertion (Web Crypto)", checkSignedAssertion);
 await auth.close();
 await sandbox.close();
 console.log(JSON.stringify(results));

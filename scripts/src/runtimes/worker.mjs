@@ -2,11 +2,17 @@
 // module scope; `?waitUntil` hands a background refresh to the platform. Two managers so one
 // timeline covers both a refresh kept alive by waitUntil (a) and one lost with its request (b).
 import { createAuth } from "@auth/alternative-payments";
+import { checkSignedAssertion } from "./assertion-check.mjs";
 
 const managers = {};
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
+    if (url.searchParams.has("assertion"))
+      return checkSignedAssertion().then(
+        () => Response.json({ ok: true }),
+        (error) => Response.json({ ok: false, error: String(error?.message ?? error) }),
+      );
     const name = url.searchParams.get("m") ?? "a";
     managers[name] ??= createAuth({
       clientId: env.CLIENT_ID,

@@ -6,10 +6,13 @@
 
 /**
  * Where one credential travels in the token request. `body` is a field of the request body, form
- * or JSON as `bodyEncoding` says; `query` is a query-string parameter.
+ * or JSON as `bodyEncoding` says; `query` is a query-string parameter; `none` is used by a request
+ * step (the key of a signed assertion) and never sent.
  */
 export type CredentialPlacement =
   | { readonly in: "basic"; readonly part: "username" | "password" }
+  /** Not sent as such: a signing key, or an input of a claim (see `assertion`). */
+  | { readonly in: "none" }
   | { readonly in: "header"; readonly header: string }
   | { readonly in: "body"; readonly field: string }
   | { readonly in: "query"; readonly field: string };
@@ -139,6 +142,39 @@ export interface TokenResponseMapping {
   readonly scope?: string;
 }
 
+/**
+ * A signed JWT the token request carries (RFC 7523): client authentication with
+ * `client_assertion` (`client-auth`, §2.2), or the assertion of the JWT-bearer grant (`grant`,
+ * §2.1). Signed with Web Crypto for every request, by `signAssertion` from `@auth/core/provider`.
+ */
+export interface AssertionDefinition {
+  readonly use: "client-auth" | "grant";
+  readonly alg: "RS256" | "PS256" | "ES256";
+  /** Name of the credential holding the private key: PKCS#8 PEM, or a JWK (JSON). Secret. */
+  readonly key: string;
+  /** Fixed claims (`aud` defaults to the token URL). A claim built from options is a credential `claim:<name>`. */
+  readonly claims: Readonly<Record<string, string | number | boolean>>;
+  /** Header `kid`; a `kid` built from options is the credential `header:kid`. */
+  readonly kid?: string;
+  /** `exp` − `iat`, seconds. */
+  readonly lifetimeSeconds: number;
+}
+
+/**
+ * Completes a token request just before it is sent (signing it). Generated packages import one
+ * from `@auth/core/provider` only when their spec needs it, so other packages do not ship it.
+ */
+export type RequestStep = (
+  request: import("../http/request.js").TokenHttpRequest,
+  context: {
+    readonly exchange: TokenExchange;
+    /** Credential values, in the order of `exchange.credentials`. */
+    readonly credentials: readonly (string | undefined)[];
+    /** The injected clock's time the request started. */
+    readonly now: number;
+  },
+) => Promise<import("../http/request.js").TokenHttpRequest>;
+
 /** How a provider's token endpoint is called and how its answer is read. */
 export interface TokenExchange {
   /** Provider id, used in messages and cache keys. */
@@ -162,6 +198,10 @@ export interface TokenExchange {
   readonly environments?: Readonly<Record<string, string>>;
   /** The `{variables}` of the server URLs: typed options of `createAuth`. */
   readonly variables?: readonly ServerVariable[];
+  /** A signed JWT the request carries (RFC 7523). */
+  readonly assertion?: AssertionDefinition;
+  /** Run on each request just before it is sent: `signAssertion` for an `assertion`. */
+  readonly prepare?: RequestStep;
   readonly credentials: readonly CredentialDefinition[];
   /** `grant_type` of the primary grant; absent when the provider takes no grant parameter. */
   readonly grant?: string;

@@ -87,8 +87,8 @@ export function buildTokenRequest(
     if (credential.in === "basic") basic[credential.part === "username" ? 0 : 1] = value;
     else if (credential.in === "header") headers[credential.header.toLowerCase()] = value;
     else if (credential.in === "query") query[credential.field] = value;
-    // Body credentials (a user's login) belong to the primary grant only.
-    else if (!refreshToken) body[credential.field] = value;
+    // Body credentials (a user's login) belong to the primary grant only; `none` is never sent.
+    else if (credential.in === "body" && !refreshToken) body[credential.field] = value;
   }
   if (basic.length) headers.authorization = basicAuthorization(basic[0] ?? "", basic[1] ?? "");
   const method = exchange.method ?? "POST";

@@ -68,7 +68,10 @@ export async function runAttempt(
     fetchImpl(input, { ...init, redirect: "manual", signal: controller.signal });
 
   const work = (async () => {
-    const response = await setup.send(request, guardedFetch);
+    const ready = exchange.prepare
+      ? await exchange.prepare(request, { exchange, credentials: call.credentials, now: startedAt })
+      : request;
+    const response = await setup.send(ready, guardedFetch);
     refuseRedirect(response, request.url, provider);
     const text = await readCapped(response, policies.maxResponseBytes, provider, (r) => {
       reader = r;

@@ -66,7 +66,8 @@ export function checkCredentials(
     const { name, required } = credential;
     let kept: string | undefined;
     const value = Object.hasOwn(given, name) ? given[name] : undefined;
-    if (typeof value === "string" && LINE_BREAK.test(value))
+    // A PEM key (never sent as such) has line breaks; a value sent on the wire must not.
+    if (typeof value === "string" && credential.in !== "none" && LINE_BREAK.test(value))
       throw optionsError(
         `${name} contains a line break or NUL; check the value (a trailing newline from a file?)`,
       );

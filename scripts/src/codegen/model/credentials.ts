@@ -18,7 +18,9 @@ export type CredentialModel =
   | (CredentialCommon & { in: "basic"; part: "username" | "password" })
   | (CredentialCommon & { in: "header"; header: string })
   | (CredentialCommon & { in: "body"; field: string })
-  | (CredentialCommon & { in: "query"; field: string });
+  | (CredentialCommon & { in: "query"; field: string })
+  /** Never sent itself: the key that signs an assertion, or a value only templates use. */
+  | (CredentialCommon & { in: "none" });
 
 export interface ConstantModel {
   in: "header" | "query" | "body";
@@ -129,10 +131,12 @@ export function readCredentials(
       if (!spec.bodyProperties.has(raw.field))
         report(`${at}/field`, `field "${raw.field}" is not a property of the request body schema`);
       credentials.push({ ...common, in: "body", field: raw.field });
+    } else if (raw.in === "none") {
+      credentials.push({ ...common, in: "none" });
     } else {
       report(
         `${at}/in`,
-        `must be "basic", "header", "query" or "body", found ${JSON.stringify(raw.in)}`,
+        `must be "basic", "header", "query", "body" or "none", found ${JSON.stringify(raw.in)}`,
       );
     }
   });

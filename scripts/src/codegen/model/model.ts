@@ -14,9 +14,10 @@ export type { ServerVariableModel } from "./servers.ts";
  * where the constant goes, secret when a secret credential is part of it.
  */
 export interface ComputedModel {
-  /** Core's credential name for it: `<in>:<name>`, never an option a caller could pass. */
+  /** Core's credential name for it: `<in>:<name>` (`claim:iss`), never an option a caller could pass. */
   readonly name: string;
-  readonly in: "header" | "query" | "body";
+  /** `none`: an assertion's claim or `kid`, read by the signer. */
+  readonly in: "header" | "query" | "body" | "none";
   /** Header name, query parameter or body field. */
   readonly target: string;
   readonly template: string;
@@ -85,6 +86,7 @@ export function buildModel(
       [...url.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!),
     ),
     ...(request?.constants ?? []).flatMap((c) => c.references ?? []),
+    ...(request?.assertion?.templated ?? []).flatMap((t) => t.references),
   ]);
   const variables = readServerVariables(document, report, wanted);
   const computed = request ? readTemplates(context, request, variables) : [];
@@ -135,6 +137,7 @@ const EXTENSION_KEYS = [
   "failures",
   "presentation",
   "lockoutAfter",
+  "assertion",
 ];
 
 /** The provider id (from the file name), the OpenAPI version and `info`; returns `info`. */
@@ -248,11 +251,28 @@ function readTemplates(
       );
   });
   const computed: ComputedModel[] = [];
-  request.constants.forEach((constant, index) => {
-    if (constant.references === undefined) return;
-    const at = `${extPointer}/constants/${index}/value`;
+  const templates = [
+    ...request.constants.flatMap((constant, index) =>
+      constant.references === undefined
+        ? []
+        : [
+            {
+              name: `${constant.in}:${constant.name}`,
+              in: constant.in,
+              target: constant.name,
+              template: constant.value as string,
+              references: constant.references,
+              at: `${extPointer}/constants/${index}/value`,
+            },
+          ],
+    ),
+    ...(request.assertion?.templated ?? []).map((t) => ({ ...t, in: "none" as const, target: t.name })),
+  ];
+  const used = new Set(request.assertion ? [request.assertion.key] : []);
+  for (const { references, at, ...value } of templates) {
     let secret = false;
-    for (const name of constant.references) {
+    for (const name of references) {
+      used.add(name);
       const credential = request.credentials.find((c) => c.name === name);
       if (variableNames.has(name)) continue;
       if (credential === undefined)
@@ -263,13 +283,15 @@ function readTemplates(
         secret ||=
           credential.secret || (credential.in === "basic" && credential.part === "password");
     }
-    computed.push({
-      name: `${constant.in}:${constant.name}`,
-      in: constant.in,
-      target: constant.name,
-      template: constant.value as string,
-      secret,
-    });
+    computed.push({ ...value, secret });
+  }
+  // A credential sent nowhere and used by nothing would be asked for and dropped.
+  request.credentials.forEach((c, index) => {
+    if (c.in === "none" && !used.has(c.name))
+      report(
+        `${extPointer}/credentials/${index}/in`,
+        `"${c.name}" is never sent (in: none) and neither a template nor the assertion uses it`,
+      );
   });
   return computed;
 }

@@ -8,6 +8,7 @@ import {
 } from "./credentials.ts";
 import { allowedValues, requiredAlternatives, resolve } from "./schema.ts";
 import { type Parameter, readRequestSpec, type RequestSpec } from "./operation.ts";
+import { type AssertionModel, readAssertion } from "./assertion.ts";
 
 export type { ConstantModel, CredentialModel } from "./credentials.ts";
 
@@ -29,6 +30,8 @@ export interface RequestModel {
   readonly scopeField: string | undefined;
   readonly credentials: CredentialModel[];
   readonly constants: ConstantModel[];
+  /** A signed JWT the request carries (RFC 7523). */
+  readonly assertion: AssertionModel | undefined;
   /** Query and header parameters the spec declares (their names as the spec writes them). */
   readonly queryParameters: string[];
   readonly headerParameters: string[];
@@ -57,7 +60,8 @@ export function readRequest(
   const grant = readGrant(context, extension, spec);
   checkGrant(context, grant, spec);
   const constants = readConstants(context, extension, spec);
-  checkEverythingRequiredIsSent(context, spec, grant, credentials, constants);
+  const { assertion, supplies } = readAssertion(context, extension, spec, credentials, grant.grant);
+  checkEverythingRequiredIsSent(context, spec, grant, credentials, constants, supplies);
   return {
     method: method === "get" ? "get" : "post",
     bodyEncoding: spec.bodyEncoding,
@@ -65,6 +69,7 @@ export function readRequest(
     ...grant,
     credentials,
     constants,
+    assertion,
     queryParameters: [...spec.query.keys()],
     headerParameters: [...spec.headers.values()].map((h) => h.name),
   };
@@ -155,6 +160,7 @@ function checkEverythingRequiredIsSent(
   model: GrantModel,
   credentials: readonly CredentialModel[],
   constants: readonly ConstantModel[],
+  assertionFields: readonly string[],
 ): void {
   const { document, report, opPointer, extPointer } = context;
   const { grant, grantField, paramsIn } = model;
@@ -165,6 +171,7 @@ function checkEverythingRequiredIsSent(
     if (c.in === "body" && c.required) supplied.body.add(c.field);
   }
   for (const c of constants) supplied[c.in].add(c.in === "header" ? c.name.toLowerCase() : c.name);
+  for (const field of assertionFields) supplied.body.add(field);
   if (grant !== undefined) supplied[paramsIn === "body" ? "body" : "query"].add(grantField);
   for (const [name, parameter] of spec.query)
     if (parameter.required && !supplied.query.has(name))

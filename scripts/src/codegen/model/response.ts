@@ -120,7 +120,7 @@ export function readResponse(
           `response field "${field}" must be a ${key === "scope" ? "string or an array" : "string"} in the 200 schema`,
         );
       if (key === "tokenType")
-        tokenTypeValues = [...documentedValues(found.schema), exampleAt(ok.example, field)];
+        tokenTypeValues = [...documentedValues(found.schema), exampleAt(ok.example, String(field))];
       if (key === "accessToken" && !found.required && !failsInside2xx)
         report(
           at,

@@ -28,13 +28,29 @@ export function exchangeOf(model: ProviderModel) {
         name: c.name,
         secret: c.secret,
         required: true,
-        ...(c.in === "header" ? { in: c.in, header: c.target } : { in: c.in, field: c.target }),
+        ...(c.in === "header"
+          ? { in: c.in, header: c.target }
+          : c.in === "none"
+            ? { in: c.in }
+            : { in: c.in, field: c.target }),
         template: c.template,
       })),
     ],
     ...optional("grant", model.grant),
     ...optional("refreshGrant", model.refreshGrant),
     ...optional("scopeField", model.scopeField),
+    ...(model.assertion
+      ? {
+          assertion: {
+            use: model.assertion.use,
+            alg: model.assertion.alg,
+            key: model.assertion.key,
+            claims: model.assertion.claims,
+            ...(model.assertion.kid !== undefined ? { kid: model.assertion.kid } : {}),
+            lifetimeSeconds: model.assertion.lifetimeSeconds,
+          },
+        }
+      : {}),
     ...(model.constants.length > 0 ? { constants: model.constants } : {}),
     response: model.response,
     ...optional("expiry", model.expiry),
@@ -64,18 +80,24 @@ export function renderProvider(model: ProviderModel): string {
   const doc = jsdoc(
     `How ${model.title} exchanges credentials for a token (from \`x-token-exchange\` in ${model.specFile}).`,
   ).trimEnd();
-  const declaration = reader
-    ? [
-        `const data = ${literal(exchange, 2)} as const;`,
-        "",
-        doc,
-        `export const exchange = { ...data, expiry: { ...data.expiry, read: ${reader} } } as const satisfies TokenExchange;`,
-      ]
-    : [doc, `export const exchange = ${literal(exchange, 2)} as const satisfies TokenExchange;`];
+  // Functions from core, imported only by packages whose spec needs them.
+  const functions: string[] = [];
+  if (reader) functions.push(`expiry: { ...data.expiry, read: ${reader} }`);
+  if (model.assertion) functions.push("prepare: signAssertion");
+  const imports = [...(reader ? [reader] : []), ...(model.assertion ? ["signAssertion"] : [])];
+  const declaration =
+    functions.length > 0
+      ? [
+          `const data = ${literal(exchange, 2)} as const;`,
+          "",
+          doc,
+          `export const exchange = { ...data, ${functions.join(", ")} } as const satisfies TokenExchange;`,
+        ]
+      : [doc, `export const exchange = ${literal(exchange, 2)} as const satisfies TokenExchange;`];
   const lines = [
     generatedHeader(model.specFile),
     'import type { TokenExchange } from "@auth/core";',
-    ...(reader ? [`import { ${reader} } from "@auth/core/provider";`] : []),
+    ...(imports.length > 0 ? [`import { ${imports.join(", ")} } from "@auth/core/provider";`] : []),
     'import type { paths } from "./schema.gen.js";',
     "",
     ...declaration,

@@ -172,7 +172,11 @@ function usageLines(model: ProviderModel): { credentialLines: string[]; optionLi
 
 /** Where a credential travels in the token request, in words. */
 function placementOf(model: ProviderModel, c: ProviderModel["credentials"][number]): string {
-  return c.in === "basic"
+  return c.in === "none"
+    ? model.assertion?.key === c.name
+      ? `signs the ${model.assertion.alg} assertion; never sent`
+      : "used in built values; never sent itself"
+    : c.in === "basic"
     ? `HTTP Basic ${c.part}`
     : c.in === "header"
       ? `${mdCode(c.header)} header`
