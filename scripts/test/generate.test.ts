@@ -445,6 +445,30 @@ describe("bad input: one clear line per problem, nothing written", () => {
     }
   });
 
+  it("rejects a token location the responses do not document", async () => {
+    const text = await fixture("text-token");
+    const json = text.replace(
+      "            text/plain:\n              schema:\n                type: string\n              example: 9f2c7a0e4b1d4c3e8a6f5b2d1c0e9f8a\n",
+      "            application/json:\n              schema:\n                type: object\n",
+    );
+    expect(json).not.toBe(text);
+    expect(await problemsFor("text-token", json)).toContain(
+      "/responses/200 a token from the body needs a 200 text/plain response",
+    );
+    const header = await fixture("header-token");
+    expect(
+      await problemsFor(
+        "header-token",
+        header.replace("header: X-Subject-Token", "header: X-Token"),
+      ),
+    ).toContain(
+      '/response/accessToken/header the 200 response does not declare the header "X-Token"',
+    );
+    expect(
+      await problemsFor("header-token", header.replace("from: header", "from: cookie")),
+    ).toContain('/response/accessToken/from must be "body" (a text/plain token) or "header"');
+  });
+
   it("refuses a documented token type that would become a wrong scheme, and hints at pointers", async () => {
     const momo = await fixture("2momo");
     const mapped = momo.replace(

@@ -29,6 +29,11 @@ const PAYLOAD = [
 ].join(" ");
 /** Printable ASCII only: what a header constant may hold. Still a comment breakout. */
 const ASCII_PAYLOAD = `*/globalThis.__pwned="header";/*\`\${x}\`'"</script>`;
+/**
+ * A constant with braces is a template (`{name}`), and a server URL has no query or fragment: the
+ * payloads without them, so they reach the generated code; with them they are refused (below).
+ */
+const noBraces = (text: string) => text.replace(/[{}]/g, "");
 
 type Spec = Record<string, any>;
 const base = async (): Promise<Spec> =>
@@ -58,7 +63,7 @@ const accepted: Record<string, (spec: Spec) => void> = {
     okSchema(s).properties.access_token.title = PAYLOAD;
   },
   "server-url": (s) => {
-    const url = `https://auth.acme.example/${encodeURI(PAYLOAD)}`;
+    const url = `https://auth.acme.example/${encodeURI(PAYLOAD).replace(/[?#]/g, "")}`;
     s.servers[0].url = url;
     ext(s).environments.production = url;
   },
@@ -73,11 +78,11 @@ const accepted: Record<string, (spec: Spec) => void> = {
   },
   "body-constant": (s) => {
     bodySchema(s).properties.audience = { type: "string", description: PAYLOAD };
-    ext(s).constants = [{ in: "body", name: "audience", value: PAYLOAD }];
+    ext(s).constants = [{ in: "body", name: "audience", value: noBraces(PAYLOAD) }];
   },
   "header-constant": (s) => {
     op(s).parameters = [{ in: "header", name: "x-tenant", schema: { type: "string" } }];
-    ext(s).constants = [{ in: "header", name: "x-tenant", value: ASCII_PAYLOAD }];
+    ext(s).constants = [{ in: "header", name: "x-tenant", value: noBraces(ASCII_PAYLOAD) }];
   },
   "response-field": (s) => {
     okSchema(s).properties[PAYLOAD] = { type: "string" };
@@ -115,6 +120,37 @@ const refused: Record<string, [(spec: Spec) => void, RegExp]> = {
       ext(s).environments = { constructor: s.servers[0].url };
     },
     /environments\/constructor .*property of every JavaScript object/,
+  ],
+  "body-constant-braces": [
+    (s) => {
+      bodySchema(s).properties.audience = { type: "string" };
+      ext(s).constants = [{ in: "body", name: "audience", value: PAYLOAD }];
+    },
+    /constants\/0\/value a template's placeholders are \{name\}/,
+  ],
+  "header-constant-template-injection": [
+    (s) => {
+      op(s).parameters = [{ in: "header", name: "x-tenant", schema: { type: "string" } }];
+      ext(s).constants = [{ in: "header", name: "x-tenant", value: "{constructor}" }];
+    },
+    /constants\/0\/value \{constructor\} is neither a server variable nor a credential/,
+  ],
+  "server-url-query": [
+    (s) => {
+      const url = "https://auth.acme.example/v1?next=https://evil.example#x";
+      s.servers[0].url = url;
+      ext(s).environments.production = url;
+    },
+    /servers\/0\/url a server URL has no query or fragment/,
+  ],
+  "server-variable-proto": [
+    (s) => {
+      const url = "https://{__proto__}.acme.example";
+      s.servers[0].url = url;
+      s.servers[0].variables = { __proto__: { default: "x" } };
+      ext(s).environments.production = url;
+    },
+    /servers\/0\/url braces in a server URL must be \{variable\}/,
   ],
   "header-constant-crlf": [
     (s) => {

@@ -27,6 +27,8 @@ const SHAPES = [
   "tenant-host",
   "2momo",
   "signed-assertion",
+  "text-token",
+  "header-token",
 ];
 const PNPM = pnpmCommand();
 

@@ -30,6 +30,8 @@ const SHAPES = [
   "tenant-host",
   "2momo",
   "signed-assertion",
+  "text-token",
+  "header-token",
 ] as const;
 const created: Record<string, CreateAuth> = {};
 let root: string;
@@ -726,5 +728,84 @@ describe("signed-assertion: private_key_jwt, verified by jose as an RFC 7523 ser
     expect(error.message).toContain("privateKey is not a ES256 private key");
     expect(error.message).not.toContain(privateKey.slice(0, 40));
     expect(started.seen).toHaveLength(0);
+  });
+});
+
+describe("text-token: the whole text/plain body is the token, with a documented lifetime", () => {
+  const credentials = { merchantId: "m-100", apiKey: "Api-Key-Text-1" };
+  const documented: Answer = (seen, response) => {
+    if (seen.headers.authorization !== basic(credentials.merchantId, credentials.apiKey))
+      return json(response, 401, { error: "unauthorized", message: "bad key" });
+    response.writeHead(200, { "content-type": "text/plain" });
+    response.end("tok-text-7f3a\n");
+  };
+
+  it("reads the body as the token, trimmed, lives the stated 20 minutes, and presents it as Bearer", async () => {
+    const { baseUrl } = await provider(documented);
+    const auth = created["text-token"]!({ ...credentials, baseUrl, ...timing().options });
+    const token = await auth.getToken();
+    expect(token.accessToken).toBe("tok-text-7f3a");
+    expect(token.expiresAt).toBe(1_700_000_000_000 + 1_200_000);
+    expect(await auth.getAuthorizationHeader()).toBe("Bearer tok-text-7f3a");
+  });
+
+  it("still reads a JSON error as an error, and refuses an empty or spaced body", async () => {
+    const { baseUrl, state } = await provider(documented);
+    const wrong = created["text-token"]!({ ...credentials, apiKey: "nope", baseUrl });
+    await expect(wrong.getToken()).rejects.toMatchObject({
+      code: "invalid_credentials",
+      oauthError: "unauthorized",
+    });
+    for (const text of ["", "two words"]) {
+      state.answer = (_seen, response) => {
+        response.writeHead(200, { "content-type": "text/plain" });
+        response.end(text);
+      };
+      const auth = created["text-token"]!({ ...credentials, baseUrl, ...timing().options });
+      await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_token_response" });
+    }
+  });
+});
+
+describe("header-token: the token in X-Subject-Token, its expiry in the JSON body", () => {
+  const credentials = { user: "ops", password: "Pass-Word-9" };
+  const documented: Answer = (seen, response) => {
+    const body = JSON.parse(seen.body || "{}") as Record<string, string>;
+    if (body.user !== credentials.user || body.password !== credentials.password)
+      return json(response, 401, {
+        error: { code: 401, message: "The request you have made requires authentication." },
+      });
+    json(
+      response,
+      200,
+      {
+        token: {
+          expires_at: new Date(1_700_000_000_000 + 3_600_000).toISOString(),
+          methods: ["password"],
+        },
+      },
+      { "x-subject-token": "gAAAAAB-header-token" },
+    );
+  };
+
+  it("takes the token from the header and the expiry from the body, and presents it bare", async () => {
+    const { baseUrl } = await provider(documented);
+    const auth = created["header-token"]!({ ...credentials, baseUrl, ...timing().options });
+    const token = await auth.getToken();
+    expect(token.accessToken).toBe("gAAAAAB-header-token");
+    expect(token.expiresAt).toBe(1_700_000_000_000 + 3_600_000);
+    expect(auth.tokenHeader).toBe("x-auth-token");
+    expect(await auth.getAuthorizationHeader()).toBe("gAAAAAB-header-token");
+  });
+
+  it("refuses a 200 without the header, caching nothing", async () => {
+    const { baseUrl, seen, state } = await provider((_seen, response) =>
+      json(response, 200, { token: { expires_at: "2030-01-01T00:00:00Z" } }),
+    );
+    const auth = created["header-token"]!({ ...credentials, baseUrl, ...timing().options });
+    await expect(auth.getToken()).rejects.toMatchObject({ code: "invalid_token_response" });
+    state.answer = documented;
+    expect((await auth.getToken()).accessToken).toBe("gAAAAAB-header-token");
+    expect(seen).toHaveLength(2);
   });
 });

@@ -36,4 +36,5 @@ export {
 } from "./http/request.js";
 export { isoDateTimeExpiry, isoDurationExpiry } from "./http/expiry-readers.js";
 export { signAssertion } from "./http/assertion.js";
+export { headerToken, textToken } from "./http/token-readers.js";
 export { startDeadline } from "./policy/deadline.js";

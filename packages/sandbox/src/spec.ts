@@ -68,6 +68,8 @@ export function properties(document: Json, schema: unknown): Map<string, Json> {
   return found;
 }
 
+const numeric = (schema: Json) => schema.type === "integer" || schema.type === "number";
+
 /** An error body in the shape the spec documents for `status`, filled from well-known field names. */
 export function errorBody(
   document: Json,
@@ -97,10 +99,20 @@ export function errorBody(
     timestamp: new Date().toISOString(),
   };
   for (const [name, property] of props) {
-    if (name in known) {
-      const value = known[name];
-      body[name] = property.type === "string" && typeof value !== "string" ? String(value) : value;
+    const type = resolve(document, property) as Json;
+    // A nested error object (OpenStack's {"error": {"code": 401, "message": …}}): fill it the same way.
+    if (type.type === "object" && isObject(type.properties)) {
+      body[name] = errorBody(document, type, isObject(body[name]) ? body[name] : undefined, fields);
+      continue;
     }
+    const value = name === "code" ? (numeric(type) ? fields.status : fields.error) : known[name];
+    if (value === undefined || !(name in known || name === "code")) continue;
+    body[name] =
+      type.type === "string" && typeof value !== "string"
+        ? String(value)
+        : numeric(type) && typeof value === "string"
+          ? fields.status
+          : value;
   }
   return body;
 }
@@ -146,4 +158,42 @@ export function deleteAt(body: Json, field: string): void {
   let parent: unknown = body;
   for (const segment of path.slice(0, -1)) parent = isObject(parent) ? parent[segment] : undefined;
   if (isObject(parent)) delete parent[path.at(-1)!];
+}
+
+/**
+ * Gives every required property the schema names (through `allOf`, and into nested objects) a
+ * value when the body lacks one: its `const`, `default`, first `enum` value or `example`, else an
+ * empty value of its type. A failure inside a 200 then still matches a schema that requires, say,
+ * a request id; what the body already holds is kept.
+ */
+export function fillRequired(document: Json, schema: unknown, body: Json, depth = 0): void {
+  const resolved = resolve(document, schema);
+  if (!isObject(resolved) || depth > 10) return;
+  for (const part of Array.isArray(resolved.allOf) ? resolved.allOf : [])
+    fillRequired(document, part, body, depth + 1);
+  const props = isObject(resolved.properties) ? resolved.properties : {};
+  for (const name of Array.isArray(resolved.required) ? resolved.required : []) {
+    if (typeof name !== "string") continue;
+    const property = resolve(document, props[name]);
+    if (!Object.hasOwn(body, name)) body[name] = sampleOf(property);
+    if (isObject(body[name])) fillRequired(document, property, body[name] as Json, depth + 1);
+  }
+}
+
+function sampleOf(schema: unknown): unknown {
+  if (!isObject(schema)) return "";
+  if (schema.const !== undefined) return schema.const;
+  if (schema.default !== undefined) return schema.default;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  if (schema.example !== undefined) return schema.example;
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
+  return type === "object"
+    ? {}
+    : type === "array"
+      ? []
+      : type === "integer" || type === "number"
+        ? 0
+        : type === "boolean"
+          ? false
+          : "";
 }

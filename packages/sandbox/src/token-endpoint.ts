@@ -7,6 +7,7 @@ import {
   getAt,
   properties,
   schemaAt,
+  fillRequired,
   setAt,
   type tokenOperation,
 } from "./spec.js";
@@ -156,7 +157,15 @@ export async function token(
     refreshing ? (params.refresh_token ?? "") : undefined,
   );
   state.stats.tokensIssued += 1;
-  send(response, 200, issued);
+  // The token where the spec says it is: the whole text body, a header, or a JSON field.
+  const field = exchange.response.accessToken;
+  if (field === "body:text") {
+    response.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+    response.end(String(issued[field]));
+  } else if (field.startsWith("header:")) {
+    const { [field]: token, ...rest } = issued;
+    send(response, 200, rest, { [field.slice("header:".length)]: String(token) });
+  } else send(response, 200, issued);
 }
 
 /** Injected faults, in order: latency adds up, then the first other fault answers (true). */
@@ -438,6 +447,8 @@ function sendError(
   // Last: where the code field is the marker, the marker's value is what the provider sends.
   if (rule?.pointer !== undefined && rule.equals !== undefined)
     setAt(body, rule.pointer, rule.equals[0]);
+  // What else the documented schema requires (a request id, a timestamp), so the answer is valid.
+  if (rule !== undefined && status < 300) fillRequired(document, schema, body);
   send(response, status, body, headers);
 }
 

@@ -137,6 +137,12 @@ export interface ExpiryReader {
  */
 export interface TokenResponseMapping {
   readonly accessToken: string;
+  /**
+   * Reads a body that is not a JSON object holding the token: `textToken` (a text/plain token,
+   * field `body:text`) or `headerToken(name)` (a response header, field `header:<name>`), from
+   * `@auth/core/provider`. Absent: the body is JSON.
+   */
+  readonly read?: (text: string, headers: Headers) => unknown;
   readonly tokenType?: string;
   readonly refreshToken?: string;
   readonly scope?: string;

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
-import path from "node:path";
+import { join } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TokenExchange } from "../contract/exchange.js";
@@ -26,7 +26,7 @@ function openssl(...args: string[]) {
 
 /** A CA, a server certificate for 127.0.0.1, and client certificates from that CA and another. */
 function makeCertificates() {
-  dir = mkdtempSync(path.join(tmpdir(), "auth-mtls-"));
+  dir = mkdtempSync(join(tmpdir(), "auth-mtls-"));
   const ca = (name: string) => {
     openssl(
       "req",
@@ -61,7 +61,7 @@ function makeCertificates() {
       "-subj",
       `/CN=${name}`,
     );
-    writeFileSync(path.join(dir, `${name}.ext`), extensions);
+    writeFileSync(join(dir, `${name}.ext`), extensions);
     openssl(
       "x509",
       "-req",
@@ -87,7 +87,7 @@ function makeCertificates() {
   leaf("intruder", "other-ca", "extendedKeyUsage=clientAuth\n");
   for (const name of ["bank-ca", "server", "merchant-7", "intruder"])
     for (const kind of ["key", "crt"])
-      files[`${name}.${kind}`] = readFileSync(path.join(dir, `${name}.${kind}`), "utf8");
+      files[`${name}.${kind}`] = readFileSync(join(dir, `${name}.${kind}`), "utf8");
 }
 
 const exchange: TokenExchange = {
@@ -105,7 +105,10 @@ const exchange: TokenExchange = {
 function clientCertificateFetch(cert?: string, key?: string): typeof globalThis.fetch {
   const dispatcher = new Agent({ connect: { ca: files["bank-ca.crt"], cert, key } });
   return ((input: string | URL | Request, init?: RequestInit) =>
-    undiciFetch(input as string, { ...(init as object), dispatcher })) as typeof globalThis.fetch;
+    undiciFetch(input as string, {
+      ...(init as object),
+      dispatcher,
+    })) as unknown as typeof globalThis.fetch;
 }
 
 beforeAll(async () => {
@@ -123,7 +126,8 @@ beforeAll(async () => {
       request.on("data", (c: Buffer) => chunks.push(c));
       request.on("end", () => {
         const socket = request.socket as TLSSocket;
-        const subject = socket.getPeerCertificate()?.subject?.CN;
+        const cn = socket.getPeerCertificate()?.subject?.CN;
+        const subject = Array.isArray(cn) ? cn.join(",") : cn;
         seen.push({
           authorized: socket.authorized,
           subject,

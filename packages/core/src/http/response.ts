@@ -83,7 +83,8 @@ export function parseTokenResponse(response: ReadResponse, context: ParseContext
   const { status, headers } = response;
   let body: unknown;
   try {
-    body = JSON.parse(response.text);
+    const read = exchange.response.read;
+    body = read ? read(response.text, headers) : JSON.parse(response.text);
   } catch {
     // Not JSON: an HTML error page or garbage. Nothing of it goes into errors.
   }

@@ -76,9 +76,16 @@ export function readAssertion(
     lifetime < 1 ||
     lifetime > MAX_LIFETIME_SECONDS
   )
-    problem(`${at}/lifetimeSeconds`, `must be a whole number of seconds from 1 to ${MAX_LIFETIME_SECONDS}`);
+    problem(
+      `${at}/lifetimeSeconds`,
+      `must be a whole number of seconds from 1 to ${MAX_LIFETIME_SECONDS}`,
+    );
   const supplies =
-    use === "grant" ? ["assertion"] : use === "client-auth" ? ["client_assertion_type", "client_assertion"] : [];
+    use === "grant"
+      ? ["assertion"]
+      : use === "client-auth"
+        ? ["client_assertion_type", "client_assertion"]
+        : [];
   if (!spec.hasBody || spec.bodyEncoding !== "form")
     problem(at, "a signed assertion travels in a form body (application/x-www-form-urlencoded)");
   else
@@ -86,21 +93,28 @@ export function readAssertion(
       if (!spec.bodyProperties.has(field))
         problem(at, `the request body schema has no "${field}" field for the assertion`);
   if (use === "grant" && grant === undefined)
-    problem(`${at}/use`, "the jwt-bearer grant needs its grant value (grant: urn:ietf:params:oauth:grant-type:jwt-bearer)");
+    problem(
+      `${at}/use`,
+      "the jwt-bearer grant needs its grant value (grant: urn:ietf:params:oauth:grant-type:jwt-bearer)",
+    );
 
   const claims: Record<string, string | number | boolean> = {};
   const templated: TemplatedValue[] = [];
   const template = (name: string, value: string, where: string): boolean => {
     if (!/[{}]/.test(value)) return false;
     if (/[{}]/.test(value.replace(PLACEHOLDER, "")))
-      problem(where, "a template's placeholders are {name}, a server variable or a credential (camelCase); no other braces");
+      problem(
+        where,
+        "a template's placeholders are {name}, a server variable or a credential (camelCase); no other braces",
+      );
     const references = [...value.matchAll(PLACEHOLDER)].map((m) => m[1]!);
     if (references.includes(String(raw.key)))
       problem(where, "the signing key cannot be part of a claim");
     templated.push({ name, template: value, references, at: where });
     return true;
   };
-  if (!isObject(raw.claims)) problem(`${at}/claims`, "must map claim names to values (iss, sub, …)");
+  if (!isObject(raw.claims))
+    problem(`${at}/claims`, "must map claim names to values (iss, sub, …)");
   else
     for (const [name, value] of Object.entries(raw.claims)) {
       const where = `${at}/claims/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`;
@@ -108,13 +122,17 @@ export function readAssertion(
         problem(where, `${name} is set by the signer for every request; remove it`);
       else if (typeof value === "string") {
         if (!template(`claim:${name}`, value, where)) claims[name] = value;
-      } else if (typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value)))
+      } else if (
+        typeof value === "boolean" ||
+        (typeof value === "number" && Number.isFinite(value))
+      )
         claims[name] = value;
       else problem(where, "must be a string, a number or a boolean");
     }
   let kid: string | undefined;
   if (raw.kid !== undefined) {
-    if (typeof raw.kid !== "string" || raw.kid === "") problem(`${at}/kid`, "must be a non-empty string");
+    if (typeof raw.kid !== "string" || raw.kid === "")
+      problem(`${at}/kid`, "must be a non-empty string");
     else if (!template("header:kid", raw.kid, `${at}/kid`)) kid = raw.kid;
   }
   if (!ok) return { supplies };

@@ -266,7 +266,11 @@ function readTemplates(
             },
           ],
     ),
-    ...(request.assertion?.templated ?? []).map((t) => ({ ...t, in: "none" as const, target: t.name })),
+    ...(request.assertion?.templated ?? []).map((t) => ({
+      ...t,
+      in: "none" as const,
+      target: t.name,
+    })),
   ];
   const used = new Set(request.assertion ? [request.assertion.key] : []);
   for (const { references, at, ...value } of templates) {

@@ -1,6 +1,13 @@
 import { isObject, type JsonObject } from "../load-spec.ts";
 import { asObject, checkKeys, HTTP_TOKEN, type ModelContext } from "./context.ts";
-import { allowedValues, collectProperties, resolve, schemaAt, schemaTypes } from "./schema.ts";
+import {
+  allowedValues,
+  collectProperties,
+  fieldSegments,
+  resolve,
+  schemaAt,
+  schemaTypes,
+} from "./schema.ts";
 
 const EXPIRY_KINDS = [
   "relative-seconds",
@@ -41,6 +48,9 @@ export interface ResponseModel {
   readonly errorStatuses: string[];
   /** Media type of the 200 response. */
   readonly okMediaType: string;
+  /** Where the token is when it is not a JSON field: the whole text body, or a response header. */
+  readonly tokenFrom?:
+    { readonly from: "body" } | { readonly from: "header"; readonly header: string };
 }
 
 /** Reads and checks the response side: field pointers, expiry, failure rules and how the token is presented. */
@@ -63,7 +73,10 @@ export function readResponse(
     };
   };
   const ok = schemaOf("200");
-  if (!isObject(ok.schema))
+  // The token may be the whole text body or a response header instead of a JSON field.
+  const rawMapping = isObject(extension.response) ? extension.response : {};
+  const tokenFrom = readTokenFrom(context, rawMapping.accessToken, responses);
+  if (!isObject(ok.schema) && tokenFrom?.from !== "body")
     report(
       `${opPointer}/responses/200`,
       "the token operation needs a 200 application/json response with a schema",
@@ -108,6 +121,15 @@ export function readResponse(
     for (const key of RESPONSE_KEYS) {
       const field = mapping[key];
       if (field === undefined) continue;
+      if (key === "accessToken" && tokenFrom !== undefined) {
+        response.accessToken =
+          tokenFrom.from === "body" ? "body:text" : `header:${tokenFrom.header.toLowerCase()}`;
+        continue;
+      }
+      if (tokenFrom?.from === "body") {
+        report(`${extPointer}/response/${key}`, "a text/plain token response has no other fields");
+        continue;
+      }
       const at = `${extPointer}/response/${key}`;
       const found = field200(field, at);
       if (typeof field === "string") response[key] = field;
@@ -127,7 +149,7 @@ export function readResponse(
           `"${field}" must be listed in its object's required in the 200 schema (unless a failures rule says which 2xx answers carry no token)`,
         );
     }
-    if (typeof mapping.accessToken !== "string")
+    if (typeof mapping.accessToken !== "string" && !isObject(mapping.accessToken))
       report(`${extPointer}/response/accessToken`, "is required");
   }
 
@@ -207,6 +229,7 @@ export function readResponse(
     ...(presentation ? { presentation } : {}),
     errorStatuses,
     okMediaType: ok.mediaType ?? "application/json",
+    ...(tokenFrom ? { tokenFrom } : {}),
   };
 }
 
@@ -392,14 +415,47 @@ function documentedValues(schema: unknown): unknown[] {
 
 /** The value at a field name or JSON Pointer of an example; undefined when absent. */
 function exampleAt(example: unknown, field: string): unknown {
-  const steps = field.startsWith("/")
-    ? field
-        .slice(1)
-        .split("/")
-        .map((k) => k.replaceAll("~1", "/").replaceAll("~0", "~"))
-    : [field];
   let node = example;
-  for (const key of steps)
+  for (const key of fieldSegments(field))
     node = isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined;
   return node;
+}
+
+/**
+ * `accessToken: { from: body }` (the 200 answers text/plain: the whole body is the token) or
+ * `{ from: header, header: X-Subject-Token }` (the 200 declares that header). Undefined for a
+ * JSON field (a string), reported when malformed.
+ */
+function readTokenFrom(
+  context: ModelContext,
+  raw: unknown,
+  responses: JsonObject,
+): ResponseModel["tokenFrom"] {
+  if (!isObject(raw)) return undefined;
+  const { document, report, opPointer, extPointer } = context;
+  const at = `${extPointer}/response/accessToken`;
+  checkKeys(context, raw, ["from", "header"], at);
+  const ok = resolve(document, responses["200"]);
+  if (raw.from === "body") {
+    const content = isObject(ok) && isObject(ok.content) ? Object.keys(ok.content) : [];
+    if (!content.some((m) => /^text\/plain\b/.test(m))) {
+      report(`${opPointer}/responses/200`, "a token from the body needs a 200 text/plain response");
+      return undefined;
+    }
+    return { from: "body" };
+  }
+  if (raw.from === "header") {
+    if (typeof raw.header !== "string" || !HTTP_TOKEN.test(raw.header)) {
+      report(`${at}/header`, "must be a header name");
+      return undefined;
+    }
+    const declared = isObject(ok) && isObject(ok.headers) ? Object.keys(ok.headers) : [];
+    if (!declared.some((h) => h.toLowerCase() === String(raw.header).toLowerCase())) {
+      report(`${at}/header`, `the 200 response does not declare the header "${raw.header}"`);
+      return undefined;
+    }
+    return { from: "header", header: raw.header };
+  }
+  report(`${at}/from`, 'must be "body" (a text/plain token) or "header" (with header: its name)');
+  return undefined;
 }

@@ -113,6 +113,16 @@ export function schemaTypes(schema: unknown): string[] {
   return [];
 }
 
+/** The keys a response field walks: a top-level name, or a JSON Pointer's unescaped segments. */
+export function fieldSegments(field: string): string[] {
+  return field.startsWith("/")
+    ? field
+        .slice(1)
+        .split("/")
+        .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
+    : [field];
+}
+
 /**
  * Follows a response field (a top-level name or a JSON Pointer) through an object schema's
  * properties. Returns the field's schema and whether its parent object requires it, or the first
@@ -123,15 +133,9 @@ export function schemaAt(
   schema: unknown,
   field: string,
 ): { schema: unknown; required: boolean } | { missing: string } {
-  const segments = field.startsWith("/")
-    ? field
-        .slice(1)
-        .split("/")
-        .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
-    : [field];
   let node: unknown = schema;
   let required = false;
-  for (const segment of segments) {
+  for (const segment of fieldSegments(field)) {
     const properties = collectProperties(document, node);
     if (!properties.has(segment)) return { missing: segment };
     required = collectRequired(document, node).has(segment);

@@ -134,7 +134,8 @@ function typeChecks(model: ProviderModel): string[] {
   const topLevel = (field: string | undefined) =>
     field === undefined ? undefined : field.startsWith("/") ? undefined : field;
   const responseFields = [
-    model.response.accessToken,
+    // A token from the text body or a header is no field of the JSON body.
+    model.tokenFrom ? undefined : model.response.accessToken,
     model.response.tokenType,
     model.response.refreshToken,
     model.response.scope,

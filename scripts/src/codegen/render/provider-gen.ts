@@ -1,4 +1,4 @@
-import { jsdoc, literal } from "../emit.ts";
+import { comment, jsdoc, literal } from "../emit.ts";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
@@ -84,7 +84,18 @@ export function renderProvider(model: ProviderModel): string {
   const functions: string[] = [];
   if (reader) functions.push(`expiry: { ...data.expiry, read: ${reader} }`);
   if (model.assertion) functions.push("prepare: signAssertion");
-  const imports = [...(reader ? [reader] : []), ...(model.assertion ? ["signAssertion"] : [])];
+  const tokenReader =
+    model.tokenFrom?.from === "body"
+      ? "textToken"
+      : model.tokenFrom?.from === "header"
+        ? `headerToken(${literal(model.tokenFrom.header)})`
+        : undefined;
+  if (tokenReader) functions.push(`response: { ...data.response, read: ${tokenReader} }`);
+  const imports = [
+    ...(reader ? [reader] : []),
+    ...(model.assertion ? ["signAssertion"] : []),
+    ...(model.tokenFrom ? [model.tokenFrom.from === "body" ? "textToken" : "headerToken"] : []),
+  ];
   const declaration =
     functions.length > 0
       ? [
@@ -105,8 +116,14 @@ export function renderProvider(model: ProviderModel): string {
     "/** @deprecated Renamed \`exchange\`: the name the spec (\`x-token-exchange\`) and `@auth/core` use. */",
     "export const provider = exchange;",
     "",
-    `/** Body of a successful token response, as the spec's 200 response describes it. */`,
-    `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}];`,
+    model.tokenFrom
+      ? `/** A successful token response as core reads it: ${model.tokenFrom.from === "body" ? "the text body is the token (\`body:text\`)" : `the JSON body, and the token from the ${comment(model.tokenFrom.header)} header`}. */`
+      : `/** Body of a successful token response, as the spec's 200 response describes it. */`,
+    model.tokenFrom?.from === "body"
+      ? `export type TokenResponse = { readonly "body:text": string };`
+      : model.tokenFrom?.from === "header"
+        ? `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}] & { readonly ${literal(`header:${model.tokenFrom.header.toLowerCase()}`)}: string };`
+        : `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}];`,
     "",
   ];
   if (model.hasRequestBody) {

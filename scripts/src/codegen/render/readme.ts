@@ -177,12 +177,12 @@ function placementOf(model: ProviderModel, c: ProviderModel["credentials"][numbe
       ? `signs the ${model.assertion.alg} assertion; never sent`
       : "used in built values; never sent itself"
     : c.in === "basic"
-    ? `HTTP Basic ${c.part}`
-    : c.in === "header"
-      ? `${mdCode(c.header)} header`
-      : c.in === "query"
-        ? `${mdCode(c.field)} query parameter`
-        : `${mdCode(c.field)} ${model.bodyEncoding === "json" ? "JSON body" : "form"} field`;
+      ? `HTTP Basic ${c.part}`
+      : c.in === "header"
+        ? `${mdCode(c.header)} header`
+        : c.in === "query"
+          ? `${mdCode(c.field)} query parameter`
+          : `${mdCode(c.field)} ${model.bodyEncoding === "json" ? "JSON body" : "form"} field`;
 }
 
 /** The header API calls carry, and its value's shape. */
