@@ -445,6 +445,57 @@ describe("bad input: one clear line per problem, nothing written", () => {
     }
   });
 
+  it("rejects each misuse of computed values at its pointer", async () => {
+    const base = await fixture("checksum-pay");
+    const at = "/paths/~1v1~1token/post/x-token-exchange/computed";
+    const cases: [string, string, string][] = [
+      [
+        'message: "{clientId}|{timestamp}|{nonce}"',
+        'message: "{clientId}|{later}"',
+        `${at}/2/message {later} is neither a credential nor an earlier computed value`,
+      ],
+      ["key: clientSecret", "key: clientId", `${at}/2/key an HMAC key is a secret`],
+      [
+        "algorithm: SHA-1",
+        "algorithm: MD5",
+        `${at}/4/algorithm must be one of SHA-1, SHA-256 for a rsa-oaep`,
+      ],
+      [
+        "kind: nonce }",
+        "kind: nonce, format: iso8601 }",
+        `${at}/1/format only a timestamp has a format`,
+      ],
+      [
+        "field: checksum\n            kind: hmac",
+        "field: signature\n            kind: hmac",
+        `${at}/2/field must name a field of the request body schema`,
+      ],
+      [
+        "- { name: nonce, in: header, field: X-Nonce, kind: nonce }",
+        "- { name: clientId, in: header, field: X-Nonce, kind: nonce }",
+        `${at}/1/name "clientId" is already a credential`,
+      ],
+    ];
+    for (const [from, to, expected] of cases) {
+      expect(base, from).toContain(from);
+      expect(await problemsFor("checksum-pay", base.replace(from, to)), to).toContain(expected);
+    }
+    // A body value after one that signs the body would change what was signed.
+    const moved = base
+      .replace(
+        '          - name: checksum\n            in: body\n            field: checksum\n            kind: hmac\n            algorithm: SHA-256\n            key: clientSecret\n            message: "{clientId}|{timestamp}|{nonce}"\n',
+        "",
+      )
+      .replace(
+        '            message: "{clientId}.{timestamp}"\n',
+        '            message: "{clientId}.{timestamp}"\n          - name: checksum\n            in: body\n            field: checksum\n            kind: hmac\n            key: clientSecret\n            message: "{clientId}"\n',
+      );
+    expect(moved).not.toBe(base);
+    expect(await problemsFor("checksum-pay", moved)).toContain(
+      `${at}/4/in a body value must come before every value whose message signs {body}`,
+    );
+  });
+
   it("rejects a token location the responses do not document", async () => {
     const text = await fixture("text-token");
     const json = text.replace(

@@ -29,6 +29,7 @@ const SHAPES = [
   "signed-assertion",
   "text-token",
   "header-token",
+  "checksum-pay",
 ];
 const PNPM = pnpmCommand();
 

@@ -8,6 +8,7 @@
  */
 export type {
   AssertionDefinition,
+  ComputedValue,
   ConstantParameter,
   CredentialDefinition,
   CredentialPlacement,
@@ -36,5 +37,6 @@ export {
 } from "./http/request.js";
 export { isoDateTimeExpiry, isoDurationExpiry } from "./http/expiry-readers.js";
 export { signAssertion } from "./http/assertion.js";
+export { computeValues } from "./http/computed.js";
 export { headerToken, textToken } from "./http/token-readers.js";
 export { startDeadline } from "./policy/deadline.js";

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { demoAssertionKey } from "./assertion.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -139,6 +140,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         `unknown provider "${id}"; known: ${allProviders.map((p) => p.id).join(", ")}`,
       );
     }
+    // A provider that takes values encrypted with its RSA public key: the sandbox is that provider,
+    // so it makes the key pair, gives the client the public half, and keeps the private one.
+    const rsaKeys = new Map<string, KeyObject>();
+    const credentials = {
+      ...demoCredentials(provider.exchange, provider.document),
+      ...options.credentials?.[id],
+    };
+    for (const value of provider.exchange.computed ?? []) {
+      if (value.kind !== "rsa-oaep" || options.credentials?.[id]?.[value.key!] !== undefined)
+        continue;
+      const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      rsaKeys.set(value.key!, pair.privateKey);
+      credentials[value.key!] = pair.publicKey.export({ type: "spki", format: "pem" }) as string;
+    }
     states.set(id, {
       provider,
       operation: tokenOperation(
@@ -146,10 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         provider.exchange.tokenPath,
         (provider.exchange.method ?? "POST").toLowerCase(),
       ),
-      credentials: {
-        ...demoCredentials(provider.exchange, provider.document),
-        ...options.credentials?.[id],
-      },
+      credentials,
       settings: startSettingsOf(provider.exchange),
       stats: freshStats(),
       faults: [],
@@ -158,6 +170,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       refreshTokens: new Map(),
       nextSweep: 0,
       assertionIds: new Set(),
+      rsaKeys,
     });
   }
 

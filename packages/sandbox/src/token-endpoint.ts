@@ -1,5 +1,13 @@
 import { publicKeyOf, verifyAssertion } from "./assertion.js";
-import { randomBytes, randomUUID } from "node:crypto";
+import {
+  constants,
+  createHash,
+  createHmac,
+  type KeyObject,
+  privateDecrypt,
+  randomBytes,
+  randomUUID,
+} from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   deleteAt,
@@ -36,6 +44,8 @@ export interface ProviderState {
   nextSweep: number;
   /** `jti`s of signed assertions already used (replays are refused). */
   readonly assertionIds: Set<string>;
+  /** Private halves of the RSA keys the sandbox gave the client (by credential name). */
+  readonly rsaKeys: Map<string, KeyObject>;
 }
 
 /** How long a refresh token the sandbox issued stays usable. */
@@ -117,9 +127,11 @@ export async function token(
       "credentials",
     );
   }
-  const assertionProblem = checkAssertion(state, request, body, refreshing, now);
+  const assertionProblem =
+    checkAssertion(state, request, body, refreshing, now) ?? checkComputed(state, request, rawBody);
   const clientOk =
     checkClient(state, request, query) &&
+    (exchange.computed === undefined || assertionProblem === undefined) &&
     (exchange.assertion?.use !== "client-auth" || assertionProblem === undefined);
   const loginOk =
     (refreshing || checkLogin(state, body)) &&
@@ -307,6 +319,69 @@ function checkAssertion(
     nowSeconds: Math.floor(now / 1000),
     seen: state.assertionIds,
   });
+}
+
+/**
+ * The spec's computed values, checked as the provider would: each sent value is present, a
+ * timestamp parses, a hash or HMAC matches the one recomputed from the request, and an RSA-OAEP
+ * value decrypts (with the key the sandbox gave the client) to its message. A message that uses a
+ * value the client kept to itself (`in: none`) cannot be recomputed, and is not checked.
+ */
+function checkComputed(
+  state: ProviderState,
+  request: IncomingMessage,
+  rawBody: string,
+): string | undefined {
+  const { exchange } = state.provider;
+  const body =
+    exchange.bodyEncoding === "json"
+      ? (jsonObject(rawBody) ?? {})
+      : Object.fromEntries(new URLSearchParams(rawBody));
+  const seen: Record<string, string | undefined> = {};
+  for (const value of exchange.computed ?? []) {
+    const sent =
+      value.in === "header"
+        ? (request.headers[value.field!.toLowerCase()] as string | undefined)
+        : value.in === "body"
+          ? (body[value.field!] as string | undefined)
+          : undefined;
+    seen[value.name] = sent;
+    if (value.in !== "none" && (typeof sent !== "string" || sent === ""))
+      return `no ${value.field}`;
+    if (sent === undefined || value.kind === "timestamp" || value.kind === "nonce") continue;
+    let unknown = false;
+    const message = (value.message ?? "").replace(/\{([^{}]*)\}/g, (_, name: string) => {
+      if (name === "body") return rawBody;
+      const credential = exchange.credentials.find((c) => c.name === name);
+      const found = credential ? expectedValue(state, credential) : seen[name];
+      if (found === undefined) unknown = true;
+      return found ?? "";
+    });
+    if (unknown) continue;
+    const hash = (value.algorithm ?? "SHA-256").replace("-", "").toLowerCase();
+    const encoding = value.encoding ?? (value.kind === "rsa-oaep" ? "base64" : "hex");
+    if (value.kind === "hash" && createHash(hash).update(message).digest(encoding) !== sent)
+      return `wrong ${value.field}`;
+    if (value.kind === "hmac") {
+      const key = state.credentials[value.key!] ?? "";
+      if (createHmac(hash, key).update(message).digest(encoding) !== sent)
+        return `wrong ${value.field}`;
+    }
+    if (value.kind === "rsa-oaep") {
+      const key = state.rsaKeys.get(value.key!);
+      if (key === undefined) continue;
+      try {
+        const plain = privateDecrypt(
+          { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash },
+          Buffer.from(sent, "base64"),
+        ).toString("utf8");
+        if (plain !== message) return `wrong ${value.field}`;
+      } catch {
+        return `wrong ${value.field}`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

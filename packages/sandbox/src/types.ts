@@ -31,6 +31,18 @@ export interface ExchangeData {
     | { readonly in: "body" | "query"; readonly field: string }
     | { readonly in: "none" }
   ))[];
+  /** Values the client computes per request; the sandbox recomputes (or decrypts) and checks them. */
+  readonly computed?: readonly {
+    readonly name: string;
+    readonly in: "header" | "body" | "none";
+    readonly field?: string;
+    readonly kind: "timestamp" | "nonce" | "hash" | "hmac" | "rsa-oaep";
+    readonly format?: string;
+    readonly algorithm?: string;
+    readonly message?: string;
+    readonly key?: string;
+    readonly encoding?: "hex" | "base64";
+  }[];
   /** A signed JWT the client sends (RFC 7523): the sandbox verifies it with the demo key's public half. */
   readonly assertion?: {
     readonly use: "client-auth" | "grant";

@@ -1,4 +1,13 @@
-import { constants, createPrivateKey, randomUUID, sign } from "node:crypto";
+import {
+  constants,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  publicEncrypt,
+  randomBytes,
+  randomUUID,
+  sign,
+} from "node:crypto";
 import { otherKey } from "./keys.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
@@ -146,6 +155,41 @@ describe.each(providers.map((p) => [p.id, p] as const))(
         }
       }
       if (user || pass) headers.authorization = basic(user, pass);
+      // Computed values, made here with node:crypto as the provider's docs describe them.
+      const named: Record<string, string> = { ...credentials };
+      for (const value of exchange.computed ?? []) {
+        const encoded =
+          exchange.bodyEncoding === "json"
+            ? JSON.stringify(body)
+            : new URLSearchParams(body as Record<string, string>).toString();
+        const message = (value.message ?? "").replace(/\{([^{}]*)\}/g, (_, name: string) =>
+          name === "body" ? encoded : (named[name] ?? ""),
+        );
+        const hash = (value.algorithm ?? "SHA-256").replace("-", "").toLowerCase();
+        const encoding = value.encoding ?? (value.kind === "rsa-oaep" ? "base64" : "hex");
+        const result =
+          value.kind === "timestamp"
+            ? String(Math.floor(Date.now() / 1000))
+            : value.kind === "nonce"
+              ? randomBytes(16).toString("hex")
+              : value.kind === "hash"
+                ? createHash(hash).update(message).digest(encoding)
+                : value.kind === "hmac"
+                  ? createHmac(hash, named[value.key!] ?? "")
+                      .update(message)
+                      .digest(encoding)
+                  : publicEncrypt(
+                      {
+                        key: named[value.key!]!,
+                        padding: constants.RSA_PKCS1_OAEP_PADDING,
+                        oaepHash: hash,
+                      },
+                      Buffer.from(message),
+                    ).toString("base64");
+        named[value.name] = result;
+        if (value.in === "header") headers[value.field!] = result;
+        else if (value.in === "body") body[value.field!] = result;
+      }
       for (const [k, v] of Object.entries(overrides.params ?? {}))
         v === undefined ? delete params[k] : (params[k] = v);
       const search = new URLSearchParams(query).toString();

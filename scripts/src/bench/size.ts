@@ -28,9 +28,11 @@ export const TARGETS = { core: 3 * 1024, provider: 1024 } as const;
  * their messages) added about 0.7 kB, shipped only by packages whose spec has a `{variable}` or
  * a template: the getToken path of every other package is unchanged. Signed assertions (RFC 7523:
  * the JWS, PEM and JWK import with Web Crypto, its messages) added about 1.0 kB, likewise shipped
- * only where a spec has an assertion. CI guards it at 17 kB.
+ * only where a spec has an assertion; the token readers (text body, header) and computed request
+ * values (timestamps, nonces, hashes, HMACs, RSA-OAEP) about 0.6 kB more, on the same terms: the
+ * whole package measured 17.3 kB. CI guards it at 18 kB.
  */
-export const BUDGETS = { core: 17 * 1024, provider: TARGETS.provider } as const;
+export const BUDGETS = { core: 18 * 1024, provider: TARGETS.provider } as const;
 
 /**
  * What users ship, per path (issue 10): a frontend importing only types ships nothing; a backend
@@ -40,8 +42,9 @@ export const BUDGETS = { core: 17 * 1024, provider: TARGETS.provider } as const;
  * 13.8 kB with the diagnostics channel (issue 21: +0.48 kB, on every path); guarded at 14 kB
  * against regressions. The store path measured 15.0 kB before the diagnostics channel and 15.5 kB
  * with it: its guard moved from 15 to 16 kB. The expiry forms of issue 24 filled the getToken
- * path to 14,334 B; signed assertions (issue 24) added 39 B to it — the request step a spec may
- * name (`prepare`, called before sending) and the `none` placement of a key that is never sent —
+ * path to 14,334 B; signed assertions, token readers and computed values (issue 24) added 52 B to
+ * it — the request step a spec may name (`prepare`, called before sending), the `none` placement
+ * of a key that is never sent, and `response.read` for a token outside a JSON body —
  * while the signer itself ships only with packages whose spec has an assertion. Guarded at 14.5 kB.
  */
 export const PATH_BUDGETS = {

@@ -167,6 +167,36 @@ export interface AssertionDefinition {
 }
 
 /**
+ * A value computed for each token request (a payment provider's checksum or signature), sent as a
+ * header or body field, or kept (`none`) for later values' `message`. In order: a value may use the
+ * ones before it. Computed with Web Crypto by `computeValues` from `@auth/core/provider`.
+ * - `timestamp`: the request's time (`format`: `unix-seconds`, `unix-milliseconds`, `iso8601`).
+ * - `nonce`: 16 random bytes, hex.
+ * - `hash`: `algorithm` (SHA-256/SHA-512) of `message`.
+ * - `hmac`: HMAC of `message` with the secret credential `key`.
+ * - `rsa-oaep`: `message` encrypted with the provider's RSA public key (SPKI PEM, credential `key`),
+ *   OAEP with `algorithm`.
+ */
+export interface ComputedValue {
+  readonly name: string;
+  readonly in: "header" | "body" | "none";
+  /** Header name or body field (not for `none`). */
+  readonly field?: string;
+  readonly kind: "timestamp" | "nonce" | "hash" | "hmac" | "rsa-oaep";
+  readonly format?: "unix-seconds" | "unix-milliseconds" | "iso8601";
+  readonly algorithm?: "SHA-1" | "SHA-256" | "SHA-512";
+  /**
+   * What is hashed, signed or encrypted: fixed text around `{name}`s — credentials, earlier
+   * computed values, and `{body}` (the encoded request body, for a header).
+   */
+  readonly message?: string;
+  /** Credential holding the HMAC secret or the RSA public key. */
+  readonly key?: string;
+  /** How bytes are written (default hex; base64 for rsa-oaep). */
+  readonly encoding?: "hex" | "base64";
+}
+
+/**
  * Completes a token request just before it is sent (signing it). Generated packages import one
  * from `@auth/core/provider` only when their spec needs it, so other packages do not ship it.
  */
@@ -206,7 +236,9 @@ export interface TokenExchange {
   readonly variables?: readonly ServerVariable[];
   /** A signed JWT the request carries (RFC 7523). */
   readonly assertion?: AssertionDefinition;
-  /** Run on each request just before it is sent: `signAssertion` for an `assertion`. */
+  /** Values computed for each request: timestamps, nonces, checksums, signatures. */
+  readonly computed?: readonly ComputedValue[];
+  /** Run on each request just before it is sent: `signAssertion`, `computeValues`. */
   readonly prepare?: RequestStep;
   readonly credentials: readonly CredentialDefinition[];
   /** `grant_type` of the primary grant; absent when the provider takes no grant parameter. */

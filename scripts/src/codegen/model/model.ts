@@ -138,6 +138,7 @@ const EXTENSION_KEYS = [
   "presentation",
   "lockoutAfter",
   "assertion",
+  "computed",
 ];
 
 /** The provider id (from the file name), the OpenAPI version and `info`; returns `info`. */
@@ -273,6 +274,10 @@ function readTemplates(
     })),
   ];
   const used = new Set(request.assertion ? [request.assertion.key] : []);
+  for (const value of request.computedValues) {
+    if (value.key !== undefined) used.add(value.key);
+    for (const [, name] of (value.message ?? "").matchAll(/\{([^{}]*)\}/g)) used.add(name!);
+  }
   for (const { references, at, ...value } of templates) {
     let secret = false;
     for (const name of references) {

@@ -9,6 +9,7 @@ import {
 import { allowedValues, requiredAlternatives, resolve } from "./schema.ts";
 import { type Parameter, readRequestSpec, type RequestSpec } from "./operation.ts";
 import { type AssertionModel, readAssertion } from "./assertion.ts";
+import { type ComputedValueModel, readComputed } from "./computed.ts";
 
 export type { ConstantModel, CredentialModel } from "./credentials.ts";
 
@@ -32,6 +33,8 @@ export interface RequestModel {
   readonly constants: ConstantModel[];
   /** A signed JWT the request carries (RFC 7523). */
   readonly assertion: AssertionModel | undefined;
+  /** Values computed per request: timestamps, nonces, checksums, signatures. */
+  readonly computedValues: ComputedValueModel[];
   /** Query and header parameters the spec declares (their names as the spec writes them). */
   readonly queryParameters: string[];
   readonly headerParameters: string[];
@@ -61,7 +64,11 @@ export function readRequest(
   checkGrant(context, grant, spec);
   const constants = readConstants(context, extension, spec);
   const { assertion, supplies } = readAssertion(context, extension, spec, credentials, grant.grant);
-  checkEverythingRequiredIsSent(context, spec, grant, credentials, constants, supplies);
+  const computedValues = readComputed(context, extension, spec, credentials);
+  checkEverythingRequiredIsSent(context, spec, grant, credentials, constants, {
+    header: computedValues.supplies.header,
+    body: [...supplies, ...computedValues.supplies.body],
+  });
   return {
     method: method === "get" ? "get" : "post",
     bodyEncoding: spec.bodyEncoding,
@@ -70,6 +77,7 @@ export function readRequest(
     credentials,
     constants,
     assertion,
+    computedValues: computedValues.computed,
     queryParameters: [...spec.query.keys()],
     headerParameters: [...spec.headers.values()].map((h) => h.name),
   };
@@ -160,7 +168,7 @@ function checkEverythingRequiredIsSent(
   model: GrantModel,
   credentials: readonly CredentialModel[],
   constants: readonly ConstantModel[],
-  assertionFields: readonly string[],
+  computedFields: { readonly header: readonly string[]; readonly body: readonly string[] },
 ): void {
   const { document, report, opPointer, extPointer } = context;
   const { grant, grantField, paramsIn } = model;
@@ -171,7 +179,8 @@ function checkEverythingRequiredIsSent(
     if (c.in === "body" && c.required) supplied.body.add(c.field);
   }
   for (const c of constants) supplied[c.in].add(c.in === "header" ? c.name.toLowerCase() : c.name);
-  for (const field of assertionFields) supplied.body.add(field);
+  for (const field of computedFields.body) supplied.body.add(field);
+  for (const header of computedFields.header) supplied.header.add(header);
   if (grant !== undefined) supplied[paramsIn === "body" ? "body" : "query"].add(grantField);
   for (const [name, parameter] of spec.query)
     if (parameter.required && !supplied.query.has(name))

@@ -39,6 +39,7 @@ export function exchangeOf(model: ProviderModel) {
     ...optional("grant", model.grant),
     ...optional("refreshGrant", model.refreshGrant),
     ...optional("scopeField", model.scopeField),
+    ...(model.computedValues.length > 0 ? { computed: model.computedValues } : {}),
     ...(model.assertion
       ? {
           assertion: {
@@ -84,6 +85,7 @@ export function renderProvider(model: ProviderModel): string {
   const functions: string[] = [];
   if (reader) functions.push(`expiry: { ...data.expiry, read: ${reader} }`);
   if (model.assertion) functions.push("prepare: signAssertion");
+  if (model.computedValues.length > 0) functions.push("prepare: computeValues");
   const tokenReader =
     model.tokenFrom?.from === "body"
       ? "textToken"
@@ -94,6 +96,7 @@ export function renderProvider(model: ProviderModel): string {
   const imports = [
     ...(reader ? [reader] : []),
     ...(model.assertion ? ["signAssertion"] : []),
+    ...(model.computedValues.length > 0 ? ["computeValues"] : []),
     ...(model.tokenFrom ? [model.tokenFrom.from === "body" ? "textToken" : "headerToken"] : []),
   ];
   const declaration =

@@ -223,7 +223,17 @@ function constantsSentence(model: ProviderModel): string {
     model.computed.length > 0
       ? ` \`createAuth\` builds ${model.computed.map((c) => `${mdCode(c.target)} (${c.in}) as ${mdCode(c.template)}`).join(", ")} from your options${model.computed.some((c) => c.in === "body") ? "; a built body field is sent with the first grant only, like a body credential" : ""}.`
       : "";
-  return fixed + built;
+  const computed =
+    model.computedValues.length > 0
+      ? ` Each request also carries values computed for it: ${model.computedValues
+          .filter((v) => v.in !== "none")
+          .map(
+            (v) =>
+              `${mdCode(v.field ?? v.name)} (${v.in}: ${v.kind === "timestamp" ? `timestamp, ${v.format ?? "unix-seconds"}` : v.kind === "nonce" ? "random nonce" : `${v.kind} ${v.algorithm ?? "SHA-256"} of ${mdCode(v.message ?? "")}`})`,
+          )
+          .join(", ")}.`
+      : "";
+  return fixed + built + computed;
 }
 
 /** The spec's failure rules, in words. */
