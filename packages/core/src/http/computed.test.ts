@@ -121,7 +121,7 @@ describe("computed request values, checked by a hand-written provider", () => {
   });
 
   it("is invalid_options for a provider key that is not an RSA public key, with nothing sent", async () => {
-    const server = await startServer((_request, response) => response.end("{}"));
+    const server = await startServer((_request, response) => void response.end("{}"));
     close = server.close;
     const auth = createTokenManager({
       exchange,
