@@ -397,8 +397,17 @@ describe("bad input: one clear line per problem, nothing written", () => {
     );
     expect(optional).not.toBe(base);
     expect(await problemsFor("tenant-host", optional)).toContain(
-      "{clientId} is an optional credential; a template needs a value every time",
+      "{clientId} is an optional credential: give it a default ({clientId=text}) for when it is left out",
     );
+    // With a default, the optional credential is fine.
+    const defaulted = optional.replace(
+      "value: urn:tenant-host:merchant:{clientId}",
+      "value: urn:tenant-host:merchant:{clientId=anonymous}",
+    );
+    expect(defaulted).not.toBe(optional);
+    const ok = await scratch();
+    await writeFile(path.join(ok.specs, "tenant-host.yaml"), defaulted);
+    await expect(generate({ specsDir: ok.specs, outRoot: ok.root })).resolves.toBeDefined();
   });
 
   it("rejects each misuse of a signed assertion at its pointer", async () => {

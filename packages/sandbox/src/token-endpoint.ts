@@ -394,8 +394,8 @@ function expectedValue(
 ): string | undefined {
   if (credential.template === undefined) return state.credentials[credential.name];
   return credential.template.replace(
-    /\{([^{}]*)\}/g,
-    (_, name: string) => state.credentials[name] ?? "",
+    /\{([^{}=]*)(?:=([^{}]*))?\}/g,
+    (_, name: string, fallback?: string) => state.credentials[name] || fallback || "",
   );
 }
 

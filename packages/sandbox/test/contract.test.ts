@@ -108,7 +108,10 @@ describe.each(providers.map((p) => [p.id, p] as const))(
       for (const c of exchange.credentials) {
         // A templated value (`urn:acme:{accountId}`) is filled as the provider documents it.
         const value =
-          c.template?.replace(/\{([^{}]*)\}/g, (_, name: string) => credentials[name] ?? "") ??
+          c.template?.replace(
+            /\{([^{}=]*)(?:=([^{}]*))?\}/g,
+            (_, name: string, fallback?: string) => credentials[name] || fallback || "",
+          ) ??
           credentials[c.name] ??
           "";
         if (c.in === "basic") c.part === "username" ? (user = value) : (pass = value);
@@ -121,7 +124,10 @@ describe.each(providers.map((p) => [p.id, p] as const))(
       const primary = !overrides.params || overrides.params[grantField] === undefined;
       if (assertion && (assertion.use === "client-auth" || primary)) {
         const expand = (text: string) =>
-          text.replace(/\{([^{}]*)\}/g, (_, name: string) => credentials[name] ?? "");
+          text.replace(
+            /\{([^{}=]*)(?:=([^{}]*))?\}/g,
+            (_, name: string, fallback?: string) => credentials[name] || fallback || "",
+          );
         const claims: Record<string, unknown> = {
           aud: `${sandbox.baseUrls[id as keyof typeof sandbox.baseUrls]}${exchange.tokenPath}`,
           ...assertion.claims,

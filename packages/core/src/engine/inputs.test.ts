@@ -26,6 +26,15 @@ const exchange: TokenExchange = {
   credentials: [
     { name: "clientId", secret: false, required: true, in: "body", field: "client_id" },
     { name: "apiKey", secret: true, required: true, in: "body", field: "api_key" },
+    { name: "channel", secret: false, required: false, in: "none" },
+    {
+      name: "header:X-Channel",
+      secret: false,
+      required: true,
+      in: "header",
+      header: "X-Channel",
+      template: "channel={channel=web};account={account}",
+    },
     {
       name: "body:resource",
       secret: false,
@@ -57,12 +66,18 @@ const createAuth = withInputs(exchange, defineProviderAuth(exchange, defaultSend
 const base = { clientId: "client-1", apiKey: "Very-Secret-Key", account: "shop7" };
 
 async function provider() {
-  const seen: { host: string; form: Record<string, string>; key: string | undefined }[] = [];
+  const seen: {
+    host: string;
+    form: Record<string, string>;
+    key: string | undefined;
+    channel: string | undefined;
+  }[] = [];
   const server = await startServer((request, response, body) => {
     seen.push({
       host: String(request.headers["x-asked"]),
       form: Object.fromEntries(new URLSearchParams(body)),
       key: request.headers["x-key"] as string | undefined,
+      channel: request.headers["x-channel"] as string | undefined,
     });
     response.writeHead(200, { "content-type": "application/json" });
     response.end(JSON.stringify({ access_token: `tok-${seen.length}`, expires_in: 600 }));
@@ -93,6 +108,11 @@ describe("server variables and templates (withInputs)", () => {
       resource: "urn:acme:account:shop7",
     });
     expect(seen[0]!.key).toBe("key-Very-Secret-Key");
+    // An optional value left out takes the template's default; given, it is used.
+    expect(seen[0]!.channel).toBe("channel=web;account=shop7");
+    const app = createAuth({ ...base, channel: "app", fetch });
+    await app.getToken();
+    expect(seen[1]!.channel).toBe("channel=app;account=shop7");
     await auth.close();
   });
 

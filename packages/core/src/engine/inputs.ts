@@ -16,8 +16,10 @@ const SHAPES: Record<ServerVariable["in"], [RegExp, string]> = {
 
 const invalid = (message: string) => new AuthError(AuthErrorCode.InvalidOptions, message);
 
-/** `{name}` in a server URL or a template. */
+/** `{name}` in a server URL. */
 const PLACEHOLDER = /\{([^{}]*)\}/g;
+/** `{name}` or `{name=default}` in a template. */
+const TEMPLATE = /\{([^{}=]*)(?:=([^{}]*))?\}/g;
 
 /**
  * A server variable's value: the option, or the spec's default; checked against its enum, its
@@ -77,14 +79,19 @@ export function resolveInputs<Options>(exchange: TokenExchange, options: Options
   }
   for (const credential of exchange.credentials) {
     if (credential.template === undefined) continue;
-    resolved[credential.name] = credential.template.replace(PLACEHOLDER, (_, name: string) => {
-      const value = values[name] ?? own(name);
-      if (typeof value !== "string" || value === "")
-        throw invalid(
-          `${name} is required for ${exchange.provider}: the request is built from it; pass createAuth({ ${name}: … })`,
-        );
-      return value;
-    });
+    // `{name}`, or `{name=text}`: the text when the option is left out.
+    resolved[credential.name] = credential.template.replace(
+      TEMPLATE,
+      (_, name: string, fallback?: string) => {
+        const given = values[name] ?? own(name);
+        const value = given === undefined || given === "" ? fallback : given;
+        if (typeof value !== "string" || (value === "" && fallback === undefined))
+          throw invalid(
+            `${name} is required for ${exchange.provider}: the request is built from it; pass createAuth({ ${name}: … })`,
+          );
+        return value;
+      },
+    );
   }
   return resolved as Options;
 }

@@ -6,7 +6,7 @@ import type { RequestSpec } from "./operation.ts";
 const ALGS = ["RS256", "PS256", "ES256"] as const;
 /** Claims the signer sets on every assertion itself. */
 const RESERVED_CLAIMS = new Set(["iat", "exp", "jti", "nbf"]);
-const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)\}/g;
+const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g;
 const MAX_LIFETIME_SECONDS = 3600;
 
 /** A claim or `kid` built from options: core finds it as the credential `claim:<name>` / `header:kid`. */
@@ -14,6 +14,8 @@ export interface TemplatedValue {
   readonly name: string;
   readonly template: string;
   readonly references: string[];
+  /** Names given a default (`{name=text}`). */
+  readonly defaulted: string[];
   readonly at: string;
 }
 
@@ -110,7 +112,8 @@ export function readAssertion(
     const references = [...value.matchAll(PLACEHOLDER)].map((m) => m[1]!);
     if (references.includes(String(raw.key)))
       problem(where, "the signing key cannot be part of a claim");
-    templated.push({ name, template: value, references, at: where });
+    const defaulted = [...value.matchAll(PLACEHOLDER)].filter((m) => m[2]).map((m) => m[1]!);
+    templated.push({ name, template: value, references, defaulted, at: where });
     return true;
   };
   if (!isObject(raw.claims))

@@ -29,10 +29,12 @@ export interface ConstantModel {
   value: string | number | boolean;
   /** For a template (`urn:acme:{accountId}`): the names it uses, in order. */
   references?: string[];
+  /** The names it gives a default (`{region=eu}`): they may be optional. */
+  defaulted?: string[];
 }
 
-/** `{name}` placeholders of a template; anything else with a brace is not one. */
-const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)\}/g;
+/** `{name}` or `{name=default}` placeholders of a template; anything else with a brace is not one. */
+const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g;
 
 /** The caller's credentials, each checked against where the spec says it goes. */
 export function readCredentials(
@@ -194,13 +196,15 @@ export function readConstants(
           : "must be a string (quote numbers and booleans: only a JSON body carries other types)",
       );
     let references: string[] | undefined;
+    let defaulted: string[] | undefined;
     if (typeof value === "string" && /[{}]/.test(value)) {
       if (/[{}]/.test(value.replace(PLACEHOLDER, "")))
         return report(
           `${at}/value`,
-          "a template's placeholders are {name}, a server variable or a credential (camelCase); no other braces",
+          "a template's placeholders are {name} or {name=default}, a server variable or a credential (camelCase); no other braces",
         );
       references = [...value.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+      defaulted = [...value.matchAll(PLACEHOLDER)].filter((m) => m[2]).map((m) => m[1]!);
     }
     let schema: unknown;
     if (place === "header") {
@@ -242,7 +246,13 @@ export function readConstants(
         `${at}/value`,
         `the spec says ${name} is ${types.join(" or ")}; this constant is ${typeof value === "number" ? "a number" : `a ${type}`}`,
       );
-    constants.push({ in: place, name, value, ...(references ? { references } : {}) });
+    constants.push({
+      in: place,
+      name,
+      value,
+      ...(references ? { references } : {}),
+      ...(defaulted?.length ? { defaulted } : {}),
+    });
   });
   return constants;
 }

@@ -263,6 +263,7 @@ function readTemplates(
               target: constant.name,
               template: constant.value as string,
               references: constant.references,
+              defaulted: constant.defaulted ?? [],
               at: `${extPointer}/constants/${index}/value`,
             },
           ],
@@ -278,7 +279,7 @@ function readTemplates(
     if (value.key !== undefined) used.add(value.key);
     for (const [, name] of (value.message ?? "").matchAll(/\{([^{}]*)\}/g)) used.add(name!);
   }
-  for (const { references, at, ...value } of templates) {
+  for (const { references, defaulted, at, ...value } of templates) {
     let secret = false;
     for (const name of references) {
       used.add(name);
@@ -286,8 +287,11 @@ function readTemplates(
       if (variableNames.has(name)) continue;
       if (credential === undefined)
         report(at, `{${name}} is neither a server variable nor a credential`);
-      else if (!credential.required)
-        report(at, `{${name}} is an optional credential; a template needs a value every time`);
+      else if (!credential.required && !defaulted.includes(name))
+        report(
+          at,
+          `{${name}} is an optional credential: give it a default ({${name}=text}) for when it is left out`,
+        );
       else
         secret ||=
           credential.secret || (credential.in === "basic" && credential.part === "password");
