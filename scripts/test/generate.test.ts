@@ -435,7 +435,7 @@ describe("bad input: one clear line per problem, nothing written", () => {
       [
         'kid: "{keyId}"',
         'kid: "fixed-kid"',
-        `${at}/credentials/2/in "keyId" is never sent (in: none) and neither a template nor the assertion uses it`,
+        `${at}/credentials/2/in "keyId" is never sent (in: none) and neither a template, the presentation nor the assertion uses it`,
       ],
       [
         "                client_assertion:\n                  type: string\n",

@@ -30,6 +30,7 @@ const SHAPES = [
   "text-token",
   "header-token",
   "checksum-pay",
+  "company-basic",
 ];
 const PNPM = pnpmCommand();
 

@@ -32,6 +32,7 @@ const SHAPES = [
   "signed-assertion",
   "text-token",
   "header-token",
+  "company-basic",
 ] as const;
 const created: Record<string, CreateAuth> = {};
 let root: string;
@@ -807,5 +808,33 @@ describe("header-token: the token in X-Subject-Token, its expiry in the JSON bod
     state.answer = documented;
     expect((await auth.getToken()).accessToken).toBe("gAAAAAB-header-token");
     expect(seen).toHaveLength(2);
+  });
+});
+
+describe("company-basic: API calls carry Basic base64(companyId:token)", () => {
+  const credentials = { companyId: "4620816365", password: "Company-Pass-1" };
+  it("presents the token inside the value built from the company id, on every path", async () => {
+    let issued = 0;
+    const { baseUrl, seen } = await provider((request, response) => {
+      if (request.url.pathname === "/auth/token") {
+        issued += 1;
+        return json(response, 200, { token: `tok-company-${issued}`, expires_in: 3600 });
+      }
+      // As the provider documents API calls: Basic, base64 of companyId:token.
+      const expected = `Basic ${Buffer.from(`${credentials.companyId}:tok-company-${issued}`).toString("base64")}`;
+      json(response, request.headers.authorization === expected ? 200 : 401, {});
+    });
+    const auth = created["company-basic"]!({ ...credentials, baseUrl });
+    expect(await auth.getAuthorizationHeader()).toBe(
+      `Basic ${Buffer.from(`${credentials.companyId}:tok-company-1`).toString("base64")}`,
+    );
+    const client = createClient<{
+      "/api/ping": { get: { responses: { 200: { content: { "application/json": object } } } } };
+    }>({ baseUrl });
+    client.use(authMiddleware(auth));
+    expect((await client.GET("/api/ping")).response.status).toBe(200);
+    issued += 1; // rotated at the provider: the middleware replays once with a new token
+    expect((await client.GET("/api/ping")).response.status).toBe(200);
+    expect(seen.filter((s) => s.url.pathname === "/auth/token")).toHaveLength(2);
   });
 });

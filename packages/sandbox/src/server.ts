@@ -452,10 +452,29 @@ function api(
   now: number,
 ): void {
   state.stats.apiCalls += 1;
-  const { header = "authorization", scheme } = state.provider.exchange.presentation ?? {};
+  const presentation = state.provider.exchange.presentation ?? {};
+  const { header = "authorization", scheme } = presentation;
   const value = request.headers[header.toLowerCase()];
   const carried = typeof value === "string" ? value : "";
-  const [presentedScheme, presented = ""] = scheme === "" ? ["", carried] : carried.split(" ");
+  const [presentedScheme, written = ""] = scheme === "" ? ["", carried] : carried.split(" ");
+  // A built presentation (`Basic base64({companyId}:{token})`): undo the encoding, then take the
+  // token from between the filled-in text around `{token}`.
+  let presented = written;
+  if (presentation.template !== undefined) {
+    const text =
+      presentation.encoding === "base64"
+        ? Buffer.from(written, "base64").toString("utf8")
+        : written;
+    const [before = "", after = ""] = presentation.template
+      .replace(/\{([^{}=]*)(?:=([^{}]*))?\}/g, (whole, name: string, fallback?: string) =>
+        name === "token" ? whole : state.credentials[name] || fallback || "",
+      )
+      .split("{token}");
+    presented =
+      text.startsWith(before) && text.endsWith(after) && text.length >= before.length + after.length
+        ? text.slice(before.length, text.length - after.length)
+        : "";
+  }
   // Checked when the spec fixes the scheme; otherwise any token type goes, as before.
   const schemeOk =
     scheme === "" ||

@@ -82,7 +82,13 @@ export interface ExchangeData {
     readonly message?: string;
     readonly code?: string;
   };
-  readonly presentation?: { readonly header?: string; readonly scheme?: string };
+  readonly presentation?: {
+    readonly header?: string;
+    readonly scheme?: string;
+    /** `{companyId}:{token}`: the token written inside a value built from the credentials. */
+    readonly template?: string;
+    readonly encoding?: "base64";
+  };
   readonly lockoutAfter?: number;
 }
 

@@ -42,9 +42,10 @@ export const BUDGETS = { core: 18 * 1024, provider: TARGETS.provider } as const;
  * 13.8 kB with the diagnostics channel (issue 21: +0.48 kB, on every path); guarded at 14 kB
  * against regressions. The store path measured 15.0 kB before the diagnostics channel and 15.5 kB
  * with it: its guard moved from 15 to 16 kB. The expiry forms of issue 24 filled the getToken
- * path to 14,334 B; signed assertions, token readers and computed values (issue 24) added 52 B to
- * it — the request step a spec may name (`prepare`, called before sending), the `none` placement
- * of a key that is never sent, and `response.read` for a token outside a JSON body —
+ * path to 14,334 B; the rest of issue 24 added 104 B to it — the request step a spec may name
+ * (`prepare`, called before sending), the `none` placement of a key that is never sent,
+ * `response.read` for a token outside a JSON body, a presentation template in `presentToken`, and
+ * the tenant's own exchange `withInputs` may hand `defineProviderAuth` —
  * while the signer itself ships only with packages whose spec has an assertion. Guarded at 14.5 kB.
  */
 export const PATH_BUDGETS = {

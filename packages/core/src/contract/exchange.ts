@@ -81,6 +81,13 @@ export interface TokenPresentation {
    * (default `Bearer`).
    */
   readonly scheme?: string;
+  /**
+   * How the token is written after the scheme, when it is not alone: fixed text and options around
+   * `{token}` (`{companyId}:{token}`), filled for each tenant by `withInputs`.
+   */
+  readonly template?: string;
+  /** `base64`: the filled template is sent base64-encoded (`Basic base64({companyId}:{token})`). */
+  readonly encoding?: "base64";
 }
 
 /** One credential the caller supplies, by its option name (for example `clientId`). */

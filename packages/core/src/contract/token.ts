@@ -81,7 +81,9 @@ export function presentToken(
   token: Pick<TokenSet, "accessToken" | "tokenType">,
 ): string {
   const scheme = presentation?.scheme ?? token.tokenType;
-  return scheme ? `${scheme} ${token.accessToken}` : token.accessToken;
+  let value = presentation?.template?.replace("{token}", token.accessToken) ?? token.accessToken;
+  if (presentation?.encoding) value = btoa(value);
+  return scheme ? `${scheme} ${value}` : value;
 }
 
 /** Printable ASCII without spaces: what may go into an Authorization header. */

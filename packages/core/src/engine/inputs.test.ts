@@ -4,6 +4,7 @@ import { startServer } from "../test-support/http-server.js";
 import { resolveInputs, withInputs } from "./inputs.js";
 import { defineProviderAuth } from "./provider-auth.js";
 import { defaultSender } from "../http/request.js";
+import { authFetch } from "../middleware/auth-fetch.js";
 
 // A provider documented as: one host per account (`https://{account}.{region}.example.test:{port}
 // /{version}`), a form body with `resource=urn:acme:account:{account}` and a signature-style
@@ -180,5 +181,50 @@ describe("server variables and templates (withInputs)", () => {
     expect(resolved).not.toHaveProperty("account");
     expect(resolved["body:resource"]).toBe("urn:acme:account:shop7");
     expect(resolveInputs(exchange, null)).toBeNull();
+  });
+});
+
+describe("a presentation built from options (Basic base64({companyId}:{token}))", () => {
+  const presented: TokenExchange = {
+    provider: "company-pay",
+    tokenPath: "/token",
+    credentials: [
+      { name: "companyId", secret: false, required: true, in: "body", field: "company" },
+      { name: "password", secret: true, required: true, in: "body", field: "password" },
+    ],
+    response: { accessToken: "token" },
+    presentation: { scheme: "Basic", template: "{companyId}:{token}", encoding: "base64" },
+  };
+  const create = withInputs(presented, defineProviderAuth(presented, defaultSender));
+
+  it("fills the tenant's value, encodes, and keeps tenants apart", async () => {
+    const server = await startServer((_request, response, body) => {
+      const company = new URLSearchParams(body).get("company");
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ token: `tok-${company}` }));
+    });
+    close = server.close;
+    const a = create({ companyId: "acme", password: "p", baseUrl: server.url });
+    const b = create({ companyId: "beta", password: "p", baseUrl: server.url });
+    expect(await a.getAuthorizationHeader()).toBe(
+      `Basic ${Buffer.from("acme:tok-acme").toString("base64")}`,
+    );
+    expect(await b.getAuthorizationHeader()).toBe(
+      `Basic ${Buffer.from("beta:tok-beta").toString("base64")}`,
+    );
+    // The middleware presents it the same way.
+    const seen: string[] = [];
+    const api = authFetch(a, async (request) => {
+      seen.push(request.headers.get("authorization") ?? "");
+      return new Response("{}");
+    });
+    await api("https://api.example.test/ping");
+    expect(seen).toEqual([`Basic ${Buffer.from("acme:tok-acme").toString("base64")}`]);
+  });
+
+  it("refuses a value HTTP cannot carry before anything is sent", () => {
+    expect(() =>
+      create({ companyId: "acmé", password: "p", baseUrl: "http://127.0.0.1:9" }),
+    ).toThrow(expect.objectContaining({ code: "invalid_options" }));
   });
 });

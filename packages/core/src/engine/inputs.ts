@@ -1,6 +1,6 @@
 import { AuthError, AuthErrorCode } from "../contract/errors.js";
 import type { ServerVariable, TokenExchange } from "../contract/exchange.js";
-import { resolveBaseUrl } from "./provider-auth.js";
+import { resolveBaseUrl, TENANT_EXCHANGE } from "./provider-auth.js";
 
 /**
  * What a server variable's value may be, by where it sits in the URL. Nothing here can end a host
@@ -15,6 +15,9 @@ const SHAPES: Record<ServerVariable["in"], [RegExp, string]> = {
 };
 
 const invalid = (message: string) => new AuthError(AuthErrorCode.InvalidOptions, message);
+
+/** Each provider's per-tenant copies, by filled presentation template. */
+const tenantCopies = new WeakMap<TokenExchange, Map<string, TokenExchange>>();
 
 /** `{name}` in a server URL. */
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -53,7 +56,7 @@ export function resolveInputs<Options>(exchange: TokenExchange, options: Options
   if (typeof options !== "object" || options === null) return options;
   const given = options as Record<string, unknown>;
   const own = (name: string) => (Object.hasOwn(given, name) ? given[name] : undefined);
-  const resolved: Record<string, unknown> = { ...given };
+  const resolved: Record<string | symbol, unknown> = { ...given };
   const values: Record<string, string> = Object.create(null);
   for (const variable of exchange.variables ?? []) {
     values[variable.name] = variableValue(exchange.provider, variable, own(variable.name));
@@ -80,20 +83,55 @@ export function resolveInputs<Options>(exchange: TokenExchange, options: Options
   for (const credential of exchange.credentials) {
     if (credential.template === undefined) continue;
     // `{name}`, or `{name=text}`: the text when the option is left out.
-    resolved[credential.name] = credential.template.replace(
-      TEMPLATE,
-      (_, name: string, fallback?: string) => {
-        const given = values[name] ?? own(name);
-        const value = given === undefined || given === "" ? fallback : given;
-        if (typeof value !== "string" || (value === "" && fallback === undefined))
-          throw invalid(
-            `${name} is required for ${exchange.provider}: the request is built from it; pass createAuth({ ${name}: … })`,
-          );
-        return value;
-      },
+    resolved[credential.name] = fill(
+      credential.template,
+      exchange.provider,
+      (name) => values[name] ?? own(name),
     );
   }
+  // A presentation built from options (`{companyId}:{token}`): the tenant gets its own copy of
+  // the exchange with it filled in (and so its own engine), one per distinct value.
+  const presentation = exchange.presentation;
+  if (presentation?.template?.replace("{token}", "").includes("{")) {
+    const template = fill(
+      presentation.template,
+      exchange.provider,
+      (name) => values[name] ?? own(name),
+      "token",
+    );
+    if (!/^[\x20-\x7e]*$/.test(template))
+      throw invalid(
+        `the ${exchange.provider} token header is built from a value HTTP cannot carry; check the options`,
+      );
+    const copies = tenantCopies.get(exchange) ?? new Map<string, TokenExchange>();
+    tenantCopies.set(exchange, copies);
+    let copy = copies.get(template);
+    if (copy === undefined) {
+      copy = { ...exchange, presentation: { ...presentation, template } };
+      copies.set(template, copy);
+    }
+    resolved[TENANT_EXCHANGE] = copy;
+  }
   return resolved as Options;
+}
+
+/** Fills a template's `{name}`s (and `{name=default}`s) from variables and options. */
+function fill(
+  template: string,
+  provider: string,
+  lookup: (name: string) => unknown,
+  keep?: string,
+): string {
+  return template.replace(TEMPLATE, (whole, name: string, fallback?: string) => {
+    if (name === keep) return whole;
+    const given = lookup(name);
+    const value = given === undefined || given === "" ? fallback : given;
+    if (typeof value !== "string" || (value === "" && fallback === undefined))
+      throw invalid(
+        `${name} is required for ${provider}: the request is built from it; pass createAuth({ ${name}: … })`,
+      );
+    return value;
+  });
 }
 
 /**

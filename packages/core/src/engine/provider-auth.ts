@@ -3,6 +3,9 @@ import type { TokenExchange } from "../contract/exchange.js";
 import { createTokenManager, type TokenManager, type TokenManagerOptions } from "./manager.js";
 import type { TokenRequestSender } from "../http/request.js";
 
+/** Where `withInputs` hands `defineProviderAuth` a tenant's own copy of the exchange. */
+export const TENANT_EXCHANGE: unique symbol = Symbol("tenant exchange");
+
 /** Options every generated `createAuth` accepts besides the provider's credentials. */
 export type ProviderAuthOptions = Omit<
   TokenManagerOptions,
@@ -50,7 +53,8 @@ export function defineProviderAuth<Options extends object, Raw>(
       (credentialNames.includes(name) ? credentials : rest)[name] = value;
     return createTokenManager<Raw>({
       ...rest,
-      exchange,
+      // A tenant's own copy (its presentation filled in by withInputs), else the provider's.
+      exchange: (options as { [TENANT_EXCHANGE]?: TokenExchange })[TENANT_EXCHANGE] ?? exchange,
       credentials,
       baseUrl: resolveBaseUrl(exchange, rest),
       send,

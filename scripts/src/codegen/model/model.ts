@@ -87,9 +87,18 @@ export function buildModel(
     ),
     ...(request?.constants ?? []).flatMap((c) => c.references ?? []),
     ...(request?.assertion?.templated ?? []).flatMap((t) => t.references),
+    ...presentationReferences(responseModel.presentation?.template),
   ]);
   const variables = readServerVariables(document, report, wanted);
-  const computed = request ? readTemplates(context, request, variables) : [];
+  const computed = request
+    ? readTemplates(
+        context,
+        request,
+        variables,
+        presentationReferences(responseModel.presentation?.template),
+      )
+    : [];
+  if (request) checkPresentation(context, request, variables, responseModel.presentation?.template);
   const lockoutAfter = extension.lockoutAfter;
   if (
     lockoutAfter !== undefined &&
@@ -241,6 +250,7 @@ function readTemplates(
   context: ModelContext,
   request: RequestModel,
   variables: readonly ServerVariableModel[],
+  alsoUsed: readonly string[],
 ): ComputedModel[] {
   const { extPointer, report } = context;
   const variableNames = new Set(variables.map((v) => v.name));
@@ -274,7 +284,7 @@ function readTemplates(
       target: t.name,
     })),
   ];
-  const used = new Set(request.assertion ? [request.assertion.key] : []);
+  const used = new Set([...(request.assertion ? [request.assertion.key] : []), ...alsoUsed]);
   for (const value of request.computedValues) {
     if (value.key !== undefined) used.add(value.key);
     for (const [, name] of (value.message ?? "").matchAll(/\{([^{}]*)\}/g)) used.add(name!);
@@ -303,8 +313,34 @@ function readTemplates(
     if (c.in === "none" && !used.has(c.name))
       report(
         `${extPointer}/credentials/${index}/in`,
-        `"${c.name}" is never sent (in: none) and neither a template nor the assertion uses it`,
+        `"${c.name}" is never sent (in: none) and neither a template, the presentation nor the assertion uses it`,
       );
   });
   return computed;
+}
+
+/** The names a presentation template uses besides `{token}`. */
+function presentationReferences(template: string | undefined): string[] {
+  return [...(template ?? "").matchAll(/\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g)]
+    .map((m) => m[1]!)
+    .filter((name) => name !== "token");
+}
+
+/** A presentation template names only server variables and credentials (optional ones with a default). */
+function checkPresentation(
+  context: ModelContext,
+  request: RequestModel,
+  variables: readonly ServerVariableModel[],
+  template: string | undefined,
+): void {
+  if (template === undefined) return;
+  for (const [, name, fallback] of template.matchAll(/\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g)) {
+    if (name === "token" || variables.some((v) => v.name === name)) continue;
+    const credential = request.credentials.find((c) => c.name === name);
+    const at = `${context.extPointer}/presentation/template`;
+    if (credential === undefined)
+      context.report(at, `{${name}} is neither {token}, a server variable nor a credential`);
+    else if (!credential.required && fallback === undefined)
+      context.report(at, `{${name}} is an optional credential: give it a default ({${name}=text})`);
+  }
 }

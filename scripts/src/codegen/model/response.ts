@@ -44,7 +44,12 @@ export interface ResponseModel {
   /** How the expiry field is typed on the wire: a number, a decimal string, or text (a date or duration). */
   readonly expiryWire?: "number" | "string" | "text";
   readonly failures?: { rules?: FailureRuleModel[]; message?: string; code?: string };
-  readonly presentation?: { header?: string; scheme?: string };
+  readonly presentation?: {
+    header?: string;
+    scheme?: string;
+    template?: string;
+    encoding?: "base64";
+  };
   readonly errorStatuses: string[];
   /** Media type of the 200 response. */
   readonly okMediaType: string;
@@ -383,8 +388,27 @@ function readPresentation(
     report(at, "must be a mapping with header and/or scheme");
     return undefined;
   }
-  checkKeys(context, raw, ["header", "scheme"], at);
+  checkKeys(context, raw, ["header", "scheme", "template", "encoding"], at);
   const result: NonNullable<ResponseModel["presentation"]> = {};
+  if (raw.template !== undefined) {
+    const template = raw.template;
+    if (
+      typeof template !== "string" ||
+      template.split("{token}").length !== 2 ||
+      !/^[\x20-\x7e]*$/.test(template) ||
+      /[{}]/.test(template.replace(/\{[a-z][A-Za-z0-9]*(=[^{}]*)?\}/g, ""))
+    )
+      report(
+        `${at}/template`,
+        "must hold {token} once, with printable ASCII and {name} placeholders around it (a credential or server variable)",
+      );
+    else result.template = template;
+  }
+  if (raw.encoding !== undefined) {
+    if (raw.encoding !== "base64" || raw.template === undefined)
+      report(`${at}/encoding`, 'must be "base64", with a template');
+    else result.encoding = "base64";
+  }
   if (raw.header !== undefined) {
     if (typeof raw.header !== "string" || !HTTP_TOKEN.test(raw.header))
       report(`${at}/header`, "must be a header name");
@@ -393,7 +417,8 @@ function readPresentation(
   if (raw.scheme !== undefined) {
     if (typeof raw.scheme !== "string" || (raw.scheme !== "" && !HTTP_TOKEN.test(raw.scheme)))
       report(`${at}/scheme`, 'must be an auth scheme such as Bearer, or "" for the bare token');
-    else if (/^(basic|digest|negotiate|ntlm)$/i.test(raw.scheme))
+    // Basic is a password scheme, unless the spec builds a credential-like value from the token.
+    else if (/^(basic|digest|negotiate|ntlm)$/i.test(raw.scheme) && raw.template === undefined)
       report(
         `${at}/scheme`,
         `${raw.scheme} carries passwords, not tokens; use Bearer, another scheme, or ""`,

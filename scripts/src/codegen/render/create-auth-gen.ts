@@ -14,7 +14,10 @@ export function renderCreateAuth(model: ProviderModel): string {
   const checks = typeChecks(model);
   const { callOptions, imports } = typedCall(model);
   // Server variables and templates are resolved by core's withInputs; other packages skip it.
-  const inputs = model.variables.length > 0 || model.computed.length > 0;
+  const inputs =
+    model.variables.length > 0 ||
+    model.computed.length > 0 ||
+    (model.presentation?.template ?? "{token}").replace("{token}", "").includes("{");
   const define = `defineProviderAuth<CreateAuthOptions, TokenResponse>(exchange, send)`;
   return `${generatedHeader(model.specFile)}
 import type { TokenManager } from "@auth/core";
