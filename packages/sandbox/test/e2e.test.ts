@@ -65,9 +65,17 @@ describe.each(Object.keys(packages) as ProviderId[])(
       // carry the scheme the spec states, else that type.
       if (exchange.response.tokenType === undefined) expect(token.tokenType).toBe("Bearer");
       else expect(token.tokenType).toMatch(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/);
-      const scheme = exchange.presentation?.scheme ?? token.tokenType;
+      const { scheme = token.tokenType, template, encoding } = exchange.presentation ?? {};
+      // A value built around the token (`{companyId}:{token}`, base64) from the same credentials.
+      const filled =
+        template?.replace(/\{([^{}=]*)(?:=([^{}]*))?\}/g, (_, name: string, fallback?: string) =>
+          name === "token"
+            ? token.accessToken
+            : (sandbox.credentials[id] as Record<string, string>)[name] || fallback || "",
+        ) ?? token.accessToken;
+      const written = encoding === "base64" ? Buffer.from(filled).toString("base64") : filled;
       expect(await auth.getAuthorizationHeader()).toBe(
-        scheme === "" ? token.accessToken : `${scheme} ${token.accessToken}`,
+        scheme === "" ? written : `${scheme} ${written}`,
       );
       expect(token.expiresAt).toBeGreaterThan(Date.now() + lifetimeMs - 100_000);
       expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + lifetimeMs);
