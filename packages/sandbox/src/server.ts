@@ -8,7 +8,7 @@ import {
   type ProviderId,
   type SandboxCredentials,
 } from "./providers.gen.js";
-import { tokenOperation } from "./spec.js";
+import { fillTemplate, tokenOperation } from "./spec.js";
 import { send, token, type ProviderState } from "./token-endpoint.js";
 import type {
   ExchangeData,
@@ -465,11 +465,11 @@ function api(
       presentation.encoding === "base64"
         ? Buffer.from(written, "base64").toString("utf8")
         : written;
-    const [before = "", after = ""] = presentation.template
-      .replace(/\{([^{}=]*)(?:=([^{}]*))?\}/g, (whole, name: string, fallback?: string) =>
-        name === "token" ? whole : state.credentials[name] || fallback || "",
-      )
-      .split("{token}");
+    const [before = "", after = ""] = fillTemplate(
+      presentation.template,
+      state.credentials,
+      "token",
+    ).split("{token}");
     presented =
       text.startsWith(before) && text.endsWith(after) && text.length >= before.length + after.length
         ? text.slice(before.length, text.length - after.length)

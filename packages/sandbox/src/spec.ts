@@ -197,3 +197,19 @@ function sampleOf(schema: unknown): unknown {
           ? false
           : "";
 }
+
+/**
+ * Fills a template's `{name}`s (or `{name=default}`s) from `values`, as the client does; the
+ * placeholder named `keep` (`token` in a presentation) is left as it is.
+ */
+export function fillTemplate(
+  template: string,
+  values: Readonly<Record<string, string | undefined>>,
+  keep?: string,
+): string {
+  return template.replace(
+    /\{([^{}=]*)(?:=([^{}]*))?\}/g,
+    (whole, name: string, fallback?: string) =>
+      name === keep ? whole : values[name] || fallback || "",
+  );
+}

@@ -16,6 +16,7 @@ import {
   properties,
   schemaAt,
   fillRequired,
+  fillTemplate,
   setAt,
   type tokenOperation,
 } from "./spec.js";
@@ -127,15 +128,15 @@ export async function token(
       "credentials",
     );
   }
-  const assertionProblem =
+  const signatureProblem =
     checkAssertion(state, request, body, refreshing, now) ?? checkComputed(state, request, rawBody);
   const clientOk =
     checkClient(state, request, query) &&
-    (exchange.computed === undefined || assertionProblem === undefined) &&
-    (exchange.assertion?.use !== "client-auth" || assertionProblem === undefined);
+    (exchange.computed === undefined || signatureProblem === undefined) &&
+    (exchange.assertion?.use !== "client-auth" || signatureProblem === undefined);
   const loginOk =
     (refreshing || checkLogin(state, body)) &&
-    (exchange.assertion?.use !== "grant" || assertionProblem === undefined);
+    (exchange.assertion?.use !== "grant" || signatureProblem === undefined);
   if (!clientOk || !loginOk) {
     state.stats.credentialFailures += 1;
     state.consecutiveFailures += 1;
@@ -241,13 +242,8 @@ function readParameters(
 ): Record<string, string> | undefined {
   if (exchange.bodyEncoding !== "json") return Object.fromEntries(new URLSearchParams(rawBody));
   if (rawBody === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(rawBody);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+  const parsed = jsonObject(rawBody);
+  if (parsed === undefined) return undefined;
   return Object.fromEntries(
     Object.entries(parsed).filter(
       (entry): entry is [string, string] => typeof entry[1] === "string",
@@ -393,10 +389,7 @@ function expectedValue(
   credential: ExchangeData["credentials"][number],
 ): string | undefined {
   if (credential.template === undefined) return state.credentials[credential.name];
-  return credential.template.replace(
-    /\{([^{}=]*)(?:=([^{}]*))?\}/g,
-    (_, name: string, fallback?: string) => state.credentials[name] || fallback || "",
-  );
+  return fillTemplate(credential.template, state.credentials);
 }
 
 function checkLogin(state: ProviderState, form: Record<string, string>): boolean {

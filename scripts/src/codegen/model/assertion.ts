@@ -1,12 +1,11 @@
 import { isObject, type JsonObject } from "../load-spec.ts";
-import { checkKeys, type ModelContext } from "./context.ts";
+import { checkKeys, type ModelContext, TEMPLATE_PLACEHOLDER } from "./context.ts";
 import type { CredentialModel } from "./credentials.ts";
 import type { RequestSpec } from "./operation.ts";
 
 const ALGS = ["RS256", "PS256", "ES256"] as const;
 /** Claims the signer sets on every assertion itself. */
 const RESERVED_CLAIMS = new Set(["iat", "exp", "jti", "nbf"]);
-const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g;
 const MAX_LIFETIME_SECONDS = 3600;
 
 /** A claim or `kid` built from options: core finds it as the credential `claim:<name>` / `header:kid`. */
@@ -104,15 +103,17 @@ export function readAssertion(
   const templated: TemplatedValue[] = [];
   const template = (name: string, value: string, where: string): boolean => {
     if (!/[{}]/.test(value)) return false;
-    if (/[{}]/.test(value.replace(PLACEHOLDER, "")))
+    if (/[{}]/.test(value.replace(TEMPLATE_PLACEHOLDER, "")))
       problem(
         where,
         "a template's placeholders are {name}, a server variable or a credential (camelCase); no other braces",
       );
-    const references = [...value.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+    const references = [...value.matchAll(TEMPLATE_PLACEHOLDER)].map((m) => m[1]!);
     if (references.includes(String(raw.key)))
       problem(where, "the signing key cannot be part of a claim");
-    const defaulted = [...value.matchAll(PLACEHOLDER)].filter((m) => m[2]).map((m) => m[1]!);
+    const defaulted = [...value.matchAll(TEMPLATE_PLACEHOLDER)]
+      .filter((m) => m[2])
+      .map((m) => m[1]!);
     templated.push({ name, template: value, references, defaulted, at: where });
     return true;
   };

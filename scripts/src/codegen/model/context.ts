@@ -10,6 +10,11 @@ export interface ModelContext {
 
 /** camelCase option and environment names. */
 export const IDENTIFIER = /^[a-z][A-Za-z0-9]*$/;
+/**
+ * A template's placeholder: `{name}` or `{name=default}` (a camelCase credential or server
+ * variable). Constants, assertion claims and presentations share it; core fills the same syntax.
+ */
+export const TEMPLATE_PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g;
 /** An HTTP header name or auth scheme (RFC 9110 token). */
 export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

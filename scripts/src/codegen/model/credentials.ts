@@ -1,5 +1,12 @@
 import { isObject, type JsonObject } from "../load-spec.ts";
-import { asObject, checkKeys, HTTP_TOKEN, IDENTIFIER, type ModelContext } from "./context.ts";
+import {
+  asObject,
+  checkKeys,
+  HTTP_TOKEN,
+  IDENTIFIER,
+  type ModelContext,
+  TEMPLATE_PLACEHOLDER,
+} from "./context.ts";
 import type { RequestSpec } from "./operation.ts";
 import { PROTOTYPE_NAMES } from "../emit.ts";
 import { allowedValues, resolve, schemaTypes } from "./schema.ts";
@@ -32,9 +39,6 @@ export interface ConstantModel {
   /** The names it gives a default (`{region=eu}`): they may be optional. */
   defaulted?: string[];
 }
-
-/** `{name}` or `{name=default}` placeholders of a template; anything else with a brace is not one. */
-const PLACEHOLDER = /\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g;
 
 /** The caller's credentials, each checked against where the spec says it goes. */
 export function readCredentials(
@@ -198,13 +202,13 @@ export function readConstants(
     let references: string[] | undefined;
     let defaulted: string[] | undefined;
     if (typeof value === "string" && /[{}]/.test(value)) {
-      if (/[{}]/.test(value.replace(PLACEHOLDER, "")))
+      if (/[{}]/.test(value.replace(TEMPLATE_PLACEHOLDER, "")))
         return report(
           `${at}/value`,
           "a template's placeholders are {name} or {name=default}, a server variable or a credential (camelCase); no other braces",
         );
-      references = [...value.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-      defaulted = [...value.matchAll(PLACEHOLDER)].filter((m) => m[2]).map((m) => m[1]!);
+      references = [...value.matchAll(TEMPLATE_PLACEHOLDER)].map((m) => m[1]!);
+      defaulted = [...value.matchAll(TEMPLATE_PLACEHOLDER)].filter((m) => m[2]).map((m) => m[1]!);
     }
     let schema: unknown;
     if (place === "header") {

@@ -1,6 +1,6 @@
 import { PROTOTYPE_NAMES } from "../emit.ts";
 import { isObject, type JsonObject, type LoadedSpec } from "../load-spec.ts";
-import { checkKeys, IDENTIFIER, type ModelContext } from "./context.ts";
+import { checkKeys, IDENTIFIER, type ModelContext, TEMPLATE_PLACEHOLDER } from "./context.ts";
 import { readRequest, type RequestModel } from "./request.ts";
 import { readResponse, type ResponseModel } from "./response.ts";
 import { pointer, type Problem } from "../problems.ts";
@@ -321,7 +321,7 @@ function readTemplates(
 
 /** The names a presentation template uses besides `{token}`. */
 function presentationReferences(template: string | undefined): string[] {
-  return [...(template ?? "").matchAll(/\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g)]
+  return [...(template ?? "").matchAll(TEMPLATE_PLACEHOLDER)]
     .map((m) => m[1]!)
     .filter((name) => name !== "token");
 }
@@ -334,7 +334,7 @@ function checkPresentation(
   template: string | undefined,
 ): void {
   if (template === undefined) return;
-  for (const [, name, fallback] of template.matchAll(/\{([a-z][A-Za-z0-9]*)(=[^{}]*)?\}/g)) {
+  for (const [, name, fallback] of template.matchAll(TEMPLATE_PLACEHOLDER)) {
     if (name === "token" || variables.some((v) => v.name === name)) continue;
     const credential = request.credentials.find((c) => c.name === name);
     const at = `${context.extPointer}/presentation/template`;

@@ -1,5 +1,11 @@
 import { isObject, type JsonObject } from "../load-spec.ts";
-import { asObject, checkKeys, HTTP_TOKEN, type ModelContext } from "./context.ts";
+import {
+  asObject,
+  checkKeys,
+  HTTP_TOKEN,
+  type ModelContext,
+  TEMPLATE_PLACEHOLDER,
+} from "./context.ts";
 import {
   allowedValues,
   collectProperties,
@@ -396,7 +402,7 @@ function readPresentation(
       typeof template !== "string" ||
       template.split("{token}").length !== 2 ||
       !/^[\x20-\x7e]*$/.test(template) ||
-      /[{}]/.test(template.replace(/\{[a-z][A-Za-z0-9]*(=[^{}]*)?\}/g, ""))
+      /[{}]/.test(template.replace(TEMPLATE_PLACEHOLDER, ""))
     )
       report(
         `${at}/template`,
