@@ -1,5 +1,6 @@
 import { AuthError, AuthErrorCode } from "../contract/errors.js";
 import type { AssertionDefinition, RequestStep } from "../contract/exchange.js";
+import { base64, pemBytes } from "../secrets/encoding.js";
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -24,11 +25,8 @@ const ALGORITHMS: Record<
 const encoder = new TextEncoder();
 
 /** base64url without padding (RFC 7515 §2). */
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+const base64url = (bytes: Uint8Array) =>
+  base64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const encodeJson = (value: unknown) => base64url(encoder.encode(JSON.stringify(value)));
 
 /**
@@ -55,11 +53,8 @@ async function importKey(
       const jwk = JSON.parse(trimmed) as JsonWebKey;
       return await crypto.subtle.importKey("jwk", jwk, ALGORITHMS[alg].key, false, ["sign"]);
     }
-    const pem = /^-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\s]+)-----END PRIVATE KEY-----$/.exec(
-      trimmed,
-    );
-    if (!pem) throw new Error();
-    const der = Uint8Array.from(atob(pem[1]!.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+    const der = pemBytes(trimmed, "PRIVATE KEY");
+    if (!der) throw new Error();
     return await crypto.subtle.importKey("pkcs8", der, ALGORITHMS[alg].key, false, ["sign"]);
   } catch {
     throw problem("");

@@ -1,25 +1,22 @@
 import { AuthError, AuthErrorCode } from "../contract/errors.js";
 import type { ComputedValue, RequestStep } from "../contract/exchange.js";
 import { encodeBody } from "./request.js";
+import { base64, pemBytes } from "../secrets/encoding.js";
 
 const encoder = new TextEncoder();
 
 function encode(bytes: ArrayBuffer | Uint8Array, encoding: ComputedValue["encoding"]): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  if (encoding === "base64") {
-    let binary = "";
-    for (const byte of view) binary += String.fromCharCode(byte);
-    return btoa(binary);
-  }
-  return Array.from(view, (b) => b.toString(16).padStart(2, "0")).join("");
+  return encoding === "base64"
+    ? base64(view)
+    : Array.from(view, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The provider's RSA public key: an SPKI PEM (`BEGIN PUBLIC KEY`). The error names the option only. */
 async function publicKey(pem: string, name: string, hash: string): Promise<CryptoKey> {
-  const body = /-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----/.exec(pem);
+  const der = pemBytes(pem, "PUBLIC KEY");
   try {
-    if (!body) throw new Error();
-    const der = Uint8Array.from(atob(body[1]!.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+    if (!der) throw new Error();
     return await crypto.subtle.importKey("spki", der, { name: "RSA-OAEP", hash }, false, [
       "encrypt",
     ]);

@@ -24,3 +24,27 @@ export function decodeBase64Url(segment: string): string | undefined {
     return undefined;
   }
 }
+
+/** Bytes as base64 (RFC 4648 §4), for signatures and digests. */
+export function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/**
+ * The DER bytes of a PEM block with this label (`PRIVATE KEY`, `PUBLIC KEY`); undefined when the
+ * text holds no such block or it is not base64.
+ */
+export function pemBytes(text: string, label: string): Uint8Array<ArrayBuffer> | undefined {
+  const block = new RegExp(
+    `-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`,
+  ).exec(text);
+  try {
+    return block
+      ? Uint8Array.from(atob(block[1]!.replace(/\s+/g, "")), (c) => c.charCodeAt(0))
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
