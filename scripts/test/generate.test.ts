@@ -454,6 +454,83 @@ describe("bad input: one clear line per problem, nothing written", () => {
     }
   });
 
+  it("rejects each misuse of a seeded refresh token at its pointer", async () => {
+    const base = await fixture("seeded-refresh");
+    const at = "/paths/~1token/post/x-token-exchange";
+    const cases: [string, string, string][] = [
+      [
+        "          refreshLifetimeSeconds: 7776000\n",
+        "",
+        `${at}/expiry a seeded refresh token needs expiry.refreshLifetimeSeconds`,
+      ],
+      [
+        "refreshLifetimeSeconds: 7776000",
+        "refreshLifetimeSeconds: 0.5",
+        `${at}/expiry/refreshLifetimeSeconds must be a whole number of seconds from 1 to 157680000`,
+      ],
+      [
+        "            field: refresh_token\n            description: The refresh token",
+        "            field: refresh_token\n            secret: false\n            description: The refresh token",
+        `${at}/credentials grant and refreshGrant are both "refresh_token": the first refresh token must be a required secret credential`,
+      ],
+      [
+        "        refreshGrant: refresh_token\n",
+        "",
+        `${at}/expiry/refreshLifetimeSeconds a refresh token's lifetime needs a refreshGrant`,
+      ],
+    ];
+    for (const [from, to, expected] of cases) {
+      expect(base, from).toContain(from);
+      expect(await problemsFor("seeded-refresh", base.replace(from, to)), to).toContain(expected);
+    }
+  });
+
+  it("rejects each misuse of a refresh request of its own at its pointer", async () => {
+    const base = await fixture("refresh-endpoint");
+    const at = "/paths/~1auth~1login/post/x-token-exchange";
+    const cases: [string, string, string][] = [
+      [
+        "path: /auth/refresh",
+        "path: /auth/renew",
+        `${at}/refresh/path must name a POST operation of this spec`,
+      ],
+      [
+        "path: /auth/refresh",
+        "path: /auth/login",
+        `${at}/refresh/path is the token operation itself`,
+      ],
+      [
+        "refreshToken: refreshToken\n          credentials",
+        "refreshToken: refresh_token\n          credentials",
+        `${at}/refresh/refreshToken field "refresh_token" is not a property of the refresh request body schema`,
+      ],
+      [
+        "{ name: clientId, in: header, header: X-Client-Id }",
+        "{ name: merchantId, in: header, header: X-Client-Id }",
+        `${at}/refresh/credentials/0 "merchantId" names no credential of the extension`,
+      ],
+      [
+        "{ name: clientId, in: header, header: X-Client-Id }",
+        "{ name: clientId, in: header, header: X-Merchant }",
+        `${at}/refresh/credentials/0/header header "X-Merchant" is neither an apiKey-in-header security scheme nor a header parameter of the operation`,
+      ],
+      [
+        "            - { name: clientId, in: header, header: X-Client-Id }\n",
+        "            - password\n",
+        `${at}/refresh/credentials/0/field field "password" is not a property of the request body schema`,
+      ],
+      [
+        "          refreshToken: /data/refreshToken\n",
+        "",
+        `${at}/response/refreshToken a refresh request needs the response field that carries the refresh token`,
+      ],
+    ];
+    for (const [from, to, expected] of cases) {
+      expect(base, from).toContain(from);
+      expect(await problemsFor("refresh-endpoint", base.replace(from, to)), to).toContain(expected);
+    }
+  });
+
   it("rejects each misuse of computed values at its pointer", async () => {
     const base = await fixture("checksum-pay");
     const at = "/paths/~1v1~1token/post/x-token-exchange/computed";

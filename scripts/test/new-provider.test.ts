@@ -31,6 +31,8 @@ const SHAPES = [
   "header-token",
   "checksum-pay",
   "company-basic",
+  "seeded-refresh",
+  "refresh-endpoint",
 ];
 const PNPM = pnpmCommand();
 

@@ -2,7 +2,7 @@ import { cp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { authMiddleware, type TokenManager } from "@auth/core";
+import { authMiddleware, MemoryTokenStore, type TokenManager } from "@auth/core";
 import {
   exportJWK,
   exportPKCS8,
@@ -33,6 +33,8 @@ const SHAPES = [
   "text-token",
   "header-token",
   "company-basic",
+  "seeded-refresh",
+  "refresh-endpoint",
 ] as const;
 const created: Record<string, CreateAuth> = {};
 let root: string;
@@ -836,5 +838,184 @@ describe("company-basic: API calls carry Basic base64(companyId:token)", () => {
     issued += 1; // rotated at the provider: the middleware replays once with a new token
     expect((await client.GET("/api/ping")).response.status).toBe(200);
     expect(seen.filter((s) => s.url.pathname === "/auth/token")).toHaveLength(2);
+  });
+});
+
+describe("seeded-refresh: a refresh token from consent, rotated on every use, private_key_jwt", () => {
+  const clientId = "bank-client-1";
+  const HOUR = 3_600_000;
+  let pem: string;
+  let publicKey: JoseKey;
+  beforeAll(async () => {
+    const pair = await generateKeyPair("ES256", { extractable: true });
+    publicKey = pair.publicKey;
+    pem = await exportPKCS8(pair.privateKey);
+  });
+
+  /**
+   * As the bank documents it: the client authenticates with its signed assertion on every
+   * request; every refresh token works once; a used one is invalid_grant; three refusals lock.
+   */
+  async function bank(now: () => number) {
+    let live = new Set(["rt-consent"]);
+    let issued = 0;
+    const presented: string[] = [];
+    const started = await provider(async (seen, response) => {
+      const form = Object.fromEntries(new URLSearchParams(seen.body));
+      presented.push(form.refresh_token ?? "");
+      try {
+        await jwtVerify(form.client_assertion!, publicKey, {
+          algorithms: ["ES256"],
+          issuer: clientId,
+          subject: clientId,
+          audience: `${started.baseUrl}/token`,
+          currentDate: new Date(now()),
+        });
+      } catch {
+        return json(response, 401, { error: "invalid_client" });
+      }
+      if (form.grant_type !== "refresh_token" || form.client_id !== clientId)
+        return json(response, 400, { error: "invalid_request" });
+      if (!live.has(form.refresh_token ?? ""))
+        return json(response, 400, { error: "invalid_grant" });
+      issued += 1;
+      live = new Set([`rt-${issued}`]);
+      json(response, 200, {
+        access_token: `at-${issued}`,
+        token_type: "Bearer",
+        expires_in: 600,
+        refresh_token: `rt-${issued}`,
+      });
+    });
+    return { ...started, presented };
+  }
+
+  it("renews with the newest refresh token across a restart and a second process, never the used seed", async () => {
+    const time = { now: Date.now() };
+    const clock = () => time.now;
+    const started = await bank(clock);
+    const store = new MemoryTokenStore({ clock });
+    const options = {
+      clientId,
+      refreshToken: "rt-consent",
+      privateKey: pem,
+      baseUrl: started.baseUrl,
+      store,
+      clock,
+    };
+    const first = created["seeded-refresh"]!(options);
+    expect((await first.getToken()).accessToken).toBe("at-1");
+    await first.close();
+    time.now += 3 * HOUR; // the access token is long dead; the process restarts
+    const restarted = created["seeded-refresh"]!(options);
+    const other = created["seeded-refresh"]!(options);
+    expect((await restarted.getToken()).accessToken).toBe("at-2");
+    expect((await other.getToken()).accessToken).toBe("at-2"); // from the store
+    time.now += 3 * HOUR;
+    expect((await other.getToken()).accessToken).toBe("at-3");
+    time.now += 3 * HOUR;
+    expect((await restarted.getToken()).accessToken).toBe("at-4");
+    expect(started.presented).toEqual(["rt-consent", "rt-1", "rt-2", "rt-3"]);
+    // The refresh tokens never appear in what the manager prints.
+    expect(
+      `${JSON.stringify(restarted)} ${JSON.stringify(await restarted.getToken())}`,
+    ).not.toMatch(/rt-/);
+  });
+
+  it("sends a dead seed once: invalid_grant is bad credentials, never retried towards the lockout", async () => {
+    const started = await bank(() => Date.now());
+    const auth = created["seeded-refresh"]!({
+      clientId,
+      refreshToken: "rt-already-used",
+      privateKey: pem,
+      baseUrl: started.baseUrl,
+    });
+    await expect(auth.getToken()).rejects.toMatchObject({
+      code: "invalid_credentials",
+      oauthError: "invalid_grant",
+    });
+    await auth.getToken().catch(() => undefined);
+    expect(started.presented).toEqual(["rt-already-used"]);
+  });
+});
+
+describe("refresh-endpoint: the refresh is a request of its own, with its own body and header", () => {
+  const credentials = { clientId: "merchant-42", password: "Wallet-Pass-1" };
+  /** As the wallet documents it; a refresh token works once. */
+  function wallet() {
+    let issued = 0;
+    let live = "";
+    const issue = (response: ServerResponse) => {
+      issued += 1;
+      live = `rt-${issued}`;
+      json(response, 200, {
+        data: { accessToken: `at-${issued}`, refreshToken: live, expiresIn: 900 },
+      });
+    };
+    return provider((seen, response) => {
+      const body = JSON.parse(seen.body || "{}") as Record<string, string>;
+      if (seen.url.pathname === "/auth/login") {
+        if (
+          seen.headers["x-api-version"] !== "2" ||
+          body.clientId !== credentials.clientId ||
+          body.password !== credentials.password
+        )
+          return json(response, 401, { error: "unauthorized", message: "bad login" });
+        return issue(response);
+      }
+      if (seen.url.pathname === "/auth/refresh") {
+        if (seen.headers["x-client-id"] !== credentials.clientId)
+          return json(response, 401, { error: "unauthorized" });
+        if (!live || body.refreshToken !== live)
+          return json(response, 400, { error: "invalid_grant", message: "refresh token used" });
+        live = "";
+        return issue(response);
+      }
+      json(response, 404, {});
+    });
+  }
+
+  it("logs in once, then renews on /auth/refresh with only the refresh token and X-Client-Id", async () => {
+    const { baseUrl, seen } = await wallet();
+    let now = 1_700_000_000_000;
+    const auth = created["refresh-endpoint"]!({ ...credentials, baseUrl, clock: () => now });
+    expect((await auth.getToken()).accessToken).toBe("at-1");
+    now += 901_000;
+    expect((await auth.getToken()).accessToken).toBe("at-2");
+    now += 901_000;
+    expect((await auth.getToken()).accessToken).toBe("at-3");
+    expect(seen.map((s) => s.url.pathname)).toEqual([
+      "/auth/login",
+      "/auth/refresh",
+      "/auth/refresh",
+    ]);
+    const refresh = seen[1]!;
+    expect(JSON.parse(refresh.body)).toEqual({ refreshToken: "rt-1" });
+    expect(refresh.headers["x-api-version"]).toBeUndefined();
+    expect(refresh.body).not.toContain(credentials.password);
+  });
+
+  it("logs in again when the refresh token is refused, and never retries a refused login", async () => {
+    const { baseUrl, seen, state } = await wallet();
+    let now = 1_700_000_000_000;
+    const auth = created["refresh-endpoint"]!({ ...credentials, baseUrl, clock: () => now });
+    await auth.getToken();
+    const documented = state.answer;
+    // The provider forgets every refresh token (a deploy, a revocation).
+    state.answer = (entry, response) =>
+      entry.url.pathname === "/auth/refresh"
+        ? json(response, 400, { error: "invalid_grant" })
+        : documented(entry, response);
+    now += 901_000;
+    expect((await auth.getToken()).accessToken).toBe("at-2");
+    expect(seen.map((s) => s.url.pathname)).toEqual([
+      "/auth/login",
+      "/auth/refresh",
+      "/auth/login",
+    ]);
+    const wrong = created["refresh-endpoint"]!({ ...credentials, password: "nope", baseUrl });
+    await expect(wrong.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });
+    await wrong.getToken().catch(() => undefined);
+    expect(seen.filter((s) => s.url.pathname === "/auth/login")).toHaveLength(3);
   });
 });

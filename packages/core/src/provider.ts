@@ -17,6 +17,7 @@ export type {
   FailureClassification,
   FailureKind,
   FailureRule,
+  RefreshRequest,
   RequestStep,
   ServerVariable,
   TokenResponseMapping,

@@ -1,4 +1,11 @@
-import type { StoredToken, TokenStore } from "@auth/core";
+import {
+  createTokenManager,
+  type StoredToken,
+  type TokenExchange,
+  type TokenStore,
+} from "@auth/core";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
@@ -144,6 +151,73 @@ describe.each(clientKinds)("Redis store with a %s client", (kind) => {
       expect(await admin.pTTL(name!)).toBeGreaterThan(0);
     } finally {
       await admin.close();
+    }
+  });
+
+  it("keeps a rotated refresh token for its stated lifetime, so a restart renews with it (seeded refresh)", async () => {
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    // A bank that rotates refresh tokens: each works once.
+    let live = "rt-consent";
+    let issued = 0;
+    const presented: string[] = [];
+    const server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk));
+      request.on("end", () => {
+        const presentedToken = new URLSearchParams(body).get("refresh_token") ?? "";
+        presented.push(presentedToken);
+        response.writeHead(presentedToken === live ? 200 : 400, {
+          "content-type": "application/json",
+        });
+        if (presentedToken !== live) return response.end('{"error":"invalid_grant"}');
+        live = `rt-${++issued}`;
+        response.end(
+          JSON.stringify({ access_token: `at-${issued}`, refresh_token: live, expires_in: 600 }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const admin = createClient({ url: sharedRedisUrl() });
+    await admin.connect();
+    try {
+      const time = { now: Date.now() };
+      const options = {
+        exchange: {
+          provider: "bank",
+          tokenPath: "/token",
+          credentials: [
+            { name: "refreshToken", in: "body", field: "refresh_token", required: true },
+          ],
+          grant: "refresh_token",
+          refreshGrant: "refresh_token",
+          response: { accessToken: "access_token", refreshToken: "refresh_token" },
+          expiry: {
+            field: "expires_in",
+            kind: "relative-seconds",
+            refreshLifetimeSeconds: 90 * 86_400,
+          },
+        } satisfies TokenExchange,
+        credentials: { refreshToken: "rt-consent" },
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        store: createRedisStore({ client, prefix }),
+        clock: () => time.now,
+      };
+      const first = createTokenManager(options);
+      expect((await first.getToken()).accessToken).toBe("at-1");
+      await first.close();
+      const [name] = await admin.keys(`${prefix}*:token`);
+      // Past the 24 h cap of an access token: the refresh token's 90 days.
+      expect(await admin.pTTL(name!)).toBeGreaterThan(89 * 86_400_000);
+      time.now += 3 * 3_600_000;
+      const restarted = createTokenManager(options);
+      expect((await restarted.getToken()).accessToken).toBe("at-2");
+      await restarted.close();
+      expect(presented).toEqual(["rt-consent", "rt-1"]);
+    } finally {
+      await admin.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

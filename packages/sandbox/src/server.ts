@@ -9,7 +9,7 @@ import {
   type SandboxCredentials,
 } from "./providers.gen.js";
 import { fillTemplate, tokenOperation } from "./spec.js";
-import { send, token, type ProviderState } from "./token-endpoint.js";
+import { seedRefreshToken, send, token, type ProviderState } from "./token-endpoint.js";
 import type {
   ExchangeData,
   Fault,
@@ -172,6 +172,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       assertionIds: new Set(),
       rsaKeys,
     });
+    seedRefreshToken(states.get(id)!);
   }
 
   const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
@@ -259,6 +260,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     revokeTokens(provider) {
       state(provider).tokens.clear();
       state(provider).refreshTokens.clear();
+      // What consent gave the client (a seeded refresh token) is not a token the sandbox issued.
+      seedRefreshToken(state(provider));
     },
     unlock(provider) {
       const target = state(provider);
@@ -270,6 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         target.faults = [];
         target.tokens.clear();
         target.refreshTokens.clear();
+        seedRefreshToken(target);
         target.consecutiveFailures = 0;
         // In place: `sandbox.stats[id]` handed out earlier keeps counting.
         Object.assign(target.stats, freshStats());
@@ -395,6 +399,9 @@ function allowCors(request: IncomingMessage, response: ServerResponse): boolean 
 export function endpoints(states: ReadonlyMap<string, { provider: SandboxProvider }>): string[] {
   return [...states.values()].flatMap(({ provider }) => [
     `${provider.exchange.method ?? "POST"} /${provider.id}${provider.exchange.tokenPath}`,
+    ...(provider.exchange.refresh
+      ? [`POST /${provider.id}${provider.exchange.refresh.tokenPath}`]
+      : []),
     `GET /${provider.id}/api/ping`,
   ]);
 }
@@ -441,6 +448,8 @@ async function handle(
     path === state.provider.exchange.tokenPath
   )
     return token(state, request, response, body, Object.fromEntries(url.searchParams), now);
+  if (request.method === "POST" && path === state.provider.exchange.refresh?.tokenPath)
+    return token(state, request, response, body, Object.fromEntries(url.searchParams), now, true);
   if (request.method === "GET" && path === "/api/ping") return api(state, request, response, now);
   return notFound(`${request.method} /${id}${path} is not emulated`);
 }

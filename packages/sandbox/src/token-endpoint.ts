@@ -18,7 +18,7 @@ import {
   fillRequired,
   fillTemplate,
   setAt,
-  type tokenOperation,
+  tokenOperation,
 } from "./spec.js";
 import type {
   ExchangeData,
@@ -52,6 +52,25 @@ export interface ProviderState {
 /** How long a refresh token the sandbox issued stays usable. */
 export const REFRESH_TOKEN_TTL_MS = 86_400_000;
 
+/** Marks the seeded refresh token in `refreshTokens`: it never expires. */
+const SEED_EXPIRY = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A seeded refresh token (the primary grant is the refresh grant, its token a credential): the
+ * refresh token a consent flow gave the client. Unlike a real bank's, it stays usable after use, so
+ * every test and demo run can start from the sandbox's credentials; the tokens issued from it
+ * rotate like any other.
+ */
+export function seedRefreshToken(state: ProviderState): void {
+  const { exchange } = state.provider;
+  if (exchange.grant === undefined || exchange.grant !== exchange.refreshGrant) return;
+  for (const credential of exchange.credentials) {
+    const value = state.credentials[credential.name];
+    if (credential.in === "body" && credential.field === "refresh_token" && value)
+      state.refreshTokens.set(value, SEED_EXPIRY);
+  }
+}
+
 /**
  * Drops expired access and refresh tokens, at most once a minute: a sandbox that issued tokens to
  * 100,000 clients over a day holds only the live ones.
@@ -69,14 +88,21 @@ export function sweepExpired(state: ProviderState, now: number): void {
  * the documented shape, or a failure the way the spec's `failures` rules say the provider fails.
  */
 export async function token(
-  state: ProviderState,
+  primaryState: ProviderState,
   request: IncomingMessage,
   response: ServerResponse,
   rawBody: string,
   query: Record<string, string>,
   now: number,
+  refreshPath = false,
 ): Promise<void> {
+  // The refresh request of its own is checked as its own exchange: its placement, constants and
+  // scope field instead of the primary grant's; everything else (stats, tokens, lockout) is shared.
+  const state = refreshPath ? refreshState(primaryState) : primaryState;
   const { exchange } = state.provider;
+  const refreshField = (refreshPath && exchange.refresh?.refreshTokenField) || "refresh_token";
+  /** The primary grant is the refresh grant: its refresh token is a credential (from consent). */
+  const seeded = exchange.grant !== undefined && exchange.grant === exchange.refreshGrant;
   state.stats.tokenRequests += 1;
 
   if (await answerFault(state, request, response)) return;
@@ -86,8 +112,16 @@ export async function token(
     return sendError(state, response, 400, "invalid_request", "Malformed JSON body", "failure");
   const params = exchange.paramsIn === "query" ? query : body;
   const grantType = params[exchange.grantField ?? "grant_type"];
-  const refreshing = exchange.refreshGrant !== undefined && grantType === exchange.refreshGrant;
-  if (exchange.grant !== undefined && grantType !== exchange.grant && !refreshing) {
+  const refreshing =
+    refreshPath || (exchange.refreshGrant !== undefined && grantType === exchange.refreshGrant);
+  const wrongRefreshGrant =
+    refreshPath &&
+    exchange.refresh?.grantField !== undefined &&
+    grantType !== exchange.refreshGrant;
+  if (
+    wrongRefreshGrant ||
+    (exchange.grant !== undefined && grantType !== exchange.grant && !refreshing)
+  ) {
     return sendError(
       state,
       response,
@@ -131,24 +165,23 @@ export async function token(
   const signatureProblem =
     checkAssertion(state, request, body, refreshing, now) ?? checkComputed(state, request, rawBody);
   const clientOk =
-    checkClient(state, request, query) &&
+    checkClient(state, request, query, body) &&
     (exchange.computed === undefined || signatureProblem === undefined) &&
     (exchange.assertion?.use !== "client-auth" || signatureProblem === undefined);
   const loginOk =
     (refreshing || checkLogin(state, body)) &&
     (exchange.assertion?.use !== "grant" || signatureProblem === undefined);
   if (!clientOk || !loginOk) {
-    state.stats.credentialFailures += 1;
-    state.consecutiveFailures += 1;
-    if (exchange.lockoutAfter !== undefined && state.consecutiveFailures >= exchange.lockoutAfter)
-      state.stats.locked = true;
+    countCredentialFailure(state);
     return clientOk
       ? sendError(state, response, 400, "invalid_grant", "Bad credentials", "credentials")
       : sendError(state, response, 401, "invalid_client", "Bad client credentials", "credentials");
   }
   if (refreshing) {
-    const presented = params.refresh_token ?? "";
-    if (!((state.refreshTokens.get(presented) ?? 0) > now))
+    const presented = params[refreshField] ?? "";
+    if (!((state.refreshTokens.get(presented) ?? 0) > now)) {
+      // Where the refresh grant is the primary grant, a dead refresh token is a failed login.
+      if (seeded) countCredentialFailure(state);
       return sendError(
         state,
         response,
@@ -157,17 +190,19 @@ export async function token(
         "Invalid refresh token",
         "credentials",
       );
-    if (state.settings.rotateRefreshTokens) state.refreshTokens.delete(presented);
+    }
+    // The seed stays usable: every demo run and test starts from it, as after a fresh consent.
+    if (state.settings.rotateRefreshTokens && state.refreshTokens.get(presented) !== SEED_EXPIRY)
+      state.refreshTokens.delete(presented);
     state.stats.refreshGrants += 1;
-  } else {
-    state.consecutiveFailures = 0;
   }
+  if (!refreshing || seeded) state.consecutiveFailures = 0;
 
   const issued = issueToken(
     state,
     params,
     now,
-    refreshing ? (params.refresh_token ?? "") : undefined,
+    refreshing ? (params[refreshField] ?? "") : undefined,
   );
   state.stats.tokensIssued += 1;
   // The token where the spec says it is: the whole text body, a header, or a JSON field.
@@ -179,6 +214,44 @@ export async function token(
     const { [field]: token, ...rest } = issued;
     send(response, 200, rest, { [field.slice("header:".length)]: String(token) });
   } else send(response, 200, issued);
+}
+
+/**
+ * The provider's state as its refresh endpoint sees it: the same live state (reads and writes go to
+ * it), with the exchange the refresh request follows.
+ */
+function refreshState(state: ProviderState): ProviderState {
+  const { exchange } = state.provider;
+  const merged: ExchangeData = {
+    ...exchange,
+    constants: undefined,
+    scopeField: undefined,
+    ...exchange.refresh!,
+  };
+  const provider = { ...state.provider, exchange: merged };
+  // Its documented answers are the refresh operation's.
+  const operation = tokenOperation(
+    state.provider.document as Record<string, unknown>,
+    merged.tokenPath,
+    "post",
+  );
+  return new Proxy(state, {
+    get: (target, key) =>
+      key === "provider"
+        ? provider
+        : key === "operation"
+          ? operation
+          : target[key as keyof ProviderState],
+  });
+}
+
+/** A failed login: counted, and the account locked where the spec says it locks. */
+function countCredentialFailure(state: ProviderState): void {
+  const { lockoutAfter } = state.provider.exchange;
+  state.stats.credentialFailures += 1;
+  state.consecutiveFailures += 1;
+  if (lockoutAfter !== undefined && state.consecutiveFailures >= lockoutAfter)
+    state.stats.locked = true;
 }
 
 /** Injected faults, in order: latency adds up, then the first other fault answers (true). */
@@ -255,6 +328,7 @@ function checkClient(
   state: ProviderState,
   request: IncomingMessage,
   query: Record<string, string>,
+  body: Record<string, string>,
 ): boolean {
   const { exchange } = state.provider;
   let username: string | undefined;
@@ -277,6 +351,10 @@ function checkClient(
     } else if (credential.in === "query") {
       if (query[credential.field] === undefined && !credential.required) continue;
       if (query[credential.field] !== expected) return false;
+    } else if (credential.in === "body" && /^client_(id|secret)$/.test(credential.field)) {
+      // The client's own body credentials (RFC 6749 §2.3.1) go with every grant, refresh included.
+      if (body[credential.field] === undefined && !credential.required) continue;
+      if (body[credential.field] !== expected) return false;
     }
   }
   return true;

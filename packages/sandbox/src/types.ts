@@ -54,6 +54,17 @@ export interface ExchangeData {
   };
   readonly grant?: string;
   readonly refreshGrant?: string;
+  /** A refresh request of its own: another path and body, its own credentials and constants. */
+  readonly refresh?: {
+    readonly tokenPath: string;
+    readonly bodyEncoding?: "form" | "json";
+    readonly paramsIn?: "body" | "query";
+    readonly grantField?: string;
+    readonly refreshTokenField?: string;
+    readonly scopeField?: string;
+    readonly constants?: ExchangeData["constants"];
+    readonly credentials: ExchangeData["credentials"];
+  };
   readonly scopeField?: string;
   readonly constants?: readonly {
     readonly in: "header" | "query" | "body";
@@ -71,6 +82,8 @@ export interface ExchangeData {
     readonly kind: string;
     readonly jwtExp?: boolean;
     readonly lifetimeSeconds?: number;
+    /** How long a refresh token lives (the sandbox keeps its own for a day regardless). */
+    readonly refreshLifetimeSeconds?: number;
   };
   readonly failures?: {
     readonly rules?: readonly {

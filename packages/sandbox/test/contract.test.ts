@@ -273,6 +273,61 @@ describe.each(providers.map((p) => [p.id, p] as const))(
         expect(validate(reused.status, reused.body)).toBeUndefined();
       });
 
+    const ownRefresh = exchange.refresh;
+    if (ownRefresh !== undefined)
+      it("answers the refresh request of its own in its documented shapes, refusing a used token", async () => {
+        const validateRefresh = validatorFor(
+          provider.document as Record<string, unknown>,
+          ownRefresh.tokenPath,
+          "post",
+        );
+        const first = await request();
+        const refreshToken = String(read(first.body, exchange.response.refreshToken!));
+        const credentials = sandbox.credentials[id as keyof typeof sandbox.credentials] as Record<
+          string,
+          string
+        >;
+        const json = (ownRefresh.bodyEncoding ?? exchange.bodyEncoding) === "json";
+        /** Built by hand from the refresh request's data, as the provider documents it. */
+        const renew = async () => {
+          const headers: Record<string, string> = {
+            "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
+          };
+          const body: Record<string, string> = {
+            [ownRefresh.refreshTokenField ?? "refresh_token"]: refreshToken,
+          };
+          if (ownRefresh.grantField !== undefined && exchange.refreshGrant !== undefined)
+            body[ownRefresh.grantField] = exchange.refreshGrant;
+          for (const constant of ownRefresh.constants ?? [])
+            (constant.in === "header" ? headers : body)[constant.name] = String(constant.value);
+          const basicParts = ["", ""];
+          for (const c of ownRefresh.credentials) {
+            const value = credentials[c.name] ?? "";
+            if (c.in === "header") headers[c.header] = value;
+            else if (c.in === "body") body[c.field] = value;
+            else if (c.in === "basic") basicParts[c.part === "username" ? 0 : 1] = value;
+          }
+          if (ownRefresh.credentials.some((c) => c.in === "basic"))
+            headers.authorization = basic(basicParts[0]!, basicParts[1]!);
+          const response = await fetch(
+            `${sandbox.baseUrls[id as keyof typeof sandbox.baseUrls]}${ownRefresh.tokenPath}`,
+            {
+              method: "POST",
+              headers,
+              body: json ? JSON.stringify(body) : new URLSearchParams(body),
+            },
+          );
+          return { status: response.status, body: (await response.json()) as unknown };
+        };
+        const renewed = await renew();
+        expect(renewed.status).toBe(200);
+        expect(validateRefresh(renewed.status, renewed.body)).toBeUndefined();
+        expect(read(renewed.body, exchange.response.refreshToken!)).not.toBe(refreshToken);
+        const reused = await renew();
+        expect(reused.status).toBe(400);
+        expect(validateRefresh(reused.status, reused.body)).toBeUndefined();
+      });
+
     it("rejects wrong client credentials with a documented status and body", async () => {
       const secret =
         exchange.credentials.find((c) => c.secret && c.in !== "body") ??

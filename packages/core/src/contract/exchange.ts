@@ -204,6 +204,33 @@ export interface ComputedValue {
 }
 
 /**
+ * A refresh request of its own: another path, body and headers than the primary grant's (a
+ * provider's `POST /oauth/refresh` taking `{"refreshToken": …}` and an `X-Client-Id` header). The
+ * answer is read like the primary grant's. When the refresh token is rejected, the primary grant is
+ * sent as usual.
+ */
+export interface RefreshRequest {
+  /** Path of the refresh operation, appended to the base URL. */
+  readonly tokenPath: string;
+  readonly method?: "GET" | "POST";
+  readonly bodyEncoding?: "form" | "json";
+  readonly paramsIn?: "body" | "query";
+  /** Name of the grant parameter, when `refreshGrant` is sent (default: the primary's). */
+  readonly grantField?: string;
+  /** Field carrying the refresh token (default `refresh_token`). */
+  readonly refreshTokenField?: string;
+  /** Field carrying the requested scope; absent: the refresh request carries none. */
+  readonly scopeField?: string;
+  /** Its fixed parameters; the primary grant's are not sent. */
+  readonly constants?: readonly ConstantParameter[];
+  /**
+   * Where each credential goes on this request, in the order and with the names of
+   * `exchange.credentials`; `in: "none"` ones are not sent.
+   */
+  readonly credentials: readonly CredentialDefinition[];
+}
+
+/**
  * Completes a token request just before it is sent (signing it). Generated packages import one
  * from `@auth/core/provider` only when their spec needs it, so other packages do not ship it.
  */
@@ -252,6 +279,8 @@ export interface TokenExchange {
   readonly grant?: string;
   /** `grant_type` used with an issued refresh token, when the provider supports one. */
   readonly refreshGrant?: string;
+  /** A refresh request that differs from the primary grant's (path, body, headers). */
+  readonly refresh?: RefreshRequest;
   /** Form field that carries the requested scope, when the provider accepts one. */
   readonly scopeField?: string;
   readonly response: TokenResponseMapping;
@@ -278,6 +307,13 @@ export interface TokenExchange {
      * absent (or there is none) and the token carries no JWT `exp`, instead of the default TTL.
      */
     readonly lifetimeSeconds?: number;
+    /**
+     * How long a refresh token stays usable, as the provider documents it. A shared store keeps
+     * an entry holding one that long, past its access token, so a restart or another process
+     * renews with the newest refresh token instead of replaying one the provider has rotated away
+     * (a seeded refresh token: the primary grant is the refresh grant, its token a credential).
+     */
+    readonly refreshLifetimeSeconds?: number;
     /**
      * For the text kinds (`absolute-iso8601`, `relative-duration`): the reader generated packages
      * import from `@auth/core/provider` (`isoDateTimeExpiry`, `isoDurationExpiry`), so a package

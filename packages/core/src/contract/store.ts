@@ -16,7 +16,11 @@ export interface StoreBinding {
    * A store that names entries itself must bind them to the secret at least as strongly.
    */
   readonly storeKey: string;
-  /** Longest a token may live (`timing.maxLifetimeMs`): no record should outlive it. */
+  /**
+   * Longest a record may live: `timing.maxLifetimeMs`, or the refresh token's lifetime when the
+   * spec states a longer one (the record then keeps the newest refresh token past its access
+   * token). No record should outlive it.
+   */
   readonly maxLifetimeMs: number;
   /**
    * The manager's secret credentials, joined: key material for a store that encrypts what it keeps

@@ -100,7 +100,8 @@ export async function obtainToken(
 ): Promise<StoredToken> {
   const refreshToken = previous?.refreshToken;
   const replaces = previous?.expiresAt;
-  if (refreshToken && context.engine.exchange.refreshGrant) {
+  const { exchange } = context.engine;
+  if (refreshToken && (exchange.refreshGrant || exchange.refresh)) {
     try {
       const renewed = await requestToken(context, { refreshToken }, background, replaces);
       // Keep the old refresh token when the response omits one; take the new one when rotated.

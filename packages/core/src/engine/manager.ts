@@ -423,16 +423,22 @@ class Manager<Raw> implements TokenManager<Raw> {
   async #renew(force: boolean, background: boolean, closed: AbortSignal): Promise<Entry<Raw>> {
     const { clock, random, retry } = this.#engine;
     const store = this.#store;
-    const previous = this.#current?.token ?? this.#retired;
-    const adopt = async () => {
+    let previous: { accessToken: string; refreshToken?: string; expiresAt: number } | undefined =
+      this.#current?.token ?? this.#retired;
+    const adopt = async (serve: boolean) => {
       const stored = await store.get();
       const entry =
         stored && stored.accessToken !== previous?.accessToken ? this.#toEntry(stored) : undefined;
-      return entry && isFresh(clock(), entry) ? (this.#current = entry) : undefined;
+      if (serve && entry && isFresh(clock(), entry)) return (this.#current = entry);
+      // Not servable, but another process may have renewed since: where the provider rotates
+      // refresh tokens, its one is the one that still works (kept past its access token when the
+      // spec states refreshLifetimeSeconds). Kept as retired, so its value is redacted too.
+      if (stored?.refreshToken && (!previous || stored.expiresAt > previous.expiresAt))
+        previous = this.#retired = stored as never;
     };
     const pause = (ms: number, keepAlive: boolean) => this.#pause(ms, keepAlive, closed);
     await store.respect();
-    let adopted = force ? undefined : await adopt();
+    let adopted = force ? undefined : await adopt(true);
     if (adopted) return adopted;
     // The lock outlives our longest attempt, so no other instance starts while ours is running.
     const lockTtl = retry.maxElapsedMs + retry.attemptTimeoutMs;
@@ -446,7 +452,7 @@ class Manager<Raw> implements TokenManager<Raw> {
       ) {
         await pause(wait * (0.5 + random() / 2), !background);
         wait = Math.min(LOCK_WAIT_MAX_MS, wait * 2);
-        if ((adopted = await adopt())) return adopted;
+        if ((adopted = await adopt(true))) return adopted;
         await store.respect();
         if ((release = await store.lock(lockTtl)) !== undefined) break;
       }
@@ -455,7 +461,7 @@ class Manager<Raw> implements TokenManager<Raw> {
       if (release) {
         // We hold the lock now: the previous holder may have just stored a token or a failure.
         await store.respect();
-        if (!force && (adopted = await adopt())) return adopted;
+        if ((adopted = await adopt(!force))) return adopted;
       }
       const stored = await obtainToken(this.#attemptContext(closed, pause), previous, background);
       const entry = this.#toEntry(stored);
@@ -577,6 +583,7 @@ class Manager<Raw> implements TokenManager<Raw> {
     const gate = this.#cooldownGate();
     return supportOf(store)(store, {
       cacheKey: this.cacheKey,
+      refreshLifetimeMs: (exchange.expiry?.refreshLifetimeSeconds ?? 0) * 1000,
       // The secret credentials' values, in order: what the store keys and encryption derive from.
       secretMaterial: JSON.stringify(
         exchange.credentials.flatMap((c, i) => (isSecret(c) ? [this.#credentials[i] ?? ""] : [])),

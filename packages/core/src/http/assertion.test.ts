@@ -159,6 +159,11 @@ describe("signAssertion against a hand-written RFC 7523 server", () => {
     const { ok, claims } = checkJwt(seen[0]!.assertion!, "ES256", keys.publicKey);
     expect(ok).toBe(true);
     expect(claims.aud).toBe("https://bank.example/");
-    expect(seen[1]).toEqual({ grant_type: "refresh_token", refresh_token: "r" });
+    // The client identifies itself on every grant (RFC 6749 §6); the assertion was the grant.
+    expect(seen[1]).toEqual({
+      grant_type: "refresh_token",
+      refresh_token: "r",
+      client_id: "bank-client",
+    });
   });
 });

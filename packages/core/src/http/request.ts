@@ -56,22 +56,27 @@ export type Grant = { refreshToken?: string };
  * the body or query string, and the spec's fixed parameters.
  */
 export function buildTokenRequest(
-  exchange: TokenExchange,
+  primary: TokenExchange,
   credentials: CredentialValues,
   baseUrl: string,
   { refreshToken }: Grant,
   scope: string | undefined,
   signal: AbortSignal,
 ): TokenHttpRequest {
+  // A refresh request of its own replaces the primary's placement, constants and scope field.
+  const exchange: TokenExchange =
+    refreshToken && primary.refresh
+      ? { ...primary, constants: undefined, scopeField: undefined, ...primary.refresh }
+      : primary;
   const headers: Record<string, string> = { accept: "application/json" };
   const query: Record<string, string> = {};
   const body: Record<string, string | number | boolean> = {};
   const params: Record<string, string | number | boolean> =
     exchange.paramsIn === "query" ? query : body;
   const grantField = exchange.grantField ?? "grant_type";
-  if (refreshToken && exchange.refreshGrant) {
-    params[grantField] = exchange.refreshGrant;
-    params.refresh_token = refreshToken;
+  if (refreshToken) {
+    if (exchange.refreshGrant) params[grantField] = exchange.refreshGrant;
+    params[primary.refresh?.refreshTokenField ?? "refresh_token"] = refreshToken;
   } else if (exchange.grant) params[grantField] = exchange.grant;
   if (scope && exchange.scopeField) params[exchange.scopeField] = scope;
   for (const constant of exchange.constants ?? []) {
@@ -87,8 +92,13 @@ export function buildTokenRequest(
     if (credential.in === "basic") basic[credential.part === "username" ? 0 : 1] = value;
     else if (credential.in === "header") headers[credential.header.toLowerCase()] = value;
     else if (credential.in === "query") query[credential.field] = value;
-    // Body credentials (a user's login) belong to the primary grant only; `none` is never sent.
-    else if (credential.in === "body" && !refreshToken) body[credential.field] = value;
+    // Body credentials (a user's login, a seeded refresh token) belong to the primary grant, but
+    // the client's own (RFC 6749 §2.3.1) go with every grant; `none` is never sent.
+    else if (
+      credential.in === "body" &&
+      (!refreshToken || exchange.refresh || /^client_(id|secret)$/.test(credential.field))
+    )
+      body[credential.field] = value;
   }
   if (basic.length) headers.authorization = basicAuthorization(basic[0] ?? "", basic[1] ?? "");
   const method = exchange.method ?? "POST";

@@ -9,7 +9,9 @@ const warned = new WeakSet<object>();
 
 /** The store gateway and the fleet-wide shared state, for one manager and one store. */
 export const createStoreSupport: StoreSupportFactory = (store, options) => {
-  const { cacheKey, secretMaterial } = options;
+  const { cacheKey, secretMaterial, clock, refreshLifetimeMs } = options;
+  // No record outlives the longest token, or the refresh token it holds when that lives longer.
+  const maxRecordMs = Math.max(options.policies.timing.maxLifetimeMs, refreshLifetimeMs);
   // Every entry (token, lock, cooldown) is keyed by an HMAC of the cache key under the secret
   // credentials: a manager that knows the client id but not the secret never reads, waits on,
   // overwrites or clears another's entry, and the key reveals neither.
@@ -20,7 +22,7 @@ export const createStoreSupport: StoreSupportFactory = (store, options) => {
       storeKey: key,
       secret: secretMaterial,
       provider: options.provider,
-      maxLifetimeMs: options.policies.timing.maxLifetimeMs,
+      maxLifetimeMs: maxRecordMs,
     }),
     {
       ...options,
@@ -42,7 +44,14 @@ export const createStoreSupport: StoreSupportFactory = (store, options) => {
   const shared = createSharedState({ ...options, store: gateway, key });
   return {
     get: () => gateway.get(key),
-    set: (value, ttlMs) => gateway.set(key, value, ttlMs),
+    set: (value, ttlMs) =>
+      gateway.set(
+        key,
+        value,
+        value.refreshToken
+          ? Math.max(ttlMs, value.obtainedAt + refreshLifetimeMs - clock())
+          : ttlMs,
+      ),
     delete: (ifAccessToken) => gateway.delete(key, ifAccessToken),
     lock: (ttlMs) => gateway.lock(key, ttlMs),
     locks: gateway.locks,

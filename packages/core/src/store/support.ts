@@ -30,6 +30,12 @@ export interface StoreSupport {
 export interface StoreSupportOptions {
   readonly cacheKey: string;
   readonly secretMaterial: string;
+  /**
+   * How long a refresh token stays usable (the spec's `expiry.refreshLifetimeSeconds`; 0: not
+   * stated). An entry holding one is kept that long, past its access token, so a restart or another
+   * process renews with the newest refresh token rather than one the provider has rotated away.
+   */
+  readonly refreshLifetimeMs: number;
   readonly provider: string;
   readonly clock: () => number;
   /** Resolved policies: `storeTimeoutMs` bounds each call, `timing.maxLifetimeMs` each value. */

@@ -5,6 +5,7 @@ import { readRequest, type RequestModel } from "./request.ts";
 import { readResponse, type ResponseModel } from "./response.ts";
 import { pointer, type Problem } from "../problems.ts";
 import { readServerVariables, type ServerVariableModel } from "./servers.ts";
+import { readRefresh, type RefreshModel } from "./refresh.ts";
 
 export type { CredentialModel } from "./request.ts";
 export type { ServerVariableModel } from "./servers.ts";
@@ -45,6 +46,8 @@ export interface ProviderModel extends RequestModel, ResponseModel {
   /** Templated constants, built by createAuth from variables and credentials. */
   readonly computed: readonly ComputedModel[];
   readonly hasRequestBody: boolean;
+  /** A refresh request of its own (another operation), when the spec has one. */
+  readonly refresh: RefreshModel | undefined;
   readonly lockoutAfter?: number;
   readonly document: JsonObject;
 }
@@ -81,6 +84,13 @@ export function buildModel(
       "a refreshGrant needs the response field that carries the refresh token",
     );
   }
+  if (request) checkSeededRefresh(context, request, responseModel);
+  const refresh = request ? readRefresh(context, extension, request, { path, method }) : undefined;
+  if (refresh && responseModel.response.refreshToken === undefined)
+    report(
+      `${extPointer}/response/refreshToken`,
+      "a refresh request needs the response field that carries the refresh token",
+    );
   const wanted = new Set([
     ...Object.values(environments).flatMap((url) =>
       [...url.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!),
@@ -124,6 +134,7 @@ export function buildModel(
       constants: request.constants.filter((c) => c.references === undefined),
       computed,
       hasRequestBody: request.bodyEncoding !== undefined,
+      refresh,
       ...responseModel,
       ...(typeof lockoutAfter === "number" ? { lockoutAfter } : {}),
       document,
@@ -132,6 +143,39 @@ export function buildModel(
 }
 
 type Report = (at: string, message: string) => void;
+
+/**
+ * A seeded refresh token: the primary grant is the refresh grant, and the first refresh token is a
+ * secret body credential in `refresh_token` (issued once through a consent flow outside the
+ * client). Renewals use the newest one, which a restart must find in the store, so the spec must
+ * say how long a refresh token lives. A refresh lifetime needs a refresh grant to mean anything.
+ */
+function checkSeededRefresh(
+  context: ModelContext,
+  request: RequestModel,
+  responseModel: ResponseModel,
+): void {
+  const { extPointer, report } = context;
+  const seeded = request.grant !== undefined && request.grant === request.refreshGrant;
+  const refreshLifetime = responseModel.expiry?.refreshLifetimeSeconds;
+  if (refreshLifetime !== undefined && request.refreshGrant === undefined)
+    report(
+      `${extPointer}/expiry/refreshLifetimeSeconds`,
+      "a refresh token's lifetime needs a refreshGrant (the grant that uses it)",
+    );
+  if (!seeded) return;
+  const seed = request.credentials.find((c) => c.in === "body" && c.field === "refresh_token");
+  if (seed === undefined || seed.secret === false || !seed.required)
+    report(
+      `${extPointer}/credentials`,
+      `grant and refreshGrant are both "${request.grant}": the first refresh token must be a required secret credential (in: body, field: refresh_token), the one a consent flow gave the client`,
+    );
+  if (refreshLifetime === undefined)
+    report(
+      `${extPointer}/expiry`,
+      "a seeded refresh token needs expiry.refreshLifetimeSeconds (how long a refresh token stays usable, as the provider documents it): a shared store keeps the newest one that long, so a restart does not replay one the provider has rotated away",
+    );
+}
 
 /** Keys the extension may have. */
 const EXTENSION_KEYS = [
@@ -148,6 +192,7 @@ const EXTENSION_KEYS = [
   "lockoutAfter",
   "assertion",
   "computed",
+  "refresh",
 ];
 
 /** The provider id (from the file name), the OpenAPI version and `info`; returns `info`. */

@@ -40,7 +40,7 @@ export interface RequestModel {
   readonly headerParameters: string[];
 }
 
-interface GrantModel {
+export interface GrantModel {
   readonly grant: string | undefined;
   readonly grantField: string;
   readonly paramsIn: "body" | "query";
@@ -61,7 +61,12 @@ export function readRequest(
   const spec = readRequestSpec(context, method, operation, pathItem);
   const credentials = readCredentials(context, extension, spec);
   const grant = readGrant(context, extension, spec);
-  checkGrant(context, grant, spec);
+  // With a refresh request of its own, the refresh grant is checked against that operation.
+  checkGrant(
+    context,
+    extension.refresh === undefined ? grant : { ...grant, refreshGrant: undefined },
+    spec,
+  );
   const constants = readConstants(context, extension, spec);
   const { assertion, supplies } = readAssertion(context, extension, spec, credentials, grant.grant);
   const computedValues = readComputed(context, extension, spec, credentials);
@@ -162,7 +167,7 @@ function checkGrant(context: ModelContext, model: GrantModel, spec: RequestSpec)
  * Everything the spec requires must be sent, or the generated call would not compile (a required
  * query or header parameter) or the provider would refuse it (a required body field).
  */
-function checkEverythingRequiredIsSent(
+export function checkEverythingRequiredIsSent(
   context: ModelContext,
   spec: RequestSpec,
   model: GrantModel,

@@ -28,6 +28,8 @@ const EXPIRY_KINDS = [
 const TEXT_EXPIRY_KINDS = ["relative-duration", "absolute-iso8601"];
 /** A stated lifetime above a year is a typo (the runtime cap is 24 h anyway). */
 const MAX_STATED_LIFETIME_SECONDS = 31_536_000;
+/** Refresh tokens live longer (banks: 90 days to a year); above five years is a typo. */
+const MAX_REFRESH_LIFETIME_SECONDS = 5 * 31_536_000;
 const FAILURE_KINDS = ["credentials", "rate_limited", "temporary", "failure"];
 const RESPONSE_KEYS = ["accessToken", "tokenType", "refreshToken", "scope"] as const;
 
@@ -46,7 +48,13 @@ export interface ResponseModel {
     refreshToken?: string;
     scope?: string;
   };
-  readonly expiry?: { field?: string; kind: string; jwtExp: boolean; lifetimeSeconds?: number };
+  readonly expiry?: {
+    field?: string;
+    kind: string;
+    jwtExp: boolean;
+    lifetimeSeconds?: number;
+    refreshLifetimeSeconds?: number;
+  };
   /** How the expiry field is typed on the wire: a number, a decimal string, or text (a date or duration). */
   readonly expiryWire?: "number" | "string" | "text";
   readonly failures?: { rules?: FailureRuleModel[]; message?: string; code?: string };
@@ -173,7 +181,12 @@ export function readResponse(
     const raw = asObject(extension.expiry);
     if (!raw) report(at, "must be a mapping with kind and field, or lifetimeSeconds");
     else {
-      checkKeys(context, raw, ["field", "kind", "jwtExp", "lifetimeSeconds"], at);
+      checkKeys(
+        context,
+        raw,
+        ["field", "kind", "jwtExp", "lifetimeSeconds", "refreshLifetimeSeconds"],
+        at,
+      );
       // Without a field, the kind says nothing: it may be left out.
       const kind = raw.kind ?? (raw.field === undefined ? "relative-seconds" : undefined);
       if (typeof kind !== "string" || !EXPIRY_KINDS.includes(kind))
@@ -194,18 +207,26 @@ export function readResponse(
       }
       if (raw.jwtExp !== undefined && typeof raw.jwtExp !== "boolean")
         report(`${at}/jwtExp`, "must be true or false");
-      const lifetime = raw.lifetimeSeconds;
-      if (
-        lifetime !== undefined &&
-        (typeof lifetime !== "number" ||
-          !Number.isInteger(lifetime) ||
-          lifetime < 1 ||
-          lifetime > MAX_STATED_LIFETIME_SECONDS)
-      )
-        report(
-          `${at}/lifetimeSeconds`,
-          `must be a whole number of seconds from 1 to ${MAX_STATED_LIFETIME_SECONDS} (the lifetime the provider documents)`,
-        );
+      /** A documented number of seconds: whole, from 1 to `max`; reported where it is not. */
+      const seconds = (key: string, max: number, what: string) => {
+        const value = raw[key];
+        if (
+          value !== undefined &&
+          (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max)
+        )
+          report(`${at}/${key}`, `must be a whole number of seconds from 1 to ${max} (${what})`);
+        return value;
+      };
+      const lifetime = seconds(
+        "lifetimeSeconds",
+        MAX_STATED_LIFETIME_SECONDS,
+        "the lifetime the provider documents",
+      );
+      const refreshLifetime = seconds(
+        "refreshLifetimeSeconds",
+        MAX_REFRESH_LIFETIME_SECONDS,
+        "how long a refresh token stays usable, as the provider documents it",
+      );
       if (raw.field === undefined && lifetime === undefined && raw.jwtExp !== true)
         report(
           at,
@@ -216,6 +237,7 @@ export function readResponse(
         jwtExp: raw.jwtExp === true,
         ...(typeof raw.field === "string" ? { field: raw.field } : {}),
         ...(typeof lifetime === "number" ? { lifetimeSeconds: lifetime } : {}),
+        ...(typeof refreshLifetime === "number" ? { refreshLifetimeSeconds: refreshLifetime } : {}),
       };
     }
   }

@@ -42,11 +42,15 @@ export type CreateAuthOptions = ${name}Credentials & ${model.variables.length > 
 
 ${checks.length > 0 ? `// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.\n${checks.join("\n")}\n` : ""}
 /** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
-const send: TokenRequestSender = async (request, fetch) => {
+${
+  model.refresh
+    ? sendWithRefresh(model, callOptions)
+    : `const send: TokenRequestSender = async (request, fetch) => {
   const capture = captureResponse(fetch);
   await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).${model.method.toUpperCase()}(${literal(model.tokenPath)}, ${callOptions});
   return capture.response();
-};
+};`
+}
 
 /**
  * Creates a token manager for ${comment(model.title)}: cached tokens, renewed ahead of expiry, one request for
@@ -59,6 +63,23 @@ const send: TokenRequestSender = async (request, fetch) => {
  */
 export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> = ${inputs ? `withInputs(exchange, ${define})` : define};
 `;
+}
+
+/** The sender of a provider whose refresh is its own operation: each request to its typed call. */
+function sendWithRefresh(model: ProviderModel, callOptions: string): string {
+  const refresh = model.refresh!;
+  const params =
+    refresh.headerParameters.length > 0
+      ? `, params: { header: request.headers as unknown as NonNullable<paths[${literal(refresh.path)}]["post"]["parameters"]["header"]> }`
+      : "";
+  return `const send: TokenRequestSender = async (request, fetch) => {
+  const capture = captureResponse(fetch);
+  const client = createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch });
+  if (request.path === ${literal(refresh.path)})
+    await client.POST(${literal(refresh.path)}, { ...tokenRequestInit(request), body: request.form as TokenRefreshBody${params} });
+  else await client.${model.method.toUpperCase()}(${literal(model.tokenPath)}, ${callOptions});
+  return capture.response();
+};`;
 }
 
 /** One typed, documented field per credential. */
@@ -119,7 +140,7 @@ function typeChecks(model: ProviderModel): string[] {
   const queryFields = new Set<string>();
   const params = model.paramsIn === "query" ? queryFields : bodyFields;
   if (model.grant !== undefined) params.add(model.grantField);
-  if (model.refreshGrant !== undefined) params.add("refresh_token");
+  if (model.refreshGrant !== undefined && !model.refresh) params.add("refresh_token");
   if (model.scopeField !== undefined) params.add(model.scopeField);
   for (const c of model.credentials) {
     if (c.in === "body") bodyFields.add(c.field);
@@ -163,8 +184,25 @@ function typeChecks(model: ProviderModel): string[] {
       `type _QueryFieldsExist = Expect<Exclude<${union(queryFields)}, KeysOfUnion<TokenRequestQuery>> extends never ? true : false>;`,
     );
   }
+  if (model.refresh) {
+    const refresh = model.refresh;
+    const fields = new Set([
+      refresh.refreshTokenField,
+      ...(refresh.scopeField ? [refresh.scopeField] : []),
+      ...(refresh.grantField ? [refresh.grantField] : []),
+      ...refresh.credentials.flatMap((c) => (c.in === "body" ? [c.field] : [])),
+      ...refresh.constants.flatMap((c) => (c.in === "body" ? [c.name] : [])),
+    ]);
+    checks.push(
+      `type _RefreshFieldsExist = Expect<Exclude<${union(fields)}, KeysOfUnion<TokenRefreshBody>> extends never ? true : false>;`,
+    );
+    if (refresh.grantField && model.refreshGrant !== undefined)
+      checks.push(
+        `type _RefreshGrantAllowed = Expect<${literal(model.refreshGrant)} extends TokenRefreshBody[${literal(refresh.grantField)}] ? true : false>;`,
+      );
+  }
   // Named by position, never from the value: a grant is a URI as often as a word.
-  [model.grant, model.refreshGrant].forEach((grant, index) => {
+  [model.grant, model.refresh ? undefined : model.refreshGrant].forEach((grant, index) => {
     if (grant === undefined) return;
     const holder = model.paramsIn === "query" ? "TokenRequestQuery" : "TokenRequestBody";
     if (model.paramsIn === "body" && !model.hasRequestBody) return;
@@ -195,6 +233,7 @@ function typedCall(model: ProviderModel): { callOptions: string; imports: string
       "TokenResponse",
       ...(model.hasRequestBody ? ["TokenRequestBody"] : []),
       ...(model.queryParameters.length > 0 ? ["TokenRequestQuery"] : []),
+      ...(model.refresh ? ["TokenRefreshBody"] : []),
     ],
   };
 }

@@ -38,6 +38,7 @@ export function exchangeOf(model: ProviderModel) {
     ],
     ...optional("grant", model.grant),
     ...optional("refreshGrant", model.refreshGrant),
+    ...optional("refresh", model.refresh && refreshOf(model)),
     ...optional("scopeField", model.scopeField),
     ...(model.computedValues.length > 0 ? { computed: model.computedValues } : {}),
     ...(model.assertion
@@ -58,6 +59,46 @@ export function exchangeOf(model: ProviderModel) {
     ...optional("failures", model.failures),
     ...optional("presentation", model.presentation),
     ...optional("lockoutAfter", model.lockoutAfter),
+  };
+}
+
+/**
+ * Core's `RefreshRequest`: the refresh operation's path and body, its credentials in the order of
+ * the exchange's (those it does not send, computed template values included, as `in: "none"`).
+ */
+function refreshOf(model: ProviderModel) {
+  const refresh = model.refresh!;
+  const placed = new Map(refresh.credentials.map((c) => [c.name, c]));
+  return {
+    tokenPath: refresh.path,
+    ...(refresh.bodyEncoding === model.bodyEncoding ? {} : { bodyEncoding: refresh.bodyEncoding }),
+    ...(model.paramsIn === "body" ? {} : { paramsIn: "body" }),
+    ...(refresh.grantField === undefined || refresh.grantField === model.grantField
+      ? {}
+      : { grantField: refresh.grantField }),
+    ...(refresh.refreshTokenField === "refresh_token"
+      ? {}
+      : { refreshTokenField: refresh.refreshTokenField }),
+    ...(refresh.scopeField === undefined ? {} : { scopeField: refresh.scopeField }),
+    ...(refresh.constants.length > 0 ? { constants: refresh.constants } : {}),
+    credentials: [
+      ...model.credentials.map(({ name, secret, required }) => {
+        const { description: _d, ...found } = placed.get(name) ?? {
+          name,
+          secret,
+          required,
+          in: "none" as const,
+          description: "",
+        };
+        return found;
+      }),
+      ...model.computed.map((c) => ({
+        name: c.name,
+        secret: c.secret,
+        required: true,
+        in: "none" as const,
+      })),
+    ],
   };
 }
 
@@ -133,6 +174,13 @@ export function renderProvider(model: ProviderModel): string {
     lines.push(
       `/** ${model.bodyEncoding === "json" ? "JSON" : "Form"} body of the token request, as the spec describes it. */`,
       `export type TokenRequestBody = NonNullable<${operation}["requestBody"]>["content"][${literal(model.bodyMediaType)}];`,
+      "",
+    );
+  }
+  if (model.refresh) {
+    lines.push(
+      `/** ${model.refresh.bodyEncoding === "json" ? "JSON" : "Form"} body of the refresh request (${comment(`POST ${model.refresh.path}`)}), as the spec describes it. */`,
+      `export type TokenRefreshBody = NonNullable<paths[${literal(model.refresh.path)}]["post"]["requestBody"]>["content"][${literal(model.refresh.bodyMediaType)}];`,
       "",
     );
   }

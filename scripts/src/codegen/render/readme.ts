@@ -111,7 +111,7 @@ ${needsBaseUrl ? "The provider's host is not published: `baseUrl` is required (h
 
 ## Token lifetime
 
-${expiryText}${wireText}${model.refreshGrant ? `\n\nThe provider issues a refresh token: the manager renews with the ${mdCode(model.refreshGrant)} grant, keeps the old refresh token when the response omits one, and falls back to the ${mdCode(model.grant ?? "")} grant when the refresh is rejected.` : ""}
+${expiryText}${wireText}${refreshText(model)}
 
 ## Errors
 
@@ -276,4 +276,22 @@ function expirySentence(model: ProviderModel): string {
         `an absolute Unix timestamp${expiry.kind === "absolute-auto" ? " in seconds or milliseconds, decided by magnitude (below 10^11 it is seconds)" : expiry.kind === "absolute-seconds" ? " in seconds" : " in milliseconds"}`,
       );
   }
+}
+
+/** How the manager renews: with a refresh token it was issued, or one it was given (seeded). */
+function refreshText(model: ProviderModel): string {
+  if (!model.refreshGrant && !model.refresh) return "";
+  const lifetime = model.expiry?.refreshLifetimeSeconds;
+  const kept =
+    lifetime === undefined
+      ? ""
+      : ` A refresh token lives ${lifetime} s (${Math.round(lifetime / 86_400)} days): with a shared \`store\`, the newest one is kept that long, past its access token, so a restart or another process renews with it instead of replaying one the provider has rotated away. Without a store, a restart starts again from the credential.`;
+  const seed = model.credentials.find((c) => c.in === "body" && c.field === "refresh_token");
+  if (model.grant === model.refreshGrant && seed)
+    return `\n\nThe first refresh token is the ${mdCode(seed.name)} credential, issued once through a consent flow outside this client. The manager renews with the newest refresh token the provider answered with (the provider may rotate them), and with ${mdCode(seed.name)} again only when that one is rejected.${kept}`;
+  if (model.refresh) {
+    const sent = model.refresh.credentials.map((c) => mdCode(c.name)).join(", ");
+    return `\n\nThe provider issues a refresh token, renewed by a request of its own: ${mdCode(`POST ${model.refresh.path}`)} with the refresh token in ${mdCode(model.refresh.refreshTokenField)}${model.refresh.grantField ? ` and the ${mdCode(model.refreshGrant ?? "")} grant` : ""}${sent ? `, sending ${sent}` : ", sending no other credential"}. The manager keeps the old refresh token when an answer omits one, and logs in again (the ${mdCode(model.tokenPath)} request) when the refresh is rejected.${kept}`;
+  }
+  return `\n\nThe provider issues a refresh token: the manager renews with the ${mdCode(model.refreshGrant!)} grant, keeps the old refresh token when the response omits one, and falls back to the ${mdCode(model.grant ?? "")} grant when the refresh is rejected.${kept}`;
 }
