@@ -2,8 +2,8 @@
  * The main job (`pnpm start`): every provider package used exactly as its README shows, against
  * the embedded sandbox, with short-lived tokens so a background refresh happens within seconds.
  */
-import { onTokenEvent, type TokenManager } from "@auth/core";
-import { startSandbox, type ProviderId } from "@auth/sandbox";
+import { authFetch, onTokenEvent, type TokenManager } from "@auth/core";
+import { providers as emulated, startSandbox, type ProviderId } from "@auth/sandbox";
 import { providers } from "./providers.gen.js";
 
 const TOKEN_LIFETIME_SECONDS = 6;
@@ -18,11 +18,17 @@ interface Row {
   token: string;
   expiresIn: string;
   served: number;
-  upstream: number;
+  /** Token requests the sandbox answered; tokens signed locally for a provider with none. */
+  upstream: number | string;
   backgroundRefresh: string;
   /** Numbers for the closing line, not printed in the table. */
   refreshes: number;
   waited: number;
+  /** Tokens obtained: requested, or signed by the client where the provider has no token endpoint. */
+  obtained: number;
+  minted: boolean;
+  /** Status of one API call carrying the last token (the sandbox checks it). */
+  api: number;
 }
 
 function redact(token: string): string {
@@ -33,11 +39,15 @@ async function exercise(
   id: ProviderId,
   auth: TokenManager<unknown>,
   upstream: () => number,
+  apiUrl: string,
 ): Promise<Row> {
   let refreshedInBackground = 0;
+  let obtained = 0;
   onTokenEvent(auth, (event) => {
     if (event.type === "refreshed_in_background") refreshedInBackground += 1;
+    if (event.type === "fetch_succeeded") obtained += 1;
   });
+  const minted = emulated.find((p) => p.id === id)!.exchange.assertion?.use === "token";
   let served = 0;
   // A burst of cold callers first: one upstream request serves them all.
   await Promise.all(Array.from({ length: 1000 }, () => auth.getToken().then(() => (served += 1))));
@@ -56,15 +66,20 @@ async function exercise(
     await new Promise((resolve) => setTimeout(resolve, TICK_MS));
   }
   const token = await auth.getToken();
+  // The token at work: one API call carrying it, as the provider's API would check it.
+  const api = (await authFetch(auth)(apiUrl)).status;
   return {
     provider: id,
     token: redact(token.accessToken),
     expiresIn: `${((token.expiresAt - Date.now()) / 1000).toFixed(1)} s`,
     served,
-    upstream: upstream(),
+    upstream: minted ? `0 (signs its own: ${obtained})` : upstream(),
     backgroundRefresh: refreshedInBackground > 0 ? `yes (${refreshedInBackground})` : "no",
     refreshes: refreshedInBackground,
     waited,
+    obtained,
+    minted,
+    api,
   };
 }
 
@@ -107,10 +122,17 @@ async function main(): Promise<void> {
         ] as const,
     );
     const rows = await Promise.all(
-      managers.map(([id, auth]) => exercise(id, auth, () => sandbox.stats[id].tokenRequests)),
+      managers.map(([id, auth]) =>
+        exercise(
+          id,
+          auth,
+          () => sandbox.stats[id].tokenRequests,
+          `${sandbox.baseUrls[id]}/api/ping`,
+        ),
+      ),
     );
     printTable(rows);
-    const failed = rows.filter((row) => row.upstream < 1 || row.served < 1000);
+    const failed = rows.filter((row) => row.obtained < 1 || row.served < 1000 || row.api !== 200);
     if (failed.length > 0)
       throw new Error(`demo failed for ${failed.map((row) => row.provider).join(", ")}`);
     console.log(`\n${conclusion(rows)}`);
@@ -122,8 +144,11 @@ async function main(): Promise<void> {
 /** The closing line, computed from what the run measured. */
 export function conclusion(rows: readonly Row[]): string {
   const served = rows.reduce((sum, row) => sum + row.served, 0);
-  const requests = rows.map((row) => row.upstream);
-  const refreshes = rows.map((row) => row.refreshes);
+  // Providers with a token endpoint; a client that signs its own tokens requests none.
+  const requesting = rows.filter((row) => !row.minted);
+  const requests = requesting.map((row) => Number(row.upstream));
+  const refreshes = requesting.map((row) => row.refreshes);
+  const minted = rows.length - requesting.length;
   const waited = rows.reduce((sum, row) => sum + row.waited, 0);
   const range = (values: number[]) =>
     Math.min(...values) === Math.max(...values)
@@ -132,7 +157,7 @@ export function conclusion(rows: readonly Row[]): string {
   return (
     `Every caller got a valid token: ${served} calls over ${RUN_MS / 1000} s with ${TOKEN_LIFETIME_SECONDS} s tokens, ` +
     `${range(requests)} upstream request(s) per provider — the first token, then ${range(refreshes)} renewal(s) ` +
-    `made in the background ahead of expiry; ${waited === 0 ? "no caller" : `${waited} caller(s)`} waited for a token after the first burst.`
+    `made in the background ahead of expiry${minted > 0 ? ` (${minted} provider(s) sign their own tokens instead)` : ""}; ${waited === 0 ? "no caller" : `${waited} caller(s)`} waited for a token after the first burst; every token was accepted by its API.`
   );
 }
 

@@ -531,6 +531,43 @@ describe("bad input: one clear line per problem, nothing written", () => {
     }
   });
 
+  it("rejects each misuse of a minted token at its pointer", async () => {
+    const base = await fixture("minted-jwt");
+    const at = "/x-token-exchange";
+    const cases: [string, string, string][] = [
+      [
+        "  mint:\n",
+        "  sign:\n",
+        `${at} at the document's root, x-token-exchange describes a token the client signs itself: add mint`,
+      ],
+      ["    alg: ES256", "    alg: HS256", `${at}/mint/alg must be one of RS256, PS256, ES256`],
+      [
+        "lifetimeSeconds: 1200",
+        "lifetimeSeconds: 86400",
+        `${at}/mint/lifetimeSeconds must be a whole number of seconds from 1 to 3600`,
+      ],
+      [
+        "    - name: keyId\n      in: none",
+        "    - name: keyId\n      in: query\n      field: key",
+        `${at}/credentials/1/in a minted token is sent nowhere`,
+      ],
+      [
+        'iss: "{issuerId}"',
+        'iss: "{privateKey}"',
+        `${at}/mint/claims/iss the signing key cannot be part of a claim`,
+      ],
+      [
+        '      responses:\n        "200":',
+        '      x-token-exchange: {}\n      responses:\n        "200":',
+        "/paths/~1v1~1apps/get/x-token-exchange the document's root already has x-token-exchange",
+      ],
+    ];
+    for (const [from, to, expected] of cases) {
+      expect(base, from).toContain(from);
+      expect(await problemsFor("minted-jwt", base.replace(from, to)), to).toContain(expected);
+    }
+  });
+
   it("rejects each misuse of computed values at its pointer", async () => {
     const base = await fixture("checksum-pay");
     const at = "/paths/~1v1~1token/post/x-token-exchange/computed";

@@ -35,6 +35,7 @@ const SHAPES = [
   "company-basic",
   "seeded-refresh",
   "refresh-endpoint",
+  "minted-jwt",
 ] as const;
 const created: Record<string, CreateAuth> = {};
 let root: string;
@@ -1017,5 +1018,86 @@ describe("refresh-endpoint: the refresh is a request of its own, with its own bo
     await expect(wrong.getToken()).rejects.toMatchObject({ code: "invalid_credentials" });
     await wrong.getToken().catch(() => undefined);
     expect(seen.filter((s) => s.url.pathname === "/auth/login")).toHaveLength(3);
+  });
+});
+
+describe("minted-jwt: no token endpoint, every call carries an ES256 JWT the client signs", () => {
+  const issuerId = "57246542-96fe-1a63-e053-0824d011072a";
+  const keyId = "2X9R4HXF34";
+  let pem: string;
+  let publicKey: JoseKey;
+  beforeAll(async () => {
+    const pair = await generateKeyPair("ES256", { extractable: true });
+    publicKey = pair.publicKey;
+    pem = await exportPKCS8(pair.privateKey);
+  });
+  /** The API, as documented: a JWT from the team's key, at most 20 minutes, or 401. */
+  const api =
+    (now: () => number): Answer =>
+    async (seen, response) => {
+      const jwt = /^Bearer (\S+)$/.exec(String(seen.headers.authorization ?? ""))?.[1] ?? "";
+      try {
+        const { payload, protectedHeader } = await jwtVerify(jwt, publicKey, {
+          algorithms: ["ES256"],
+          issuer: issuerId,
+          audience: "store-api-v1",
+          currentDate: new Date(now()),
+        });
+        if (protectedHeader.kid !== keyId || payload.exp! - payload.iat! > 1200)
+          throw new Error("kid or lifetime");
+      } catch {
+        return json(response, 401, { errors: [{ status: "401", code: "NOT_AUTHORIZED" }] });
+      }
+      json(response, 200, { data: [{ id: "1234567890" }] });
+    };
+
+  it("sends nothing to get a token, and the API accepts it until shortly before its 20 minutes end", async () => {
+    const time = { now: Date.now() };
+    const { baseUrl, seen } = await provider(api(() => time.now));
+    const auth = created["minted-jwt"]!({
+      issuerId,
+      keyId,
+      privateKey: pem,
+      baseUrl,
+      clock: () => time.now,
+    });
+    const first = await auth.getToken();
+    expect(seen).toHaveLength(0); // minting sent nothing
+    expect(first.expiresAt).toBe(Math.floor(time.now / 1000) * 1000 + 1_200_000);
+    const call = async () =>
+      (
+        await fetch(`${baseUrl}/v1/apps`, {
+          headers: { authorization: await auth.getAuthorizationHeader() },
+        })
+      ).status;
+    expect(await call()).toBe(200);
+    time.now += 1_000_000; // 16.7 minutes: still the same token, still accepted
+    expect((await auth.getToken()).accessToken).toBe(first.accessToken);
+    expect(await call()).toBe(200);
+    time.now += 195_000; // 5 s before exp: a new token
+    expect((await auth.getToken()).accessToken).not.toBe(first.accessToken);
+    expect(await call()).toBe(200);
+    expect(seen.map((s) => s.url.pathname)).toEqual(["/v1/apps", "/v1/apps", "/v1/apps"]);
+  });
+
+  it("is refused by the API for another key (401), and a bad key is invalid_options, never printed", async () => {
+    const { baseUrl } = await provider(api(() => Date.now()));
+    const other = await exportPKCS8(
+      (await generateKeyPair("ES256", { extractable: true })).privateKey,
+    );
+    const forged = created["minted-jwt"]!({ issuerId, keyId, privateKey: other, baseUrl });
+    const response = await fetch(`${baseUrl}/v1/apps`, {
+      headers: { authorization: await forged.getAuthorizationHeader() },
+    });
+    expect(response.status).toBe(401);
+    const broken = created["minted-jwt"]!({
+      issuerId,
+      keyId,
+      privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+      baseUrl,
+    });
+    const error = (await broken.getToken().catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: "invalid_options" });
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain("AAAA");
   });
 });

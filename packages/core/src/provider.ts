@@ -37,7 +37,7 @@ export {
   tokenRequestInit,
 } from "./http/request.js";
 export { isoDateTimeExpiry, isoDurationExpiry } from "./http/expiry-readers.js";
-export { signAssertion } from "./http/assertion.js";
+export { mintToken, signAssertion } from "./http/assertion.js";
 export { computeValues } from "./http/computed.js";
 export { headerToken, textToken } from "./http/token-readers.js";
 export { startDeadline } from "./policy/deadline.js";

@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<void> {
   for (const [id, baseUrl] of Object.entries(sandbox.baseUrls)) {
     const provider = providers.find((p) => p.id === id)!;
     console.log(
-      `${id}\n  baseUrl: ${baseUrl}\n  token:   POST ${baseUrl}${provider.exchange.tokenPath}`,
+      `${id}\n  baseUrl: ${baseUrl}\n  token:   ${provider.exchange.assertion?.use === "token" ? `minted by the client (${provider.exchange.assertion.alg} JWT), no token endpoint` : `${provider.exchange.method ?? "POST"} ${baseUrl}${provider.exchange.tokenPath}`}`,
     );
     for (const [name, value] of Object.entries(
       sandbox.credentials[id as keyof typeof sandbox.credentials],

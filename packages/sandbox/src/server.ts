@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
-import { demoAssertionKey } from "./assertion.js";
+import { demoAssertionKey, minted } from "./assertion.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SandboxError } from "./errors.js";
@@ -9,7 +9,13 @@ import {
   type SandboxCredentials,
 } from "./providers.gen.js";
 import { fillTemplate, tokenOperation } from "./spec.js";
-import { seedRefreshToken, send, token, type ProviderState } from "./token-endpoint.js";
+import {
+  acceptMinted,
+  seedRefreshToken,
+  send,
+  token,
+  type ProviderState,
+} from "./token-endpoint.js";
 import type {
   ExchangeData,
   Fault,
@@ -171,6 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       nextSweep: 0,
       assertionIds: new Set(),
       rsaKeys,
+      revoked: new Set(),
     });
     seedRefreshToken(states.get(id)!);
   }
@@ -258,6 +265,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       target.settings = { ...target.settings, ...checkSettings(settings) };
     },
     revokeTokens(provider) {
+      // Minted tokens verify forever: the ones the API accepted are refused from now on.
+      if (minted(state(provider).provider.exchange.assertion))
+        for (const token of state(provider).tokens.keys()) state(provider).revoked.add(token);
       state(provider).tokens.clear();
       state(provider).refreshTokens.clear();
       // What consent gave the client (a seeded refresh token) is not a token the sandbox issued.
@@ -398,7 +408,10 @@ function allowCors(request: IncomingMessage, response: ServerResponse): boolean 
 /** What this sandbox answers, for 404s and the CLI: `POST /enkash/oauth/token`, … */
 export function endpoints(states: ReadonlyMap<string, { provider: SandboxProvider }>): string[] {
   return [...states.values()].flatMap(({ provider }) => [
-    `${provider.exchange.method ?? "POST"} /${provider.id}${provider.exchange.tokenPath}`,
+    // A provider whose client mints its own tokens has no token endpoint.
+    ...(minted(provider.exchange.assertion)
+      ? []
+      : [`${provider.exchange.method ?? "POST"} /${provider.id}${provider.exchange.tokenPath}`]),
     ...(provider.exchange.refresh
       ? [`POST /${provider.id}${provider.exchange.refresh.tokenPath}`]
       : []),
@@ -490,9 +503,12 @@ function api(
     scheme === undefined ||
     presentedScheme?.toLowerCase() === scheme.toLowerCase();
   if (!schemeOk) return send(response, 401, { error: "invalid_token" });
-  const expiresAt = state.tokens.get(presented);
-  if (expiresAt === undefined || expiresAt <= now)
-    return send(response, 401, { error: "invalid_token" });
+  // A token the client minted itself is checked as the API documents it; one the sandbox issued
+  // must be live.
+  const accepted = minted(state.provider.exchange.assertion)
+    ? acceptMinted(state, presented, now)
+    : (state.tokens.get(presented) ?? 0) > now;
+  if (!accepted) return send(response, 401, { error: "invalid_token" });
   send(response, 200, { provider: state.provider.id, ok: true });
 }
 

@@ -47,6 +47,8 @@ export interface ProviderState {
   readonly assertionIds: Set<string>;
   /** Private halves of the RSA keys the sandbox gave the client (by credential name). */
   readonly rsaKeys: Map<string, KeyObject>;
+  /** Minted tokens revoked by `revokeTokens` (the client signs them; the API refuses these). */
+  readonly revoked: Set<string>;
 }
 
 /** How long a refresh token the sandbox issued stays usable. */
@@ -606,4 +608,34 @@ export function send(
 ): void {
   response.writeHead(status, { "content-type": "application/json", ...headers });
   response.end(JSON.stringify(body));
+}
+
+/**
+ * A token the client minted (`assertion.use: token`), checked as the API documents it: signed by
+ * the key the sandbox gave the client, the algorithm, `kid` and claims the spec names, not
+ * expired, not living longer than the spec allows, and not revoked. Accepted tokens are kept in
+ * `tokens` (until their `exp`) so `revokeTokens` can revoke them.
+ */
+export function acceptMinted(state: ProviderState, jwt: string, now: number): boolean {
+  const { exchange } = state.provider;
+  const assertion = exchange.assertion!;
+  if (state.revoked.has(jwt)) return false;
+  const expected: Record<string, unknown> = {};
+  for (const credential of exchange.credentials)
+    if (credential.template !== undefined && credential.in === "none")
+      expected[credential.name] = expectedValue(state, credential);
+  const problem = verifyAssertion(jwt, {
+    assertion,
+    publicKey: publicKeyOf(state.credentials[assertion.key] ?? ""),
+    expected,
+    tokenUrl: "",
+    nowSeconds: Math.floor(now / 1000),
+    seen: state.assertionIds,
+  });
+  if (problem !== undefined) return false;
+  const exp = (
+    JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as { exp: number }
+  ).exp;
+  state.tokens.set(jwt, exp * 1000);
+  return true;
 }

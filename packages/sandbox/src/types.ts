@@ -45,7 +45,8 @@ export interface ExchangeData {
   }[];
   /** A signed JWT the client sends (RFC 7523): the sandbox verifies it with the demo key's public half. */
   readonly assertion?: {
-    readonly use: "client-auth" | "grant";
+    /** `token`: the JWT is the access token, minted by the client (no token endpoint). */
+    readonly use: "client-auth" | "grant" | "token";
     readonly alg: "RS256" | "PS256" | "ES256";
     readonly key: string;
     readonly claims: Readonly<Record<string, string | number | boolean>>;

@@ -159,13 +159,18 @@ export interface TokenResponseMapping {
  * A signed JWT the token request carries (RFC 7523): client authentication with
  * `client_assertion` (`client-auth`, §2.2), or the assertion of the JWT-bearer grant (`grant`,
  * §2.1). Signed with Web Crypto for every request, by `signAssertion` from `@auth/core/provider`.
+ * `token`: the JWT is the access token itself, minted locally (no token endpoint: the sender is
+ * `mintToken`), cached until shortly before its own `exp` like any token.
  */
 export interface AssertionDefinition {
-  readonly use: "client-auth" | "grant";
+  readonly use: "client-auth" | "grant" | "token";
   readonly alg: "RS256" | "PS256" | "ES256";
   /** Name of the credential holding the private key: PKCS#8 PEM, or a JWK (JSON). Secret. */
   readonly key: string;
-  /** Fixed claims (`aud` defaults to the token URL). A claim built from options is a credential `claim:<name>`. */
+  /**
+   * Fixed claims (`aud` defaults to the token URL, except for a minted token). A claim built from
+   * options is a credential `claim:<name>`.
+   */
   readonly claims: Readonly<Record<string, string | number | boolean>>;
   /** Header `kid`; a `kid` built from options is the credential `header:kid`. */
   readonly kid?: string;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AssertionDefinition, TokenExchange } from "../contract/exchange.js";
 import { createTokenManager } from "../engine/manager.js";
 import { startServer } from "../test-support/http-server.js";
-import { signAssertion } from "./assertion.js";
+import { mintToken, signAssertion } from "./assertion.js";
 
 // A bank's token endpoint written by hand from RFC 7523: it verifies each JWT with node:crypto
 // (OpenSSL's verifier, not the Web Crypto code that signs), on 127.0.0.1.
@@ -165,5 +165,83 @@ describe("signAssertion against a hand-written RFC 7523 server", () => {
       refresh_token: "r",
       client_id: "bank-client",
     });
+  });
+});
+
+describe("a token minted locally (no token endpoint)", () => {
+  /** As App Store Connect-style APIs document it: an ES256 JWT, at most 20 minutes, kid and iss. */
+  const minted = (lifetimeSeconds = 1200): TokenExchange => ({
+    provider: "store-api",
+    tokenPath: "",
+    credentials: [{ name: "privateKey", secret: true, required: true, in: "none" }],
+    assertion: {
+      use: "token",
+      alg: "ES256",
+      key: "privateKey",
+      kid: "KEY123",
+      claims: { iss: "issuer-1", aud: "store-api-v1" },
+      lifetimeSeconds,
+    },
+    prepare: signAssertion,
+    response: { accessToken: "token" },
+    expiry: { kind: "relative-seconds", jwtExp: true, lifetimeSeconds },
+  });
+
+  it("signs the token itself, sends nothing, and caches it until shortly before its own exp", async () => {
+    const keys = keyPair("ES256");
+    let now = 1_800_000_000_000;
+    let fetched = 0;
+    const auth = createTokenManager({
+      exchange: minted(),
+      credentials: { privateKey: keys.pem },
+      baseUrl: "https://api.store.example",
+      send: mintToken,
+      fetch: async () => {
+        fetched += 1;
+        throw new Error("nothing may be sent");
+      },
+      clock: () => now,
+    });
+    const first = await auth.getToken();
+    const { ok, header, claims } = checkJwt(first.accessToken, "ES256", keys.publicKey);
+    expect(ok).toBe(true);
+    expect(header).toEqual({ alg: "ES256", typ: "JWT", kid: "KEY123" });
+    expect(claims).toMatchObject({ iss: "issuer-1", aud: "store-api-v1", iat: 1_800_000_000 });
+    expect(claims.exp).toBe(1_800_000_000 + 1200);
+    expect(first.expiresAt).toBe((claims.exp as number) * 1000);
+    expect(await auth.getAuthorizationHeader()).toBe(`Bearer ${first.accessToken}`);
+    now += 600_000; // half its life: the same token
+    expect((await auth.getToken()).accessToken).toBe(first.accessToken);
+    now += 590_000; // 10 s before its exp: a new one, signed afresh
+    const second = await auth.getToken();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(checkJwt(second.accessToken, "ES256", keys.publicKey).claims.iat).toBe(1_800_001_190);
+    expect(fetched).toBe(0);
+    expect(JSON.stringify(first)).not.toContain(first.accessToken);
+  });
+
+  it("leaves aud out unless the spec names one, and turns a bad key into invalid_options", async () => {
+    const keys = keyPair("ES256");
+    const exchange = minted(600);
+    const noAud: TokenExchange = {
+      ...exchange,
+      assertion: { ...exchange.assertion!, claims: { iss: "app-42" } },
+    };
+    const auth = createTokenManager({
+      exchange: noAud,
+      credentials: { privateKey: keys.jwk },
+      baseUrl: "https://api.store.example",
+      send: mintToken,
+    });
+    const { claims } = checkJwt((await auth.getToken()).accessToken, "ES256", keys.publicKey);
+    expect(claims).not.toHaveProperty("aud");
+    expect(claims.iss).toBe("app-42");
+    const broken = createTokenManager({
+      exchange: noAud,
+      credentials: { privateKey: "not a key" },
+      baseUrl: "https://api.store.example",
+      send: mintToken,
+    });
+    await expect(broken.getToken()).rejects.toMatchObject({ code: "invalid_options" });
   });
 });

@@ -1,6 +1,7 @@
 import { AuthError, AuthErrorCode } from "../contract/errors.js";
 import type { AssertionDefinition, RequestStep } from "../contract/exchange.js";
 import { base64, pemBytes } from "../secrets/encoding.js";
+import type { TokenRequestSender } from "./request.js";
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -78,7 +79,11 @@ export const signAssertion: RequestStep = async (request, { exchange, credential
   // The grant's assertion goes with the primary grant only; a refresh carries a refresh token.
   if (assertion.use === "grant" && form[grantField] !== exchange.grant) return request;
   const key = await importKey(value(assertion.key) ?? "", assertion.key, assertion.alg);
-  const claims: Record<string, unknown> = { aud: request.url.split("?")[0], ...assertion.claims };
+  const claims: Record<string, unknown> = {
+    // A minted token has no token URL to be addressed to: its audience is the spec's, if any.
+    aud: assertion.use === "token" ? undefined : request.url.split("?")[0],
+    ...assertion.claims,
+  };
   for (const credential of exchange.credentials)
     if (credential.name.startsWith("claim:"))
       claims[credential.name.slice(6)] = value(credential.name);
@@ -95,6 +100,7 @@ export const signAssertion: RequestStep = async (request, { exchange, credential
   );
   const jwt = `${input}.${base64url(new Uint8Array(signature))}`;
   if (assertion.use === "grant") form.assertion = jwt;
+  else if (assertion.use === "token") form.token = jwt;
   else {
     form.client_assertion_type = CLIENT_ASSERTION_TYPE;
     form.client_assertion = jwt;
@@ -104,3 +110,13 @@ export const signAssertion: RequestStep = async (request, { exchange, credential
     : { ...request.headers, "content-type": "application/x-www-form-urlencoded" };
   return { ...request, headers, form };
 };
+
+/**
+ * The sender of a provider whose token is a JWT the client signs itself (`assertion.use: token`):
+ * nothing is sent anywhere; the token `signAssertion` minted is answered as `{ "token": … }`, and
+ * read, cached and renewed before its `exp` like any token.
+ */
+export const mintToken: TokenRequestSender = async (request) =>
+  new Response(JSON.stringify({ token: request.form?.token }), {
+    headers: { "content-type": "application/json" },
+  });

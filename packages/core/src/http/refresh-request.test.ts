@@ -57,7 +57,11 @@ async function wallet(options: { refreshWorks: boolean }) {
     const body = JSON.parse(raw || "{}") as Record<string, unknown>;
     seen.push({ path: request.url ?? "", headers: request.headers, body });
     if (request.url === "/auth/login") {
-      if (body.clientId !== "c1" || body.password !== "pw" || request.headers["x-api-version"] !== "2")
+      if (
+        body.clientId !== "c1" ||
+        body.password !== "pw" ||
+        request.headers["x-api-version"] !== "2"
+      )
         return sendJson(response, 401, { error: "invalid_client" });
       return issue(response);
     }

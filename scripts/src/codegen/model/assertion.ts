@@ -20,7 +20,8 @@ export interface TemplatedValue {
 
 /** The spec's `assertion`: what `signAssertion` signs, and where the JWT goes (RFC 7523). */
 export interface AssertionModel {
-  readonly use: "client-auth" | "grant";
+  /** `token`: the JWT is the access token, minted locally (the extension's `mint`). */
+  readonly use: "client-auth" | "grant" | "token";
   readonly alg: (typeof ALGS)[number];
   readonly key: string;
   /** Fixed claims; templated ones are in `templated`. */
@@ -41,23 +42,31 @@ export function readAssertion(
   spec: RequestSpec,
   credentials: readonly CredentialModel[],
   grant: string | undefined,
+  /** `mint`: a token the client signs itself; no request carries it. */
+  field: "assertion" | "mint" = "assertion",
 ): { assertion?: AssertionModel; supplies: string[] } {
   const { report, extPointer } = context;
-  const raw = extension.assertion;
+  const minted = field === "mint";
+  const raw = extension[field];
   if (raw === undefined) return { supplies: [] };
-  const at = `${extPointer}/assertion`;
+  const at = `${extPointer}/${field}`;
   if (!isObject(raw)) {
-    report(at, "must be a mapping with use, alg, key and claims");
+    report(at, `must be a mapping with ${minted ? "" : "use, "}alg, key and claims`);
     return { supplies: [] };
   }
-  checkKeys(context, raw, ["use", "alg", "key", "kid", "claims", "lifetimeSeconds"], at);
+  checkKeys(
+    context,
+    raw,
+    [...(minted ? [] : ["use"]), "alg", "key", "kid", "claims", "lifetimeSeconds"],
+    at,
+  );
   let ok = true;
   const problem = (where: string, message: string) => {
     report(where, message);
     ok = false;
   };
-  const use = raw.use;
-  if (use !== "client-auth" && use !== "grant")
+  const use = minted ? "token" : raw.use;
+  if (use !== "client-auth" && use !== "grant" && use !== "token")
     problem(
       `${at}/use`,
       'must be "client-auth" (client_assertion, RFC 7523 §2.2) or "grant" (the jwt-bearer grant\'s assertion, §2.1)',
@@ -87,7 +96,8 @@ export function readAssertion(
       : use === "client-auth"
         ? ["client_assertion_type", "client_assertion"]
         : [];
-  if (!spec.hasBody || spec.bodyEncoding !== "form")
+  // A minted token is sent nowhere: there is no body to check.
+  if (!minted && (!spec.hasBody || spec.bodyEncoding !== "form"))
     problem(at, "a signed assertion travels in a form body (application/x-www-form-urlencoded)");
   else
     for (const field of supplies)

@@ -2,7 +2,10 @@ import { PROTOTYPE_NAMES } from "../emit.ts";
 import { isObject, type JsonObject, type LoadedSpec } from "../load-spec.ts";
 import { checkKeys, IDENTIFIER, type ModelContext, TEMPLATE_PLACEHOLDER } from "./context.ts";
 import { readRequest, type RequestModel } from "./request.ts";
-import { readResponse, type ResponseModel } from "./response.ts";
+import { readPresentation, readResponse, type ResponseModel } from "./response.ts";
+import { readAssertion } from "./assertion.ts";
+import { readCredentials } from "./credentials.ts";
+import type { RequestSpec } from "./operation.ts";
 import { pointer, type Problem } from "../problems.ts";
 import { readServerVariables, type ServerVariableModel } from "./servers.ts";
 import { readRefresh, type RefreshModel } from "./refresh.ts";
@@ -48,6 +51,8 @@ export interface ProviderModel extends RequestModel, ResponseModel {
   readonly hasRequestBody: boolean;
   /** A refresh request of its own (another operation), when the spec has one. */
   readonly refresh: RefreshModel | undefined;
+  /** The token is a JWT the client signs itself (`mint` at the root): no token operation. */
+  readonly minted: boolean;
   readonly lockoutAfter?: number;
   readonly document: JsonObject;
 }
@@ -63,6 +68,9 @@ export function buildModel(
 
   const info = checkDocument(document, id, report);
   const serverUrls = checkServers(document, report);
+  // At the document's root: a token the client mints itself, with no token operation.
+  if (document[EXTENSION] !== undefined)
+    return buildMintedModel(spec, id, info, serverUrls, problems, report);
   const found = findTokenOperation(document, report);
   if (found === undefined) return { problems };
   const { path, method, operation, item } = found;
@@ -135,6 +143,7 @@ export function buildModel(
       computed,
       hasRequestBody: request.bodyEncoding !== undefined,
       refresh,
+      minted: false,
       ...responseModel,
       ...(typeof lockoutAfter === "number" ? { lockoutAfter } : {}),
       document,
@@ -143,6 +152,140 @@ export function buildModel(
 }
 
 type Report = (at: string, message: string) => void;
+
+/** What a spec without a token operation declares of one: nothing. */
+const NO_REQUEST: RequestSpec = {
+  query: new Map(),
+  headers: new Map(),
+  hasBody: false,
+  bodyEncoding: undefined,
+  bodyMediaType: undefined,
+  bodySchema: undefined,
+  bodyProperties: new Map(),
+  hasBasicScheme: false,
+  apiKeySchemes: [],
+};
+
+/**
+ * A token the client signs itself (App Store Connect, a GitHub App, a service account's
+ * self-signed JWT): `x-token-exchange` at the document's root with `mint` (alg, key, kid, claims,
+ * lifetime) and no token operation. Every credential is `in: none`; nothing is sent to get a token.
+ */
+function buildMintedModel(
+  spec: LoadedSpec,
+  id: string,
+  info: JsonObject | undefined,
+  serverUrls: Set<unknown>,
+  problems: Problem[],
+  report: Report,
+): { model?: ProviderModel; problems: Problem[] } {
+  const { document } = spec;
+  const extPointer = `/${EXTENSION}`;
+  const extension = document[EXTENSION];
+  if (!isObject(extension)) {
+    report(extPointer, `${EXTENSION} must be a mapping`);
+    return { problems };
+  }
+  const paths = isObject(document.paths) ? document.paths : {};
+  for (const [path, item] of Object.entries(paths))
+    for (const [method, operation] of Object.entries(isObject(item) ? item : {}))
+      if (isObject(operation) && EXTENSION in operation)
+        report(
+          pointer("paths", path, method, EXTENSION),
+          `the document's root already has ${EXTENSION} (a token the client mints): a token operation cannot have one too`,
+        );
+  const context: ModelContext = { document, opPointer: "", extPointer, report };
+  checkKeys(
+    context,
+    extension,
+    ["environments", "credentials", "mint", "presentation"],
+    extPointer,
+  );
+  if (extension.mint === undefined)
+    report(
+      extPointer,
+      `at the document's root, ${EXTENSION} describes a token the client signs itself: add mint (alg, key, claims); a token endpoint's extension goes on its operation`,
+    );
+  const environments = readEnvironments(context, extension, serverUrls);
+  const credentials = readCredentials(context, extension, NO_REQUEST);
+  credentials.forEach((c, index) => {
+    if (c.in !== "none")
+      report(
+        `${extPointer}/credentials/${index}/in`,
+        "a minted token is sent nowhere, so is every credential: in: none (the key, or a value a claim uses)",
+      );
+  });
+  const { assertion } = readAssertion(
+    context,
+    extension,
+    NO_REQUEST,
+    credentials,
+    undefined,
+    "mint",
+  );
+  const presentation = readPresentation(context, extension);
+  const request: RequestModel = {
+    method: "post",
+    bodyEncoding: undefined,
+    bodyMediaType: undefined,
+    paramsIn: "body",
+    grantField: "grant_type",
+    grant: undefined,
+    refreshGrant: undefined,
+    scopeField: undefined,
+    credentials,
+    constants: [],
+    assertion,
+    computedValues: [],
+    queryParameters: [],
+    headerParameters: [],
+  };
+  const presented = presentationReferences(presentation?.template);
+  const variables = readServerVariables(
+    document,
+    report,
+    new Set([
+      ...Object.values(environments).flatMap((url) =>
+        [...url.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!),
+      ),
+      ...(assertion?.templated ?? []).flatMap((t) => t.references),
+      ...presented,
+    ]),
+  );
+  const computed = readTemplates(context, request, variables, presented);
+  checkPresentation(context, request, variables, presentation?.template);
+  if (problems.length > 0 || assertion === undefined) return { problems };
+  return {
+    problems,
+    model: {
+      id,
+      packageName: `@auth/${id}`,
+      specFile: spec.file,
+      title: String(info!.title),
+      summary: typeof info!.summary === "string" ? info!.summary : String(info!.title),
+      version: String(info!.version),
+      tokenPath: "",
+      environments,
+      variables,
+      ...request,
+      computed,
+      hasRequestBody: false,
+      refresh: undefined,
+      minted: true,
+      // What `mintToken` answers: `{ "token": <the JWT> }`, living until its own `exp`.
+      response: { accessToken: "token" },
+      expiry: {
+        kind: "relative-seconds",
+        jwtExp: true,
+        lifetimeSeconds: assertion.lifetimeSeconds,
+      },
+      ...(presentation ? { presentation } : {}),
+      errorStatuses: [],
+      okMediaType: "application/json",
+      document,
+    },
+  };
+}
 
 /**
  * A seeded refresh token: the primary grant is the refresh grant, and the first refresh token is a

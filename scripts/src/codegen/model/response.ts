@@ -404,7 +404,7 @@ function readFailures(
   return result;
 }
 
-function readPresentation(
+export function readPresentation(
   context: ModelContext,
   extension: JsonObject,
 ): ResponseModel["presentation"] {

@@ -18,20 +18,26 @@ export function renderCreateAuth(model: ProviderModel): string {
     model.variables.length > 0 ||
     model.computed.length > 0 ||
     (model.presentation?.template ?? "{token}").replace("{token}", "").includes("{");
-  const define = `defineProviderAuth<CreateAuthOptions, TokenResponse>(exchange, send)`;
+  // A minted token is signed here and sent nowhere: core's mintToken is the sender.
+  const define = `defineProviderAuth<CreateAuthOptions, TokenResponse>(exchange, ${model.minted ? "mintToken" : "send"})`;
+  const coreImports = model.minted
+    ? ["defineProviderAuth", "mintToken", "type ProviderAuthOptions"]
+    : [
+        "captureResponse",
+        "defineProviderAuth",
+        ...(checks.length > 0 ? ["type Expect", "type KeysOfUnion"] : []),
+        "type ProviderAuthOptions",
+        "type TokenRequestSender",
+        "tokenRequestInit",
+      ];
+  if (inputs) coreImports.push("withInputs");
   return `${generatedHeader(model.specFile)}
 import type { TokenManager } from "@auth/core";
 import {
-  captureResponse,
-  defineProviderAuth,${checks.length > 0 ? "\n  type Expect,\n  type KeysOfUnion," : ""}
-  type ProviderAuthOptions,
-  type TokenRequestSender,
-  tokenRequestInit,${inputs ? "\n  withInputs," : ""}
+${coreImports.map((name) => `  ${name},`).join("\n")}
 } from "@auth/core/provider";
-import createClient from "openapi-fetch";
-import { exchange, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
-import type { paths } from "./schema.gen.js";
-
+${model.minted ? "" : 'import createClient from "openapi-fetch";\n'}import { exchange, ${imports.map((t) => `type ${t}`).join(", ")} } from "./provider.gen.js";
+${model.minted ? "" : 'import type { paths } from "./schema.gen.js";\n'}
 ${jsdoc(`Credentials for ${model.title}.`).trimEnd()}
 export interface ${name}Credentials {
 ${credentialFields(model)}
@@ -40,19 +46,15 @@ ${variablesInterface(model, name)}${environments.length > 0 ? `\n/** Servers nam
 /** Options of \`createAuth\`: credentials, where the provider is, and every \`@auth/core\` option. */
 export type CreateAuthOptions = ${name}Credentials & ${model.variables.length > 0 ? `${name}ServerVariables & ` : ""}ProviderAuthOptions & ${locationType(model, name)};
 
-${checks.length > 0 ? `// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.\n${checks.join("\n")}\n` : ""}
-/** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
 ${
-  model.refresh
-    ? sendWithRefresh(model, callOptions)
-    : `const send: TokenRequestSender = async (request, fetch) => {
-  const capture = captureResponse(fetch);
-  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).${model.method.toUpperCase()}(${literal(model.tokenPath)}, ${callOptions});
-  return capture.response();
-};`
-}
+  model.minted
+    ? ""
+    : `${checks.length > 0 ? `// Compile-time checks: regenerating from a spec that no longer matches the exchange data fails here.\n${checks.join("\n")}\n` : ""}
+/** Sends the token request through openapi-fetch with the spec's types; core reads the raw Response. */
+${model.refresh ? sendWithRefresh(model, callOptions) : plainSend(model, callOptions)}
 
-/**
+`
+}/**
  * Creates a token manager for ${comment(model.title)}: cached tokens, renewed ahead of expiry, one request for
  * concurrent callers, credentials failures never retried.
  *
@@ -63,6 +65,15 @@ ${
  */
 export const createAuth: (options: CreateAuthOptions) => TokenManager<TokenResponse> = ${inputs ? `withInputs(exchange, ${define})` : define};
 `;
+}
+
+/** The sender: the token request through its typed openapi-fetch call. */
+function plainSend(model: ProviderModel, callOptions: string): string {
+  return `const send: TokenRequestSender = async (request, fetch) => {
+  const capture = captureResponse(fetch);
+  await createClient<paths>({ baseUrl: request.baseUrl, fetch: capture.fetch }).${model.method.toUpperCase()}(${literal(model.tokenPath)}, ${callOptions});
+  return capture.response();
+};`;
 }
 
 /** The sender of a provider whose refresh is its own operation: each request to its typed call. */

@@ -153,21 +153,25 @@ export function renderProvider(model: ProviderModel): string {
     generatedHeader(model.specFile),
     'import type { TokenExchange } from "@auth/core";',
     ...(imports.length > 0 ? [`import { ${imports.join(", ")} } from "@auth/core/provider";`] : []),
-    'import type { paths } from "./schema.gen.js";',
+    ...(model.minted ? [] : ['import type { paths } from "./schema.gen.js";']),
     "",
     ...declaration,
     "",
     "/** @deprecated Renamed \`exchange\`: the name the spec (\`x-token-exchange\`) and `@auth/core` use. */",
     "export const provider = exchange;",
     "",
-    model.tokenFrom
-      ? `/** A successful token response as core reads it: ${model.tokenFrom.from === "body" ? "the text body is the token (\`body:text\`)" : `the JSON body, and the token from the ${comment(model.tokenFrom.header)} header`}. */`
-      : `/** Body of a successful token response, as the spec's 200 response describes it. */`,
-    model.tokenFrom?.from === "body"
-      ? `export type TokenResponse = { readonly "body:text": string };`
-      : model.tokenFrom?.from === "header"
-        ? `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}] & { readonly ${literal(`header:${model.tokenFrom.header.toLowerCase()}`)}: string };`
-        : `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}];`,
+    model.minted
+      ? "/** The token as core reads it from `mintToken`: the JWT this client signed (`token`). */"
+      : model.tokenFrom
+        ? `/** A successful token response as core reads it: ${model.tokenFrom.from === "body" ? "the text body is the token (\`body:text\`)" : `the JSON body, and the token from the ${comment(model.tokenFrom.header)} header`}. */`
+        : `/** Body of a successful token response, as the spec's 200 response describes it. */`,
+    model.minted
+      ? `export type TokenResponse = { readonly token: string };`
+      : model.tokenFrom?.from === "body"
+        ? `export type TokenResponse = { readonly "body:text": string };`
+        : model.tokenFrom?.from === "header"
+          ? `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}] & { readonly ${literal(`header:${model.tokenFrom.header.toLowerCase()}`)}: string };`
+          : `export type TokenResponse = ${operation}["responses"][200]["content"][${literal(model.okMediaType)}];`,
     "",
   ];
   if (model.hasRequestBody) {

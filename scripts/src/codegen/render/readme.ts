@@ -90,7 +90,7 @@ OpenTelemetry. CommonJS (\`require\`, jest, TypeScript \`module: node16\`) works
 
 ## Credentials
 
-The token request is ${requestText}.${constantsText} API calls carry the token as
+${model.minted ? mintedSentence(model) : `The token request is ${requestText}.`}${constantsText} API calls carry the token as
 ${mdCode(`${headerName}: ${presented}`)} (\`auth.tokenHeader\` names the header).
 
 | option | sent as | required | secret |
@@ -121,8 +121,7 @@ Every failure is an \`AuthError\` from \`@auth/core\` with a stable \`code\`
 \`insecure_url\`, \`invalid_options\`). Use \`AuthError.isInstance(error)\` to check it. Redirects are never
 followed, response bodies are capped (\`maxResponseBytes\`, 1 MiB), and no secret or token ever
 appears in an error. After a 429 or during an outage every caller shares one cooldown; errors then
-carry \`retryAfterMs\`. Documented error statuses of this endpoint:
-${model.errorStatuses.map((s) => mdCode(s)).join(", ") || "none"}.${failuresText}
+carry \`retryAfterMs\`. ${model.minted ? "Minting sends nothing: a key that is not a PKCS#8 PEM or a JWK for its algorithm is `invalid_options` on the first `getToken()`, and a token the API refuses is its 401, which `authMiddleware` answers by replaying the call once with a newly signed token." : `Documented error statuses of this endpoint:\n${model.errorStatuses.map((s) => mdCode(s)).join(", ") || "none"}.`}${failuresText}
 Credentials failures are never retried automatically, and are remembered ${model.lockoutAfter ? "for the life of the client" : "for a minute"} so a
 burst of callers does not re-send them.${model.lockoutAfter ? `\n\n> **${mdText(model.title)} locks the account after ${model.lockoutAfter} consecutive failed logins.** Any 4xx answer to\n> the login except 408 and 429 counts as a failed login. A client sends a failing login once, then\n> answers every later call from the remembered failure: fix the credentials and create a new\n> client, or, once the account is fixed at the provider, call \`auth.clearCredentialsFailure()\`.` : ""}
 
@@ -249,9 +248,21 @@ function failuresParagraph(model: ProviderModel): string {
     : "";
 }
 
+/** A minted token: who signs it, with what, and that nothing is sent. */
+function mintedSentence(model: ProviderModel): string {
+  const assertion = model.assertion!;
+  const claims = Object.entries(assertion.claims).map(([k, v]) => mdCode(`${k}: ${String(v)}`));
+  const built = model.computed
+    .filter((c) => c.name.startsWith("claim:") || c.name === "header:kid")
+    .map((c) => mdCode(`${c.target.replace(/^claim:|^header:/, "")}: ${c.template}`));
+  return `There is no token endpoint: the token is a JWT this client signs itself with ${mdCode(assertion.key)} (${assertion.alg}${assertion.kid ? `, ${mdCode(`kid: ${assertion.kid}`)}` : ""}), with the claims ${[...claims, ...built].join(", ")}, a random \`jti\`, and \`iat\`/\`exp\` from the clock. Nothing is sent to get it.`;
+}
+
 /** How expiry is read, in words. */
 function expirySentence(model: ProviderModel): string {
   const expiry = model.expiry;
+  if (model.minted)
+    return `Each token is signed to live ${model.assertion!.lifetimeSeconds} s (its own \`exp\`); the manager signs the next one shortly before that, in the background while the current one is still served.`;
   if (expiry === undefined)
     return "The response carries no expiry; the token's JWT `exp` claim is used if present, otherwise a 5-minute lifetime.";
   const jwt = expiry.jwtExp ? "; when the field is missing, from the JWT `exp` claim" : "";
