@@ -102,6 +102,16 @@ function json(response: ServerResponse, status: number, body: unknown, headers =
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
+/** A fresh ES256 key pair: the public half for the provider, the private one as PEM and JWK. */
+async function es256() {
+  const pair = await generateKeyPair("ES256", { extractable: true });
+  return {
+    publicKey: pair.publicKey,
+    pem: await exportPKCS8(pair.privateKey),
+    jwk: JSON.stringify(await exportJWK(pair.privateKey)),
+  };
+}
+
 /** Injected clock and sleeps: retries and expiry are exact, never real waits. */
 function timing() {
   const sleeps: number[] = [];
@@ -625,12 +635,7 @@ describe("signed-assertion: private_key_jwt, verified by jose as an RFC 7523 ser
   let pem: string;
   let jwk: string;
   let publicKey: JoseKey;
-  beforeAll(async () => {
-    const pair = await generateKeyPair("ES256", { extractable: true });
-    publicKey = pair.publicKey;
-    pem = await exportPKCS8(pair.privateKey);
-    jwk = JSON.stringify(await exportJWK(pair.privateKey));
-  });
+  beforeAll(async () => ({ publicKey, pem, jwk } = await es256()));
   const jtis = new Set<string>();
   /** As the bank documents it: the assertion, signed by the registered key, once per jti. */
   const documented =
@@ -694,9 +699,7 @@ describe("signed-assertion: private_key_jwt, verified by jose as an RFC 7523 ser
   });
 
   it("is refused for another key: bad credentials, sent once, the key in no message", async () => {
-    const other = await exportPKCS8(
-      (await generateKeyPair("ES256", { extractable: true })).privateKey,
-    );
+    const other = (await es256()).pem;
     let baseUrl = "";
     const started = await provider(documented(() => `${baseUrl}/token`));
     baseUrl = started.baseUrl;
@@ -847,11 +850,7 @@ describe("seeded-refresh: a refresh token from consent, rotated on every use, pr
   const HOUR = 3_600_000;
   let pem: string;
   let publicKey: JoseKey;
-  beforeAll(async () => {
-    const pair = await generateKeyPair("ES256", { extractable: true });
-    publicKey = pair.publicKey;
-    pem = await exportPKCS8(pair.privateKey);
-  });
+  beforeAll(async () => ({ publicKey, pem } = await es256()));
 
   /**
    * As the bank documents it: the client authenticates with its signed assertion on every
@@ -1026,11 +1025,7 @@ describe("minted-jwt: no token endpoint, every call carries an ES256 JWT the cli
   const keyId = "2X9R4HXF34";
   let pem: string;
   let publicKey: JoseKey;
-  beforeAll(async () => {
-    const pair = await generateKeyPair("ES256", { extractable: true });
-    publicKey = pair.publicKey;
-    pem = await exportPKCS8(pair.privateKey);
-  });
+  beforeAll(async () => ({ publicKey, pem } = await es256()));
   /** The API, as documented: a JWT from the team's key, at most 20 minutes, or 401. */
   const api =
     (now: () => number): Answer =>
@@ -1082,9 +1077,7 @@ describe("minted-jwt: no token endpoint, every call carries an ES256 JWT the cli
 
   it("is refused by the API for another key (401), and a bad key is invalid_options, never printed", async () => {
     const { baseUrl } = await provider(api(() => Date.now()));
-    const other = await exportPKCS8(
-      (await generateKeyPair("ES256", { extractable: true })).privateKey,
-    );
+    const other = (await es256()).pem;
     const forged = created["minted-jwt"]!({ issuerId, keyId, privateKey: other, baseUrl });
     const response = await fetch(`${baseUrl}/v1/apps`, {
       headers: { authorization: await forged.getAuthorizationHeader() },

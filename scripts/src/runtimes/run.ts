@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { pnpmCommand } from "../pnpm.ts";
 import { REPO_ROOT } from "../paths.ts";
+import { MTLS_CLIENT, startMtlsServer } from "./mtls.ts";
 
 /**
  * `pnpm test:runtimes`: the packages as users install them. Packs every package the scenario needs,
@@ -35,6 +36,7 @@ const BUN_VERSION = "1.4.5";
 const DENO_VERSION = "2.9.6";
 const WORKERD_VERSION = "1.20261117.1";
 const JEST_VERSION = "30.5.2";
+const UNDICI_VERSION = "6.24.1";
 const AXIOS_VERSION = "1.21.1";
 const KY_VERSION = "1.9.1";
 const CHROMIUM = "/usr/bin/chromium";
@@ -89,6 +91,8 @@ async function main(): Promise<void> {
             // For clients.mjs: authFetch as ky's fetch, and the axios recipe.
             axios: AXIOS_VERSION,
             ky: KY_VERSION,
+            // For mtls-check.mjs on Node: undici's fetch with a client-certificate Agent.
+            undici: UNDICI_VERSION,
           },
           // The packed providers depend on "@auth/core": "^0.1.0", which the public registry would
           // resolve to Auth.js's package: point it at ours.
@@ -102,10 +106,8 @@ async function main(): Promise<void> {
     await copyFile(path.join(here, "scenario.mjs"), path.join(consumer, "scenario.mjs"));
     await copyFile(path.join(here, "consumer.ts"), path.join(consumer, "consumer.ts"));
     await copyFile(path.join(here, "clients.mjs"), path.join(consumer, "clients.mjs"));
-    await copyFile(
-      path.join(here, "assertion-check.mjs"),
-      path.join(consumer, "assertion-check.mjs"),
-    );
+    for (const file of ["assertion-check.mjs", "mtls-check.mjs"])
+      await copyFile(path.join(here, file), path.join(consumer, file));
     // The recipe as users copy it, made JavaScript; its imports resolve in the consumer.
     await build({
       entryPoints: [path.join(REPO_ROOT, "examples/src/recipes/axios.ts")],
@@ -146,8 +148,35 @@ async function main(): Promise<void> {
         table.set(runtime, { scenario: `fail: ${message.trim().split("\n").slice(-3).join(" ")}` });
       }
     };
+    // A client certificate, presented the way each runtime's fetch takes one (README, mTLS).
+    const mtls = await startMtlsServer();
+    const mtlsCheck = async (runtime: string, executable: string, flags: string[] = []) => {
+      progress(`client certificate (mTLS) on ${runtime}…`);
+      const row = table.get(runtime) ?? {};
+      try {
+        const { stdout } = await run(executable, [...flags, "mtls-check.mjs"], {
+          cwd: consumer,
+          timeout: 120_000,
+          env: {
+            ...process.env,
+            MTLS_URL: mtls.url,
+            MTLS_DIR: mtls.dir,
+            MTLS_CLIENT_ID: MTLS_CLIENT.clientId,
+            MTLS_CLIENT_SECRET: MTLS_CLIENT.clientSecret,
+          },
+        });
+        Object.assign(row, JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, Cell>);
+      } catch (error) {
+        const message =
+          (error as { stderr?: string; message: string }).stderr || (error as Error).message;
+        row["client certificate (mTLS)"] =
+          `fail: ${message.trim().split("\n").slice(-3).join(" ")}`;
+      }
+      table.set(runtime, row);
+    };
 
     await scenario(`node ${process.versions.node} (this machine)`, process.execPath);
+    await mtlsCheck(`node ${process.versions.node} (this machine)`, process.execPath);
     progress("fetch clients (ky + authFetch, the axios recipe)…");
     table.set(
       "fetch clients on this node",
@@ -174,15 +203,29 @@ async function main(): Promise<void> {
       table.set(`bun ${BUN_VERSION}`, { scenario: others.skipped });
       table.set(`deno ${DENO_VERSION}`, { scenario: others.skipped });
     } else {
-      await scenario(`bun ${BUN_VERSION}`, path.join(others, "node_modules/.bin/bun"));
-      await scenario(`deno ${DENO_VERSION}`, path.join(others, "node_modules/.bin/deno"), [
+      const denoFlags = [
         "run",
         "--allow-net=127.0.0.1",
         "--allow-env",
         "--allow-read",
         "--allow-sys",
-      ]);
+      ];
+      const bun = path.join(others, "node_modules/.bin/bun");
+      const deno = path.join(others, "node_modules/.bin/deno");
+      await scenario(`bun ${BUN_VERSION}`, bun);
+      await mtlsCheck(`bun ${BUN_VERSION}`, bun);
+      await scenario(`deno ${DENO_VERSION}`, deno, denoFlags);
+      await mtlsCheck(`deno ${DENO_VERSION}`, deno, denoFlags);
     }
+    // Every certified check reached the server with its certificate verified.
+    const certified = [...table.values()].filter(
+      (row) => row["client certificate (mTLS)"] === "pass",
+    ).length;
+    if (mtls.issued() !== certified)
+      table.set("mTLS server", {
+        "client certificate (mTLS)": `fail: ${mtls.issued()} verified token requests for ${certified} passing checks`,
+      });
+    await mtls.close();
 
     for (const [runtime, row] of await commonJs(work, tarball)) table.set(runtime, row);
     table.set(`workerd ${WORKERD_VERSION}`, await workerd(work, consumer));

@@ -129,12 +129,7 @@ export function buildModel(
   return {
     problems,
     model: {
-      id,
-      packageName: `@auth/${id}`,
-      specFile: spec.file,
-      title: String(info!.title),
-      summary: typeof info!.summary === "string" ? info!.summary : String(info!.title),
-      version: String(info!.version),
+      ...packageIdentity(spec, id, info!),
       tokenPath: path,
       environments,
       variables,
@@ -152,6 +147,18 @@ export function buildModel(
 }
 
 type Report = (at: string, message: string) => void;
+
+/** The package a spec becomes: its id, npm name, and what `info` says of it. */
+function packageIdentity(spec: LoadedSpec, id: string, info: JsonObject) {
+  return {
+    id,
+    packageName: `@auth/${id}`,
+    specFile: spec.file,
+    title: String(info.title),
+    summary: typeof info.summary === "string" ? info.summary : String(info.title),
+    version: String(info.version),
+  };
+}
 
 /** What a spec without a token operation declares of one: nothing. */
 const NO_REQUEST: RequestSpec = {
@@ -258,12 +265,7 @@ function buildMintedModel(
   return {
     problems,
     model: {
-      id,
-      packageName: `@auth/${id}`,
-      specFile: spec.file,
-      title: String(info!.title),
-      summary: typeof info!.summary === "string" ? info!.summary : String(info!.title),
-      version: String(info!.version),
+      ...packageIdentity(spec, id, info!),
       tokenPath: "",
       environments,
       variables,
