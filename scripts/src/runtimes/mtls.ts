@@ -43,7 +43,8 @@ export async function startMtlsServer(): Promise<{
     "/CN=bank-ca",
   );
   for (const [name, extensions] of [
-    ["server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"],
+    // `localhost` too: workerd checks a host name (certificateHost), not an IP address.
+    ["server", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"],
     ["client", "extendedKeyUsage=clientAuth\n"],
   ] as const) {
     await openssl(

@@ -217,7 +217,9 @@ async function main(): Promise<void> {
       await scenario(`deno ${DENO_VERSION}`, deno, denoFlags);
       await mtlsCheck(`deno ${DENO_VERSION}`, deno, denoFlags);
     }
-    // Every certified check reached the server with its certificate verified.
+    for (const [runtime, row] of await commonJs(work, tarball)) table.set(runtime, row);
+    table.set(`workerd ${WORKERD_VERSION}`, await workerd(work, consumer, mtls));
+    // Every certified check reached the server with its certificate verified, and only those.
     const certified = [...table.values()].filter(
       (row) => row["client certificate (mTLS)"] === "pass",
     ).length;
@@ -226,9 +228,6 @@ async function main(): Promise<void> {
         "client certificate (mTLS)": `fail: ${mtls.issued()} verified token requests for ${certified} passing checks`,
       });
     await mtls.close();
-
-    for (const [runtime, row] of await commonJs(work, tarball)) table.set(runtime, row);
-    table.set(`workerd ${WORKERD_VERSION}`, await workerd(work, consumer));
     table.set("chromium (headless)", await chromium(work, consumer));
 
     const tsc = path.join(REPO_ROOT, "scripts/node_modules/.bin/tsc");
@@ -444,7 +443,11 @@ async function commonJs(
  * handed to `ctx.waitUntil` (kept) or not (cancelled when its request ends, which used to poison
  * the manager for every later request).
  */
-async function workerd(work: string, consumer: string): Promise<Record<string, Cell>> {
+async function workerd(
+  work: string,
+  consumer: string,
+  mtls: { url: string; dir: string },
+): Promise<Record<string, Cell>> {
   progress("scenario on workerd…");
   const dir = await installTools(work, "workerd", [`workerd@${WORKERD_VERSION}`]);
   if (typeof dir !== "string") return { scenario: dir.skipped };
@@ -465,6 +468,13 @@ async function workerd(work: string, consumer: string): Promise<Record<string, C
     settings: { lifetimeSeconds: 4 },
   });
   const credentials = sandbox.credentials["alternative-payments"];
+  // The mTLS binding: an external service that presents the client certificate (and one that
+  // presents none), as Cloudflare's mtls_certificates binding does for a deployed worker.
+  for (const file of ["ca.crt", "client.crt", "client.key"])
+    await copyFile(path.join(mtls.dir, file), path.join(dir, `mtls-${file}`));
+  const mtlsAddress = new URL(mtls.url).host;
+  const bank = (name: string, certified: boolean) =>
+    `(name = "${name}", external = (address = "${mtlsAddress}", https = (tlsOptions = (${certified ? 'keypair = (privateKey = embed "mtls-client.key", certificateChain = embed "mtls-client.crt"), ' : ""}trustedCertificates = [ embed "mtls-ca.crt" ]), certificateHost = "localhost")))`;
   const port = await freePort();
   const oldPort = await freePort();
   /** One worker of the config: the bundled worker, on a compatibility date, with the sandbox's data. */
@@ -478,6 +488,10 @@ async function workerd(work: string, consumer: string): Promise<Record<string, C
     (name = "TOKEN_URL", text = "${sandbox.baseUrls["alternative-payments"]}"),
     (name = "CLIENT_ID", text = "${credentials.clientId}"),
     (name = "CLIENT_SECRET", text = "${credentials.clientSecret}"),
+    (name = "BANK", service = "bank"),
+    (name = "BANK_WITHOUT_CERTIFICATE", service = "bankWithoutCertificate"),
+    (name = "MTLS_CLIENT_ID", text = "${MTLS_CLIENT.clientId}"),
+    (name = "MTLS_CLIENT_SECRET", text = "${MTLS_CLIENT.clientSecret}"),
   ],
   globalOutbound = "loopback",
 );`;
@@ -489,6 +503,8 @@ const config :Workerd.Config = (
     (name = "main", worker = .worker),
     (name = "old", worker = .oldWorker),
     (name = "loopback", network = (allow = ["local"])),
+    ${bank("bank", true)},
+    ${bank("bankWithoutCertificate", false)},
   ],
   sockets = [
     (name = "http", address = "127.0.0.1:${port}", http = (), service = "main"),
@@ -534,6 +550,8 @@ ${workerBlock("oldWorker", OLD_COMPATIBILITY_DATE)}
     }
     const signed = await call("assertion");
     results["signed assertion (Web Crypto)"] = signed.ok ? "pass" : `fail: ${signed.error}`;
+    const certified = await call("mtls");
+    results["client certificate (mTLS)"] = certified.ok ? "pass" : `fail: ${certified.error}`;
     const [a1, b1] = await Promise.all([call("m=a"), call("m=b")]);
     results.token = a1.ok && b1.ok ? "pass" : `fail: ${a1.error ?? b1.error}`;
     await sleep(2_600); // inside the refresh window: each call starts a background refresh

@@ -13,6 +13,7 @@ export default {
         () => Response.json({ ok: true }),
         (error) => Response.json({ ok: false, error: String(error?.message ?? error) }),
       );
+    if (url.searchParams.has("mtls")) return mtlsCheck(env);
     const name = url.searchParams.get("m") ?? "a";
     managers[name] ??= createAuth({
       clientId: env.CLIENT_ID,
@@ -37,3 +38,34 @@ export default {
     }
   },
 };
+
+/**
+ * A client certificate (RFC 8705) the workerd way: the manager's `fetch` is an mTLS binding's
+ * (here an external service with a client keypair; Cloudflare's mtls_certificates binding in a
+ * deployment). A binding without the certificate must get no token.
+ */
+async function mtlsCheck(env) {
+  const auth = (binding) =>
+    createAuth({
+      clientId: env.MTLS_CLIENT_ID,
+      clientSecret: env.MTLS_CLIENT_SECRET,
+      baseUrl: "https://bank.example",
+      fetch: (input, init) => binding.fetch(input, init),
+      retry: { maxAttempts: 1 },
+    });
+  try {
+    const token = await auth(env.BANK).getToken();
+    const refused = await auth(env.BANK_WITHOUT_CERTIFICATE)
+      .getToken()
+      .then(
+        () => "a token",
+        (error) => error.code,
+      );
+    const ok = token.accessToken === "mtls-token" && refused === "network_error";
+    return Response.json(
+      ok ? { ok } : { ok, error: `certified ${token.accessToken}, uncertified ${refused}` },
+    );
+  } catch (error) {
+    return Response.json({ ok: false, error: `${error?.code ?? ""} ${String(error?.message)}` });
+  }
+}
