@@ -139,6 +139,9 @@ interface Entry<Raw> extends CachedInstants {
   notBefore: number;
 }
 
+/** What a renewal needs of a token it replaces: its refresh token and when it expires. */
+type RetiredToken = Pick<TokenSet<unknown>, "accessToken" | "refreshToken" | "expiresAt">;
+
 /** One refresh in flight: the promise every caller shares, and when it started. */
 interface Flight<Raw> {
   readonly promise: Promise<TokenSet<Raw>>;
@@ -216,8 +219,11 @@ class Manager<Raw> implements TokenManager<Raw> {
   readonly #store: StoreSupport;
   #cacheKey: string | undefined;
   #current: Entry<Raw> | undefined;
-  /** The last token dropped by invalidate(): its refresh token may still be good. */
-  #retired: TokenSet<Raw> | undefined;
+  /**
+   * The last token dropped by invalidate(), or a newer one another process stored: its refresh
+   * token may still be good (and is redacted like our own).
+   */
+  #retired: RetiredToken | undefined;
   /** The refresh in flight, shared by every caller (made per refresh, not per tenant). */
   #flight: Flight<Raw> | undefined;
   /** Made at the first failure (or with a shared store, which reads and writes it). */
@@ -423,8 +429,7 @@ class Manager<Raw> implements TokenManager<Raw> {
   async #renew(force: boolean, background: boolean, closed: AbortSignal): Promise<Entry<Raw>> {
     const { clock, random, retry } = this.#engine;
     const store = this.#store;
-    let previous: { accessToken: string; refreshToken?: string; expiresAt: number } | undefined =
-      this.#current?.token ?? this.#retired;
+    let previous: RetiredToken | undefined = this.#current?.token ?? this.#retired;
     const adopt = async (serve: boolean) => {
       const stored = await store.get();
       const entry =
@@ -434,7 +439,7 @@ class Manager<Raw> implements TokenManager<Raw> {
       // refresh tokens, its one is the one that still works (kept past its access token when the
       // spec states refreshLifetimeSeconds). Kept as retired, so its value is redacted too.
       if (stored?.refreshToken && (!previous || stored.expiresAt > previous.expiresAt))
-        previous = this.#retired = stored as never;
+        previous = this.#retired = stored;
     };
     const pause = (ms: number, keepAlive: boolean) => this.#pause(ms, keepAlive, closed);
     await store.respect();

@@ -69,18 +69,29 @@ function clock() {
 
 const HOUR = 3_600_000;
 
+/** A manager's options: the seed from consent, a shared store, the fleet's one clock. */
+function seededOptions(
+  baseUrl: string,
+  store: MemoryTokenStore,
+  clock: () => number,
+  more: object = {},
+) {
+  return {
+    exchange,
+    credentials: { clientId: "c1", refreshToken: "seed-0" },
+    baseUrl,
+    store,
+    clock,
+    ...more,
+  };
+}
+
 describe("a seeded refresh token the provider rotates", () => {
   it("renews with the newest refresh token after a restart, not the dead seed", async () => {
     const provider = await bank();
     const { time, clock: now } = clock();
     const store = new MemoryTokenStore({ clock: now });
-    const options = {
-      exchange,
-      credentials: { clientId: "c1", refreshToken: "seed-0" },
-      baseUrl: provider.url,
-      store,
-      clock: now,
-    };
+    const options = seededOptions(provider.url, store, now);
     const first = createTokenManager(options);
     expect((await first.getToken()).accessToken).toBe("at-1");
     await first.close();
@@ -111,13 +122,7 @@ describe("a seeded refresh token the provider rotates", () => {
     async (days, expected) => {
       const provider = await bank();
       const { time, clock: now } = clock();
-      const options = {
-        exchange,
-        credentials: { clientId: "c1", refreshToken: "seed-0" },
-        baseUrl: provider.url,
-        store: new MemoryTokenStore({ clock: now }),
-        clock: now,
-      };
+      const options = seededOptions(provider.url, new MemoryTokenStore({ clock: now }), now);
       await createTokenManager(options).getToken();
       time.now += days * 24 * HOUR;
       await createTokenManager(options)
@@ -131,13 +136,9 @@ describe("a seeded refresh token the provider rotates", () => {
     const provider = await bank();
     const { time, clock: now } = clock();
     const store = new MemoryTokenStore({ clock: now });
-    const options = {
+    const options = seededOptions(provider.url, store, now, {
       exchange: { ...exchange, expiry: { field: "expires_in", kind: "relative-seconds" } } as const,
-      credentials: { clientId: "c1", refreshToken: "seed-0" },
-      baseUrl: provider.url,
-      store,
-      clock: now,
-    };
+    });
     await createTokenManager(options).getToken();
     time.now += 2 * HOUR;
     const restarted = createTokenManager(options);
@@ -164,14 +165,7 @@ describe("a seeded refresh token the provider rotates", () => {
     });
     close = server.close;
     const store = new MemoryTokenStore({ clock: now });
-    const options = {
-      exchange,
-      credentials: { clientId: "c1", refreshToken: "seed-0" },
-      baseUrl: server.url,
-      store,
-      clock: now,
-      retry: { maxAttempts: 1 },
-    };
+    const options = seededOptions(server.url, store, now, { retry: { maxAttempts: 1 } });
     await createTokenManager(options).getToken();
     time.now += 2 * HOUR;
     const error = (await createTokenManager(options)

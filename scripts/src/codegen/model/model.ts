@@ -4,7 +4,7 @@ import { checkKeys, IDENTIFIER, type ModelContext, TEMPLATE_PLACEHOLDER } from "
 import { readRequest, type RequestModel } from "./request.ts";
 import { readPresentation, readResponse, type ResponseModel } from "./response.ts";
 import { readAssertion } from "./assertion.ts";
-import { readCredentials } from "./credentials.ts";
+import { type CredentialModel, readCredentials } from "./credentials.ts";
 import type { RequestSpec } from "./operation.ts";
 import { pointer, type Problem } from "../problems.ts";
 import { readServerVariables, type ServerVariableModel } from "./servers.ts";
@@ -290,6 +290,17 @@ function buildMintedModel(
 }
 
 /**
+ * Whether the primary grant is the refresh grant (a seeded refresh token), and if so the body
+ * credential carrying the first refresh token (undefined when the spec lacks it).
+ */
+export function seededRefresh(
+  request: Pick<RequestModel, "grant" | "refreshGrant" | "credentials">,
+): CredentialModel | undefined | false {
+  if (request.grant === undefined || request.grant !== request.refreshGrant) return false;
+  return request.credentials.find((c) => c.in === "body" && c.field === "refresh_token");
+}
+
+/**
  * A seeded refresh token: the primary grant is the refresh grant, and the first refresh token is a
  * secret body credential in `refresh_token` (issued once through a consent flow outside the
  * client). Renewals use the newest one, which a restart must find in the store, so the spec must
@@ -301,7 +312,7 @@ function checkSeededRefresh(
   responseModel: ResponseModel,
 ): void {
   const { extPointer, report } = context;
-  const seeded = request.grant !== undefined && request.grant === request.refreshGrant;
+  const seeded = seededRefresh(request) !== false;
   const refreshLifetime = responseModel.expiry?.refreshLifetimeSeconds;
   if (refreshLifetime !== undefined && request.refreshGrant === undefined)
     report(
@@ -309,7 +320,7 @@ function checkSeededRefresh(
       "a refresh token's lifetime needs a refreshGrant (the grant that uses it)",
     );
   if (!seeded) return;
-  const seed = request.credentials.find((c) => c.in === "body" && c.field === "refresh_token");
+  const seed = seededRefresh(request) || undefined;
   if (seed === undefined || seed.secret === false || !seed.required)
     report(
       `${extPointer}/credentials`,

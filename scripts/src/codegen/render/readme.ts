@@ -1,6 +1,6 @@
 import { envVariable, literal, mdCode, mdText } from "../emit.ts";
 import { generatedMarkdownHeader } from "./header.ts";
-import type { ProviderModel } from "../model/model.ts";
+import { type ProviderModel, seededRefresh } from "../model/model.ts";
 
 /** `clientId` of `enkash` → `process.env.ENKASH_CLIENT_ID!` */
 function placeholder(name: string, id: string): string {
@@ -297,8 +297,8 @@ function refreshText(model: ProviderModel): string {
     lifetime === undefined
       ? ""
       : ` A refresh token lives ${lifetime} s (${Math.round(lifetime / 86_400)} days): with a shared \`store\`, the newest one is kept that long, past its access token, so a restart or another process renews with it instead of replaying one the provider has rotated away. Without a store, a restart starts again from the credential.`;
-  const seed = model.credentials.find((c) => c.in === "body" && c.field === "refresh_token");
-  if (model.grant === model.refreshGrant && seed)
+  const seed = seededRefresh(model);
+  if (seed)
     return `\n\nThe first refresh token is the ${mdCode(seed.name)} credential, issued once through a consent flow outside this client. The manager renews with the newest refresh token the provider answered with (the provider may rotate them), and with ${mdCode(seed.name)} again only when that one is rejected.${kept}`;
   if (model.refresh) {
     const sent = model.refresh.credentials.map((c) => mdCode(c.name)).join(", ");
