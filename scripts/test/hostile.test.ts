@@ -10,7 +10,7 @@ import { marked } from "marked";
 import { parse, stringify } from "yaml";
 import { generate } from "../src/codegen/generate.ts";
 import { ProblemsError } from "../src/codegen/problems.ts";
-import { FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
+import { compilePackages, FIXTURES, linkDependencies, scratchRoot } from "./workspace.ts";
 
 // A provider's document is untrusted input: every string the generator reads is tried with a
 // payload that breaks out of a block comment, a template literal, either quote, an HTML script,
@@ -216,15 +216,13 @@ describe("the generator treats a spec as untrusted input", () => {
     for (const [id, change] of Object.entries(accepted))
       await writeSpec(specs, `hostile-${id}`, change);
     await generate({ specsDir: specs, outRoot: root });
-    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    const dirs = Object.keys(accepted).map((id) => path.join(root, "packages", `hostile-${id}`));
+    for (const dir of dirs) await linkDependencies(dir);
+    // The strict build users get: emits dist/, fails on any syntax or type error.
+    compilePackages(dirs);
     const entries: string[] = [];
     for (const id of Object.keys(accepted)) {
       const dir = path.join(root, "packages", `hostile-${id}`);
-      await linkDependencies(dir);
-      // The strict build users get: emits dist/, fails on any syntax or type error.
-      execFileSync(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.json")], {
-        stdio: "pipe",
-      });
       entries.push(pathToFileURL(path.join(dir, "dist/index.js")).href);
       // The README, rendered as a Markdown viewer renders it, holds no HTML and no link from the spec.
       const html = await marked.parse(await readFile(path.join(dir, "README.md"), "utf8"));
@@ -308,7 +306,9 @@ describe("standard grant URIs generate working packages", () => {
         op(s).requestBody.content["application/x-www-form-urlencoded"].example.grant_type = grant;
       });
     await generate({ specsDir: specs, outRoot: root });
-    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    const dirs = Object.keys(grants).map((id) => path.join(root, "packages", id));
+    for (const dir of dirs) await linkDependencies(dir);
+    compilePackages(dirs);
     const received: string[] = [];
     const server = createServer((request, response) => {
       let body = "";
@@ -330,10 +330,6 @@ describe("standard grant URIs generate working packages", () => {
     try {
       for (const id of Object.keys(grants)) {
         const dir = path.join(root, "packages", id);
-        await linkDependencies(dir);
-        execFileSync(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.json")], {
-          stdio: "pipe",
-        });
         const { createAuth } = (await import(
           pathToFileURL(path.join(dir, "dist/index.js")).href
         )) as {

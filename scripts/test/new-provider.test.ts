@@ -38,11 +38,20 @@ const SHAPES = [
 const PNPM = pnpmCommand();
 
 let root: string;
+const timeline: [string, number][] = [];
+const started = performance.now();
+const mark = (step: string) => timeline.push([step, Math.round(performance.now() - started)]);
 /** Runs pnpm in the scratch workspace; a failure carries pnpm's own output. */
 const pnpm = (args: string[], cwd = root) =>
   run(PNPM.command, [...PNPM.prefix, ...args], {
     cwd,
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0", NO_COLOR: "1" },
+    // A fresh copy has no turbo cache to force past (`pnpm bench` times the suite with TURBO_FORCE).
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "TURBO_FORCE")),
+      TURBO_TELEMETRY_DISABLED: "1",
+      FORCE_COLOR: "0",
+      NO_COLOR: "1",
+    },
     maxBuffer: 64 * 1024 * 1024,
   }).catch((error: { stdout?: string; stderr?: string; message?: string }) => {
     throw new Error(
@@ -71,13 +80,20 @@ beforeAll(async () => {
   for (const shape of SHAPES)
     await cp(path.join(FIXTURES, `${shape}.yaml`), path.join(root, "specs", `${shape}.yaml`));
   await pnpm(["install", "--frozen-lockfile", "--prefer-offline"]);
+  mark("workspace copied, fixtures added, installed");
 }, 600_000);
-afterAll(() => rm(root, { recursive: true, force: true }));
+afterAll(async () => {
+  console.log(
+    `new-provider test timeline (ms since start):\n${timeline.map(([step, ms]) => `  ${String(ms).padStart(7)}  ${step}`).join("\n")}`,
+  );
+  await rm(root, { recursive: true, force: true });
+});
 
 describe("a new provider is one spec: fixtures dropped into a scratch workspace", () => {
   it("generates a package per spec, and the sandbox and demo cover them with no other edit", async () => {
     const before = await snapshot(root);
     const generated = await pnpm(["generate"]);
+    mark("pnpm generate");
     for (const shape of SHAPES) expect(generated.stdout).toContain(`@auth/${shape}`);
     expect(await readdir(path.join(root, "packages"))).toEqual(expect.arrayContaining(SHAPES));
     // One pending changeset per new package.
@@ -87,6 +103,7 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
     // New workspace packages: the lockfile changes (the "Adding a provider" steps commit it).
     // pnpm freezes the lockfile under CI=true; a new package is exactly when it must change.
     await pnpm(["install", "--no-frozen-lockfile", "--prefer-offline"]);
+    mark("pnpm install (new packages)");
     await pnpm([
       "exec",
       "turbo",
@@ -95,6 +112,7 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
       "--filter=@auth/examples...",
       "--output-logs=errors-only",
     ]);
+    mark("turbo run build (the demo and everything it needs)");
 
     const suite = await pnpm([
       "--filter",
@@ -104,6 +122,7 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
       "run",
       "--reporter=verbose",
     ]);
+    mark("the sandbox's suite");
     const output = suite.stdout.replace(/\x1b\[[0-9;]*m/g, "");
     // Every shape ran the generic end-to-end scenarios and the spec contract.
     for (const shape of SHAPES) {
@@ -126,11 +145,13 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
       "tsx",
       "src/specs/check-specs.ts",
     ]);
+    mark("check-specs");
     expect(checked.stdout).toContain(`check-specs: ${SHAPES.length + 4} specs lint clean`);
 
     const demo = await run(process.execPath, [path.join(root, "examples/dist/demo.js")], {
       cwd: root,
     });
+    mark("the demo");
     for (const shape of SHAPES) expect(demo.stdout).toMatch(new RegExp(`^${shape}\\s`, "m"));
     expect(demo.stdout).toContain("Every caller got a valid token");
 

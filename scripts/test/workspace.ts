@@ -1,5 +1,6 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, symlink } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -44,5 +45,25 @@ export async function copyWorkspace(destination: string): Promise<void> {
     if (!exists) continue; // deleted in the working tree
     await mkdir(path.dirname(path.join(destination, file)), { recursive: true });
     await cp(source, path.join(destination, file));
+  }
+}
+
+/**
+ * Compiles generated packages as their build does (`tsc -p`, strict base tsconfig, emitting dist/),
+ * all in one `tsc --build`: one process parses the shared declarations (lib, core, openapi-fetch)
+ * once instead of once per package (4 packages: 1.7 s instead of 6.0 s here). Any error in any
+ * package fails it, with tsc's own output.
+ */
+export function compilePackages(dirs: readonly string[]): void {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  try {
+    execFileSync(
+      process.execPath,
+      [tsc, "--build", ...dirs.map((dir) => path.join(dir, "tsconfig.json"))],
+      { stdio: "pipe", encoding: "utf8" },
+    );
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`tsc --build failed:\n${stdout}${stderr}`);
   }
 }
