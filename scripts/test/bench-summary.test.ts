@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verdict } from "../src/bench/stats.ts";
+import { formatSummary, medianIntervalRank, summarize, verdict } from "../src/bench/stats.ts";
 import { END, renderSummary, START, withSummary, type BenchResults } from "../src/bench/summary.ts";
 
 const spread = (min: number, median: number, max: number) => ({ min, median, max, samples: 7 });
@@ -11,6 +11,23 @@ describe("verdicts from a spread", () => {
     expect(verdict(spread(0.8, 1.2, 1.9), 1.5)).toBe("inconclusive");
     expect(verdict(spread(0.8, 0.9, 1.0), 1.0)).toBe("met");
     expect(verdict(spread(5, 6, 7), 4, "higher")).toBe("met");
+  });
+});
+
+describe("the median's 95 % interval", () => {
+  it("is the order statistics a binomial(n, ½) allows, and decides the verdict from n = 9 on", () => {
+    // Known ranks: n = 6–8 → min–max, 9 → 2nd, 15 → 4th, 21 → 6th, 31 → 10th.
+    expect([5, 6, 7, 8, 9, 15, 21, 31].map(medianIntervalRank)).toEqual([1, 1, 1, 1, 2, 4, 6, 10]);
+    // One outlier each side of a tight cluster: the spread straddles 1.15, the median does not.
+    const ratios = [1.0, 1.08, 1.09, 1.09, 1.1, 1.1, 1.1, 1.11, 1.11, 1.12, 1.12];
+    const noisy = summarize([...ratios, 1.4, 1.02, 1.1, 1.11]);
+    expect(noisy).toMatchObject({ samples: 15, min: 1.0, max: 1.4, low: 1.09, high: 1.11 });
+    expect(verdict(noisy, 1.15)).toBe("met");
+    expect(verdict(noisy, 1.1)).toBe("inconclusive");
+    expect(verdict(noisy, 1.05)).toBe("missed");
+    // Seven samples: the interval is the whole spread, as before.
+    expect(verdict(summarize([1.0, 1.1, 1.1, 1.1, 1.1, 1.1, 1.4]), 1.15)).toBe("inconclusive");
+    expect(formatSummary(noisy)).toBe("1.10 (1.00–1.40, n=15; median within 1.09–1.11)");
   });
 });
 

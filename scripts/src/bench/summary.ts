@@ -52,7 +52,7 @@ export function renderSummary(results: BenchResults): string {
   const headline = (what: string) => what.replace(/ \(.*$/, "");
   const lines = [
     START,
-    `Measured in one run on ${results.machine}: ${count("met")} targets met, ${count("missed")} missed, ${count("inconclusive")} inconclusive (the spread straddles the target). Every row, its spread and the peers: [BENCHMARKS.md](BENCHMARKS.md).`,
+    `Measured in one run on ${results.machine}: ${count("met")} targets met, ${count("missed")} missed, ${count("inconclusive")} inconclusive (the median's 95 % interval, or with few samples the spread, straddles the target). Every row, its spread and the peers: [BENCHMARKS.md](BENCHMARKS.md).`,
   ];
   if (notMet.length > 0)
     lines.push(
