@@ -136,6 +136,31 @@ describe("plain http to a remote host", () => {
     await manager.close();
   });
 
+  it("is refused every time: only URLs found secure are remembered (exact strings, a bounded set)", async () => {
+    const manager = auth();
+    const sent: string[] = [];
+    const middleware = authMiddleware(manager);
+    const secure = createClient({
+      baseUrl: "https://api.example.test",
+      fetch: async (request: Request) => {
+        sent.push(request.url);
+        return new Response("{}", { headers: { "content-type": "application/json" } });
+      },
+    });
+    secure.use(middleware);
+    // More distinct secure URLs than the set holds, so it is cleared and refilled on the way.
+    for (let i = 0; i < 100; i++) await secure.GET(`/charges/${i}` as never);
+    expect(sent).toHaveLength(100);
+    const insecure = remoteClient(sent);
+    insecure.use(middleware);
+    for (let attempt = 0; attempt < 3; attempt++)
+      await expect(insecure.GET("/charges" as never)).rejects.toMatchObject({
+        code: "insecure_url",
+      });
+    expect(sent).toHaveLength(100);
+    await manager.close();
+  });
+
   it("goes through only with allowInsecureHttp: true, and refuses a string", async () => {
     const manager = auth();
     const sent: string[] = [];
