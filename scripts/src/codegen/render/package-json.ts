@@ -75,9 +75,9 @@ export function renderPackageJson(
     ],
     // require() of ESM (and the `module-sync` condition) works unflagged from Node 20.19.
     engines: { node: ">=20.19" },
+    // No `typecheck`: it would be the build's own tsc program again (the build type-checks).
     scripts: {
       build: BUILD,
-      typecheck: "tsc --noEmit -p tsconfig.json",
       lint: LINT,
     },
     dependencies: {
