@@ -130,7 +130,7 @@ export async function p5Codegen(rounds: number, counts: readonly number[]): Prom
   };
   const processRatios: number[] = [];
   generator(true);
-  for (let pair = 0; pair < 6; pair++) {
+  for (let pair = 0; pair < 11; pair++) {
     // Either order leaves the cache valid for the unchanged run.
     const [forced, unchanged] =
       pair % 2 === 0
