@@ -197,8 +197,12 @@ describe.concurrent("recovery from latency past the attempt timeout, by retrying
     sandbox.unlock(id);
     sandbox.configure(id, { lifetimeSeconds: lifetimeSecondsOf(id), includeExpiry: true });
     const stats = sandbox.stats[id];
-    Object.assign(stats, { tokenRequests: 0, tokensIssued: 0, refreshGrants: 0 });
-    Object.assign(stats, { credentialFailures: 0 });
+    Object.assign(stats, {
+      tokenRequests: 0,
+      tokensIssued: 0,
+      refreshGrants: 0,
+      credentialFailures: 0,
+    });
     sandbox.faults.inject(id, { type: "latency", ms: 1_500 }, { times: 1 });
     const auth = packages[id]!.createAuth({
       ...sandbox.credentials[id],
