@@ -31,6 +31,18 @@ function lifetimeSecondsOf(id: ProviderId): number {
     : 3600;
 }
 
+/** A provider as each test starts it: unlocked, its lifetime, counts at zero (its faults are kept). */
+function resetProvider(id: ProviderId): void {
+  sandbox.unlock(id);
+  sandbox.configure(id, { lifetimeSeconds: lifetimeSecondsOf(id), includeExpiry: true });
+  Object.assign(sandbox.stats[id], {
+    tokenRequests: 0,
+    tokensIssued: 0,
+    refreshGrants: 0,
+    credentialFailures: 0,
+  });
+}
+
 describe.each(ids.filter((id) => !isMinted(id)))(
   "%s end to end through its generated package",
   (id) => {
@@ -57,14 +69,7 @@ describe.each(ids.filter((id) => !isMinted(id)))(
       offset = 0;
       sleeps.length = 0;
       sandbox.faults.clear();
-      sandbox.unlock(id);
-      sandbox.configure(id, { lifetimeSeconds, includeExpiry: true });
-      Object.assign(stats(), {
-        tokenRequests: 0,
-        tokensIssued: 0,
-        refreshGrants: 0,
-        credentialFailures: 0,
-      });
+      resetProvider(id);
     });
 
     it("gets a first token, then serves it from cache", async () => {
@@ -194,15 +199,8 @@ describe.each(ids.filter((id) => !isMinted(id)))(
  */
 describe.concurrent("recovery from latency past the attempt timeout, by retrying", () => {
   it.for(ids.filter((id) => !isMinted(id)))("%s", async (id, { expect }) => {
-    sandbox.unlock(id);
-    sandbox.configure(id, { lifetimeSeconds: lifetimeSecondsOf(id), includeExpiry: true });
+    resetProvider(id);
     const stats = sandbox.stats[id];
-    Object.assign(stats, {
-      tokenRequests: 0,
-      tokensIssued: 0,
-      refreshGrants: 0,
-      credentialFailures: 0,
-    });
     sandbox.faults.inject(id, { type: "latency", ms: 1_500 }, { times: 1 });
     const auth = packages[id]!.createAuth({
       ...sandbox.credentials[id],

@@ -25,7 +25,7 @@ export function medianIntervalRank(n: number): number {
     k = i + 1;
     term = (term * (n - i)) / (i + 1);
   }
-  return Math.max(1, Math.min(k, (n + 1) >> 1));
+  return Math.min(k, (n + 1) >> 1);
 }
 
 export function summarize(values: readonly number[]): Summary {
