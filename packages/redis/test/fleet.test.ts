@@ -13,9 +13,21 @@ import {
 
 // K real processes, each an @auth/enkash client with N concurrent callers, sharing a real Redis
 // (the suite's own redis-server, under a unique prefix that is deleted afterwards).
+//
+// Starting a process costs about a second of CPU (Node, the client library, the connection), and
+// these tests need 70 of them: processes are pooled per client kind and topology. A test takes K
+// from the pool (starting any it lacks) and `configure`s each: a new manager with the test's own
+// prefix, token server, password and clock (fixtures/fleet-worker.mjs). A killed process never
+// goes back to the pool.
 
 const workerPath = fileURLToPath(new URL("./fixtures/fleet-worker.mjs", import.meta.url));
 type Reply = { id: number; tokens: string[]; errors: string[] };
+interface Settings {
+  prefix: string;
+  tokenUrl: string;
+  password?: string;
+  lockTtlMs?: number;
+}
 
 function startWorker(env: Record<string, string>) {
   const child: ChildProcess = fork(workerPath, {
@@ -24,6 +36,7 @@ function startWorker(env: Record<string, string>) {
   });
   let next = 0;
   const pending = new Map<number, (reply: Reply) => void>();
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const ready = new Promise<void>((resolve, reject) => {
     child.on("message", (message: { ready?: boolean } & Reply) => {
       if (message.ready) return resolve();
@@ -38,25 +51,39 @@ function startWorker(env: Record<string, string>) {
       pending.set(id, resolve);
       child.send({ ...message, id });
     });
+  const alive = () => child.exitCode === null && child.signalCode === null;
   return {
     child,
     ready,
+    alive,
+    configure: (settings: Settings) => ask({ cmd: "configure", settings }),
     get: (callers: number) => ask({ cmd: "get", callers }),
     offset: (ms: number) => ask({ cmd: "offset", ms }),
     invalidate: (token: string) => ask({ cmd: "invalidate", token }),
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.send({ cmd: "exit" });
+    stop: async () => {
+      if (alive()) child.send({ cmd: "exit" });
+      await exited;
     },
   };
 }
 type Worker = ReturnType<typeof startWorker>;
 
-const workers: Worker[] = [];
+/** Idle processes by what they are connected to; the ones the running test holds. */
+const idle = new Map<string, Worker[]>();
+const held: { key: string; worker: Worker }[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const worker of workers.splice(0)) worker.stop();
+  for (const { key, worker } of held.splice(0))
+    if (worker.alive()) idle.set(key, [...(idle.get(key) ?? []), worker]);
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
+/** Stops every pooled process (before the Redis it is connected to goes away). */
+async function drainPool(): Promise<void> {
+  const workers = [...idle.values()].flat();
+  idle.clear();
+  await Promise.all(workers.map((worker) => worker.stop()));
+}
+afterAll(drainPool);
 
 /** Where the fleet's Redis is: the suite's shared one, or a cluster of the suite's own. */
 type Topology = { readonly name: string; env(): Record<string, string> };
@@ -72,21 +99,21 @@ async function fleet(
   k: number,
   kind: ClientKind,
   tokenUrl: string,
-  env: Record<string, string> = {},
+  settings: Partial<Settings> = {},
   prefix = uniquePrefix(),
 ) {
   if (topology === single) cleanups.push(() => deleteByPrefix(prefix));
-  const started = Array.from({ length: k }, () =>
-    startWorker({
-      CLIENT_KIND: kind,
-      PREFIX: prefix,
-      TOKEN_URL: tokenUrl,
-      ...topology.env(),
-      ...env,
-    }),
-  );
-  workers.push(...started);
+  const connection = { CLIENT_KIND: kind, ...topology.env() };
+  const key = JSON.stringify(connection);
+  const pooled = idle.get(key) ?? [];
+  const taken = pooled.splice(0, k);
+  const started = [
+    ...taken,
+    ...Array.from({ length: k - taken.length }, () => startWorker(connection)),
+  ];
+  held.push(...started.map((worker) => ({ key, worker })));
   await Promise.all(started.map((w) => w.ready));
+  await Promise.all(started.map((w) => w.configure({ ...settings, prefix, tokenUrl })));
   return started;
 }
 
@@ -108,6 +135,7 @@ describe.each([single, cluster].flatMap((where) => clientKinds.map((kind) => ({ 
       stopCluster = started.stop;
     }, 60_000);
     afterAll(async () => {
+      await drainPool();
       await stopCluster?.();
       topology = single;
     });
@@ -141,7 +169,7 @@ describe.each([single, cluster].flatMap((where) => clientKinds.map((kind) => ({ 
         return true;
       });
       const prefix = uniquePrefix();
-      const processes = await fleet(4, kind, provider.url, { PASSWORD: "wrong-password" }, prefix);
+      const processes = await fleet(4, kind, provider.url, { password: "wrong-password" }, prefix);
       for (let round = 0; round < 2; round++) {
         const results = await Promise.all(processes.map((w) => w.get(20)));
         expect(
@@ -151,7 +179,7 @@ describe.each([single, cluster].flatMap((where) => clientKinds.map((kind) => ({ 
         ).toBe(true);
       }
       // A process that starts later learns it from Redis too.
-      const [late] = await fleet(1, kind, provider.url, { PASSWORD: "wrong-password" }, prefix);
+      const [late] = await fleet(1, kind, provider.url, { password: "wrong-password" }, prefix);
       expect((await late!.get(5)).errors).toEqual(Array(5).fill("invalid_credentials"));
       expect(provider.state.logins).toBe(1);
       expect(provider.state.locked).toBe(false);
@@ -189,7 +217,7 @@ describe.each([single, cluster].flatMap((where) => clientKinds.map((kind) => ({ 
 describe("a lock holder that dies", () => {
   it("is replaced once its lock expires (SIGKILL while fetching)", async () => {
     const provider = await server((state) => state.requests === 1); // the first request hangs
-    const [doomed, survivor] = await fleet(2, "redis", provider.url, { LOCK_TTL_MS: "1000" });
+    const [doomed, survivor] = await fleet(2, "redis", provider.url, { lockTtlMs: 1000 });
     void doomed!.get(1);
     while (provider.state.requests < 1) await new Promise((resolve) => setTimeout(resolve, 10));
     doomed!.child.kill("SIGKILL");
