@@ -1,8 +1,20 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The two tests that work in a scratch copy of the whole workspace (copy, install, generate,
+ * build, publish) need nothing built here first, so they are their own turbo task
+ * (`test:scratch`), which starts at once beside the builds instead of after them, and runs the two
+ * side by side (`--maxWorkers=2`: each is a long chain of processes, and the longest task of
+ * `pnpm test`). `vitest run` alone runs both projects.
+ */
+const SCRATCH = ["test/new-provider.test.ts", "test/release.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: SCRATCH } },
+      { extends: true, test: { name: "scratch", include: SCRATCH } },
+    ],
   },
 });
