@@ -120,20 +120,8 @@ async function main(): Promise<void> {
     });
 
     const table = new Map<string, Record<string, Cell>>();
-    // What users download, not the package folders: publint and attw on each tarball.
-    for (const name of PACKAGES) {
-      progress(`linting the @auth/${name} tarball (publint --strict, attw)…`);
-      table.set(
-        `tarball @auth/${name}`,
-        await lintTarball(
-          name,
-          path.join(
-            tarballs,
-            files.find((f) => f.startsWith(`auth-${name}-`))!,
-          ),
-        ),
-      );
-    }
+    // publint and attw on these same tarballs (`pnpm pack`) are each package's `lint` task
+    // (scripts/bin/lint-package.mjs), which `pnpm test` runs: not repeated here.
     const scenario = async (runtime: string, executable: string, flags: string[] = []) => {
       progress(`scenario on ${runtime}…`);
       try {
@@ -290,22 +278,6 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-/** publint --strict and attw (every resolution mode) on one packed tarball, as `lint` runs them on the folder. */
-async function lintTarball(name: string, file: string): Promise<Record<string, Cell>> {
-  const bin = (tool: string) => path.join(REPO_ROOT, "scripts/node_modules/.bin", tool);
-  const cell = (promise: Promise<unknown>): Promise<Cell> =>
-    promise.then(
-      () => "pass" as const,
-      (error: { stdout?: string; stderr?: string; message: string }) =>
-        `fail: ${(error.stdout || error.stderr || error.message).trim().split("\n").slice(-3).join(" ")}` as const,
-    );
-  return {
-    publint: await cell(run(bin("publint"), ["run", file, "--strict"], { maxBuffer: 1 << 24 })),
-    // Every resolution mode: node10, node16 from CommonJS and from ESM, bundler.
-    attw: await cell(run(bin("attw"), [file], { maxBuffer: 1 << 24 })),
-  };
 }
 
 /**

@@ -5,8 +5,6 @@ import { repositoryFields } from "../repository.ts";
 /** Versions the generated packages depend on; one place to bump them. */
 export const OPENAPI_FETCH_RANGE = "^0.17.0";
 const DEV_DEPENDENCIES = {
-  "@arethetypeswrong/cli": "0.18.5",
-  publint: "0.3.25",
   typescript: "5.9.3",
 };
 
@@ -15,7 +13,8 @@ const DEV_DEPENDENCIES = {
  * copy and Node's bundled copy (dist/node/) from them.
  */
 export const BUILD = "tsc -p tsconfig.json && node ../../scripts/bin/build-dist.mjs";
-export const LINT = "publint --strict && attw --pack .";
+/** publint --strict and attw on the tarball `pnpm pack` makes (scripts/bin/lint-package.mjs). */
+export const LINT = "node ../../scripts/bin/lint-package.mjs";
 
 /**
  * One entry point of a dual package, the same shape in every manifest of the repo:
