@@ -105,8 +105,10 @@ async function fleet(
   if (topology === single) cleanups.push(() => deleteByPrefix(prefix));
   const connection = { CLIENT_KIND: kind, ...topology.env() };
   const key = JSON.stringify(connection);
-  const pooled = idle.get(key) ?? [];
+  // A process that died while idle is left behind (it would never answer).
+  const pooled = (idle.get(key) ?? []).filter((worker) => worker.alive());
   const taken = pooled.splice(0, k);
+  idle.set(key, pooled);
   const started = [
     ...taken,
     ...Array.from({ length: k - taken.length }, () => startWorker(connection)),
