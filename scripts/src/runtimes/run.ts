@@ -9,6 +9,7 @@ import {
   mkdtemp,
   readdir,
   readFile,
+  rename,
   rm,
   writeFile,
 } from "node:fs/promises";
@@ -19,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { pnpmCommand } from "../pnpm.ts";
 import { REPO_ROOT } from "../paths.ts";
+import { createCompiler } from "./compile.ts";
 import { MTLS_CLIENT, startMtlsServer } from "./mtls.ts";
 
 /**
@@ -44,6 +46,11 @@ const CHROMIUM = "/usr/bin/chromium";
 const OLD_COMPATIBILITY_DATE = "2021-11-03";
 const PNPM = pnpmCommand();
 const progress = (line: string) => process.stderr.write(`runtimes: ${line}\n`);
+/**
+ * TypeScript 5.9.3 (the workspace's), one process for every type check and compile below: the
+ * consumer under three resolutions and the two CommonJS builds.
+ */
+const compile = createCompiler();
 
 type Cell = "pass" | `fail: ${string}` | `skipped: ${string}`;
 
@@ -218,7 +225,6 @@ async function main(): Promise<void> {
     await mtls.close();
     table.set("chromium (headless)", await chromium(work, consumer));
 
-    const tsc = path.join(REPO_ROOT, "scripts/node_modules/.bin/tsc");
     const types: Record<string, Cell> = {};
     for (const [name, module, resolution] of [
       ["node16", "node16", "node16"],
@@ -243,12 +249,10 @@ async function main(): Promise<void> {
           files: ["consumer.ts"],
         }),
       );
-      const args = ["-p", config];
-      types[name] = await run(tsc, args, { cwd: consumer }).then(
-        () => "pass" as const,
-        (error: { stdout: string }) =>
-          `fail: ${error.stdout.trim().split("\n").slice(0, 3).join(" ")}` as const,
-      );
+      const result = compile(path.join(consumer, config));
+      types[name] = result.ok
+        ? "pass"
+        : `fail: ${result.output.trim().split("\n").slice(0, 3).join(" ")}`;
     }
     table.set("tsc (skipLibCheck: false)", types);
 
@@ -292,7 +296,7 @@ async function commonJs(
   work: string,
   tarball: (name: string) => string,
 ): Promise<[string, Record<string, Cell>][]> {
-  progress("installing a CommonJS project (jest, TypeScript) from the tarballs…");
+  progress("installing a CommonJS project (the tarballs, @types/node)…");
   const dir = path.join(work, "cjs-consumer");
   await mkdir(dir);
   await writeFile(
@@ -303,8 +307,6 @@ async function commonJs(
       dependencies: {
         ...Object.fromEntries(PACKAGES.map((name) => [`@auth/${name}`, tarball(name)])),
         "openapi-fetch": "0.17.0",
-        jest: JEST_VERSION,
-        typescript: "5.9.3",
         "@types/node": "20.19.43",
       },
       overrides: { "@auth/core": tarball("core") },
@@ -326,12 +328,21 @@ async function commonJs(
   await copyFile(path.join(here, "cjs/auth.test.js"), path.join(dir, "auth.test.js"));
   await copyFile(path.join(here, "cjs/consumer.ts"), path.join(dir, "consumer.ts"));
 
+  // jest itself comes from the tool cache; the test file's require()s resolve in this project.
+  const jestTools = await installTools(work, "jest", [`jest@${JEST_VERSION}`]);
+  if (typeof jestTools !== "string")
+    return [[`jest ${JEST_VERSION} (CommonJS)`, { scenario: jestTools.skipped }]];
   progress(`jest ${JEST_VERSION} with a CommonJS test file…`);
   const jest: Record<string, Cell> = {};
   try {
     await run(
       process.execPath,
-      ["node_modules/jest/bin/jest.js", "--ci", "--json", "--outputFile=jest.json"],
+      [
+        path.join(jestTools, "node_modules/jest/bin/jest.js"),
+        "--ci",
+        "--json",
+        "--outputFile=jest.json",
+      ],
       {
         cwd: dir,
         timeout: 180_000,
@@ -388,11 +399,11 @@ async function commonJs(
       }),
     );
     try {
-      await run(
-        process.execPath,
-        ["node_modules/typescript/bin/tsc", "-p", `tsconfig.${module}.json`],
-        { cwd: dir },
-      );
+      const compiled = compile(path.join(dir, `tsconfig.${module}.json`));
+      if (!compiled.ok) {
+        ts[name] = `fail: ${compiled.output.trim().split("\n").slice(0, 3).join(" ")}`;
+        continue;
+      }
       const { stdout } = await run(process.execPath, [path.join(outDir, "consumer.js")], {
         cwd: dir,
         timeout: 60_000,
@@ -421,8 +432,11 @@ async function workerd(
   mtls: { url: string; dir: string },
 ): Promise<Record<string, Cell>> {
   progress("scenario on workerd…");
-  const dir = await installTools(work, "workerd", [`workerd@${WORKERD_VERSION}`]);
-  if (typeof dir !== "string") return { scenario: dir.skipped };
+  const tools = await installTools(work, "workerd", [`workerd@${WORKERD_VERSION}`]);
+  if (typeof tools !== "string") return { scenario: tools.skipped };
+  // The worker and its config are this run's; the tools directory may be the shared cache.
+  const dir = path.join(work, "workerd-config");
+  await mkdir(dir);
   await build({
     entryPoints: [path.join(here, "worker.mjs")],
     bundle: true,
@@ -489,7 +503,7 @@ ${workerBlock("worker", "2025-09-01")}
 ${workerBlock("oldWorker", OLD_COMPATIBILITY_DATE)}
 `,
   );
-  const server = spawn(path.join(dir, "node_modules/.bin/workerd"), ["serve", "config.capnp"], {
+  const server = spawn(path.join(tools, "node_modules/.bin/workerd"), ["serve", "config.capnp"], {
     cwd: dir,
     stdio: "ignore",
   });
@@ -674,22 +688,51 @@ async function chromium(work: string, consumer: string): Promise<Record<string, 
 }
 
 /** A folder with `packages` installed by npm, or why they could not be (reported as skipped). */
+/**
+ * Where installed runtimes and tools are kept between runs: the workspace's own `node_modules/.cache`
+ * (ignored by git, gone with `node_modules`). Each entry is one exact set of pinned versions (a
+ * Node binary, Bun and Deno, workerd), installed by npm once and then reused read-only, so a rerun
+ * does not unpack about 500 MB of binaries again. Nothing under test is cached: the packages'
+ * tarballs and the projects that install them are made fresh on every run.
+ */
+const TOOL_CACHE = path.join(REPO_ROOT, "node_modules/.cache/auth-runtimes");
+
+/**
+ * The directory holding `packages` (exact versions) installed with npm, from the tool cache or
+ * installed into it now. A partial install never enters the cache: npm installs into a directory
+ * of this run, which is renamed into place only once npm has succeeded.
+ */
 async function installTools(
   work: string,
   name: string,
   packages: string[],
 ): Promise<string | { skipped: Cell }> {
+  const cached = path.join(TOOL_CACHE, packages.join("+").replace(/[^a-z0-9@.+-]/gi, "_"));
+  if (
+    await access(path.join(cached, "node_modules")).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    progress(`${packages.join(", ")} from the tool cache (${path.relative(REPO_ROOT, cached)})`);
+    return cached;
+  }
   const dir = path.join(work, name);
   await mkdir(dir);
   await writeFile(path.join(dir, "package.json"), '{"private":true}');
   try {
     await npm(dir, ["install", ...packages]);
-    return dir;
   } catch (error) {
     return {
       skipped: `skipped: npm could not install ${packages.join(", ")} (${(error as Error).message.split("\n")[0]})`,
     };
   }
+  await mkdir(TOOL_CACHE, { recursive: true });
+  // Another run may have cached the same set meanwhile: theirs is kept, and this one used.
+  return rename(dir, cached).then(
+    () => cached,
+    () => dir,
+  );
 }
 
 /** The sandbox from the installed @auth/sandbox tarball, not the workspace's. */
