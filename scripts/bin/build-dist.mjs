@@ -20,13 +20,12 @@
 // Node itself never loads the CommonJS copy: the manifests list the `module-sync` condition
 // first, which every Node the packages support (>= 20.19) matches for `import` and `require()`
 // alike, so one process has one instance. See packages/core/README.md, "CommonJS".
+//
+// `buildDist(packageDir)` is also called in process by build-providers.mjs, once per provider.
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { build, transform } from "esbuild";
-
-const dist = path.resolve("dist");
-const cjs = path.join(dist, "cjs");
-const node = path.join(dist, "node");
 
 async function* walk(dir, skip) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -37,63 +36,73 @@ async function* walk(dir, skip) {
   }
 }
 
-// 1. CommonJS, one file per module.
-await rm(cjs, { recursive: true, force: true });
-await rm(node, { recursive: true, force: true });
-let modules = 0;
-for await (const file of walk(dist, [cjs, node])) {
-  const relative = path.relative(dist, file);
-  const target = path.join(cjs, relative);
-  if (file.endsWith(".d.ts")) {
-    await mkdir(path.dirname(target), { recursive: true });
-    // Without its map: the map's relative paths point at ../src from dist/, not dist/cjs/.
-    const text = await readFile(file, "utf8");
-    await writeFile(target, text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n"));
-  } else if (file.endsWith(".js")) {
-    const source = await readFile(file, "utf8");
-    if (/\bimport\.meta\b/.test(source))
-      throw new Error(`${relative} uses import.meta, which has no CommonJS equivalent here`);
-    const { code } = await transform(source.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n"), {
-      format: "cjs",
-      target: "es2022",
-      platform: "neutral",
-      sourcefile: relative,
-      logLevel: "error",
-    });
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, code);
-    modules++;
-  }
-}
-if (modules === 0) throw new Error(`no modules under ${dist}: run tsc first`);
-await writeFile(path.join(cjs, "package.json"), '{\n  "type": "commonjs"\n}\n');
+/** Writes `dist/cjs/` and `dist/node/` of the package in `packageDir` from tsc's `dist/`. */
+export async function buildDist(packageDir) {
+  const dist = path.resolve(packageDir, "dist");
+  const cjs = path.join(dist, "cjs");
+  const node = path.join(dist, "node");
 
-// 2. For Node: the ES modules bundled into dist/node/ (see the header).
-const manifest = JSON.parse(await readFile("package.json", "utf8"));
-const entries = new Set();
-const collect = (value) => {
-  if (typeof value === "string") {
-    const match = /^\.\/dist\/(?:node\/)?(?!cjs\/)(.+\.js)$/.exec(value);
-    if (match) entries.add(path.join(dist, match[1]));
-  } else if (value && typeof value === "object") for (const v of Object.values(value)) collect(v);
-};
-collect(manifest.exports);
-collect(manifest.bin);
-if (entries.size === 0) throw new Error("package.json names no ./dist/*.js entry point");
-await build({
-  entryPoints: [...entries],
-  outdir: node,
-  outbase: dist,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "neutral",
-  target: "esnext",
-  // Dependencies (and Node's built-ins) are the consumer's to resolve: only our modules merge.
-  packages: "external",
-  external: ["node:*"],
-  sourcemap: true,
-  sourcesContent: false,
-  chunkNames: "chunks/[name]-[hash]",
-  logLevel: "error",
-});
+  // 1. CommonJS, one file per module.
+  await rm(cjs, { recursive: true, force: true });
+  await rm(node, { recursive: true, force: true });
+  let modules = 0;
+  for await (const file of walk(dist, [cjs, node])) {
+    const relative = path.relative(dist, file);
+    const target = path.join(cjs, relative);
+    if (file.endsWith(".d.ts")) {
+      await mkdir(path.dirname(target), { recursive: true });
+      // Without its map: the map's relative paths point at ../src from dist/, not dist/cjs/.
+      const text = await readFile(file, "utf8");
+      await writeFile(target, text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n"));
+    } else if (file.endsWith(".js")) {
+      const source = await readFile(file, "utf8");
+      if (/\bimport\.meta\b/.test(source))
+        throw new Error(`${relative} uses import.meta, which has no CommonJS equivalent here`);
+      const { code } = await transform(source.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n"), {
+        format: "cjs",
+        target: "es2022",
+        platform: "neutral",
+        sourcefile: relative,
+        logLevel: "error",
+      });
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, code);
+      modules++;
+    }
+  }
+  if (modules === 0) throw new Error(`no modules under ${dist}: run tsc first`);
+  await writeFile(path.join(cjs, "package.json"), '{\n  "type": "commonjs"\n}\n');
+
+  // 2. For Node: the ES modules bundled into dist/node/ (see the header).
+  const manifest = JSON.parse(await readFile(path.join(packageDir, "package.json"), "utf8"));
+  const entries = new Set();
+  const collect = (value) => {
+    if (typeof value === "string") {
+      const match = /^\.\/dist\/(?:node\/)?(?!cjs\/)(.+\.js)$/.exec(value);
+      if (match) entries.add(path.join(dist, match[1]));
+    } else if (value && typeof value === "object") for (const v of Object.values(value)) collect(v);
+  };
+  collect(manifest.exports);
+  collect(manifest.bin);
+  if (entries.size === 0) throw new Error("package.json names no ./dist/*.js entry point");
+  await build({
+    absWorkingDir: path.resolve(packageDir),
+    entryPoints: [...entries],
+    outdir: node,
+    outbase: dist,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "neutral",
+    target: "esnext",
+    // Dependencies (and Node's built-ins) are the consumer's to resolve: only our modules merge.
+    packages: "external",
+    external: ["node:*"],
+    sourcemap: true,
+    sourcesContent: false,
+    chunkNames: "chunks/[name]-[hash]",
+    logLevel: "error",
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await buildDist(process.cwd());

@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { pnpmCommand } from "../pnpm.ts";
 import { REPO_ROOT } from "../paths.ts";
-import { createCompiler } from "./compile.ts";
+import { createCompiler } from "../../bin/compile.mjs";
 import { MTLS_CLIENT, startMtlsServer } from "./mtls.ts";
 
 /**

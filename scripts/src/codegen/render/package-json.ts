@@ -4,15 +4,7 @@ import { repositoryFields } from "../repository.ts";
 
 /** Versions the generated packages depend on; one place to bump them. */
 export const OPENAPI_FETCH_RANGE = "^0.17.0";
-const DEV_DEPENDENCIES = {
-  typescript: "5.9.3",
-};
 
-/**
- * tsc writes the ES modules, one file per module; scripts/bin/build-dist.mjs derives the CommonJS
- * copy and Node's bundled copy (dist/node/) from them.
- */
-export const BUILD = "tsc -p tsconfig.json && node ../../scripts/bin/build-dist.mjs";
 /** publint --strict and attw on the tarball `pnpm pack` makes (scripts/bin/lint-package.mjs). */
 export const LINT = "node ../../scripts/bin/lint-package.mjs";
 
@@ -74,16 +66,16 @@ export function renderPackageJson(
     ],
     // require() of ESM (and the `module-sync` condition) works unflagged from Node 20.19.
     engines: { node: ">=20.19" },
-    // No `typecheck`: it would be the build's own tsc program again (the build type-checks).
+    // No `build`: every provider package is built in one process by the root task
+    // `//#build:providers` (scripts/bin/build-providers.mjs; `pnpm build` runs it), which
+    // type-checks each against its tsconfig.json. No `typecheck`: the build type-checks.
     scripts: {
-      build: BUILD,
       lint: LINT,
     },
     dependencies: {
       "@auth/core": "workspace:^",
       "openapi-fetch": OPENAPI_FETCH_RANGE,
     },
-    devDependencies: DEV_DEPENDENCIES,
   };
   return JSON.stringify(manifest, null, 2) + "\n";
 }

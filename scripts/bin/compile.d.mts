@@ -1,0 +1,2 @@
+/** See compile.mjs. */
+export declare function createCompiler(): (config: string) => { ok: boolean; output: string };
