@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../paths.ts";
 import { pnpmCommand } from "../pnpm.ts";
-import { readReleaseConfig, type ReleaseConfig } from "./config.ts";
-import { releaseRegistry } from "./release-guard.ts";
+import { publishedName, readReleaseConfig, type ReleaseConfig } from "./config.ts";
+import { publishableManifests, releaseRegistry } from "./release-guard.ts";
 import { stagePackages, type StagedPackage } from "./stage.ts";
 
 const run = promisify(execFile);
@@ -37,10 +37,33 @@ async function isPublished(name: string, version: string, registry: string): Pro
 }
 
 /**
- * Publishes the staged packages to `registry`, core first, skipping versions already there (a
- * rerun after a partial release finishes it). `npm publish` runs from the repository root, so the
- * root `.npmrc` (the registry's token line) applies; the registry is passed explicitly, so the
- * packages go where the guard said.
+ * The workspace names of the packages whose version is not on `registry` yet under `scope` (all
+ * asked at once). A rerun after a partial release finishes it, and one after a whole release
+ * stages and publishes nothing.
+ */
+async function unpublished(
+  manifests: readonly { name: string; version: string }[],
+  scope: string,
+  registry: string,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const there = await Promise.all(
+    manifests.map((m) => isPublished(publishedName(m.name, scope), m.version, registry)),
+  );
+  manifests.forEach((m, i) => {
+    if (there[i])
+      log(
+        `release: ${publishedName(m.name, scope)}@${m.version} is already on ${registry}; skipped`,
+      );
+  });
+  return manifests.filter((_, i) => !there[i]).map((m) => m.name);
+}
+
+/**
+ * Publishes the staged packages to `registry`, core first (the caller has left out versions
+ * already there). `npm publish` runs from the repository root, so the root `.npmrc` (the
+ * registry's token line) applies; the registry is passed explicitly, so the packages go where the
+ * guard said.
  */
 export async function publishStaged(
   staged: readonly StagedPackage[],
@@ -53,10 +76,6 @@ export async function publishStaged(
     (a, b) => Number(b.name.endsWith("/core")) - Number(a.name.endsWith("/core")),
   );
   for (const pkg of ordered) {
-    if (await isPublished(pkg.name, pkg.version, registry)) {
-      log(`release: ${pkg.name}@${pkg.version} is already on ${registry}; skipped`);
-      continue;
-    }
     const tag = pkg.version.includes("-") ? "next" : "latest";
     await run(
       "npm",
@@ -107,6 +126,44 @@ async function tagReleases(published: readonly string[], root: string): Promise<
   for (const tag of published) await run("git", ["tag", tag], { cwd: root }).catch(() => undefined);
 }
 
+/**
+ * `pnpm release`: asks the registry which versions it has, then packs, rewrites and publishes only
+ * the others (a rerun after a whole release stages nothing).
+ */
+async function publish(config: ReleaseConfig, work: string): Promise<void> {
+  const registry = await releaseRegistry(config);
+  const manifests = await publishableManifests();
+  const pending = await unpublished(manifests, config.scope, registry, console.log);
+  const staged =
+    pending.length === 0
+      ? []
+      : await stagePackages(config, path.join(work, "staged"), {
+          pnpm: pnpmCommand(),
+          only: pending,
+        });
+  const published = await publishStaged(staged, registry);
+  await tagReleases(published, REPO_ROOT);
+  console.log(
+    `release: published ${published.length} of ${manifests.length} packages to ${registry}`,
+  );
+}
+
+/** `pnpm release:pack [dir]`: every package staged under the scope, as tarballs in `dir`. */
+async function pack(config: ReleaseConfig, work: string, to: string | undefined): Promise<void> {
+  const staged = await stagePackages(config, path.join(work, "staged"), { pnpm: pnpmCommand() });
+  // Relative to where the user ran `pnpm release:pack` (pnpm runs this from scripts/).
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const destination = path.resolve(base, to ?? "tarballs");
+  await rm(destination, { recursive: true, force: true });
+  const tarballs = await packStaged(staged, path.join(work, "tarballs"));
+  await mkdir(destination, { recursive: true });
+  for (const tarball of tarballs)
+    await copyFile(tarball, path.join(destination, path.basename(tarball)));
+  console.log(
+    `release: ${tarballs.length} tarballs under ${config.scope} in ${destination}: ${tarballs.map((t) => path.basename(t)).join(", ")}`,
+  );
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const packIndex = args.indexOf("--pack");
@@ -120,29 +177,8 @@ async function main(): Promise<void> {
   }
   const work = await mkdtemp(path.join(tmpdir(), "auth-release-"));
   try {
-    const staged = await stagePackages(config, path.join(work, "staged"), {
-      pnpm: pnpmCommand(),
-    });
-    if (packIndex !== -1) {
-      // Relative to where the user ran `pnpm release:pack` (pnpm runs this from scripts/).
-      const base = process.env.INIT_CWD ?? process.cwd();
-      const destination = path.resolve(base, args[packIndex + 1] ?? "tarballs");
-      await rm(destination, { recursive: true, force: true });
-      const tarballs = await packStaged(staged, path.join(work, "tarballs"));
-      await mkdir(destination, { recursive: true });
-      for (const tarball of tarballs)
-        await copyFile(tarball, path.join(destination, path.basename(tarball)));
-      console.log(
-        `release: ${tarballs.length} tarballs under ${config.scope} in ${destination}: ${tarballs.map((t) => path.basename(t)).join(", ")}`,
-      );
-      return;
-    }
-    const registry = await releaseRegistry(config);
-    const published = await publishStaged(staged, registry);
-    await tagReleases(published, REPO_ROOT);
-    console.log(
-      `release: published ${published.length} of ${staged.length} packages to ${registry}`,
-    );
+    if (packIndex === -1) await publish(config, work);
+    else await pack(config, work, args[packIndex + 1]);
   } catch (error) {
     console.error(`release failed: ${(error as Error).message}`);
     process.exitCode = 1;

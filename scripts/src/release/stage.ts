@@ -57,12 +57,19 @@ async function filesUnder(dir: string): Promise<string[]> {
 export async function stagePackages(
   config: ReleaseConfig,
   out: string,
-  options: { root?: string; pnpm?: { command: string; prefix: string[] } } = {},
+  options: {
+    root?: string;
+    pnpm?: { command: string; prefix: string[] };
+    /** Workspace names to stage (default: every publishable package). */
+    only?: readonly string[];
+  } = {},
 ): Promise<StagedPackage[]> {
   const root = options.root ?? REPO_ROOT;
   const pnpm = options.pnpm ?? { command: "pnpm", prefix: [] };
-  const manifests = await publishableManifests(root);
-  const names = manifests.map((m) => m.name);
+  const all = await publishableManifests(root);
+  // Every workspace name is rewritten, whichever packages are staged.
+  const names = all.map((m) => m.name);
+  const manifests = options.only ? all.filter((m) => options.only!.includes(m.name)) : all;
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const staged: StagedPackage[] = [];
