@@ -84,6 +84,9 @@ export async function ownCluster(masters = 3, replicas = 0) {
         `nodes-${port}.conf`,
         "--cluster-node-timeout",
         "1000",
+        // A replica syncs at once (Redis 7 waits 5 s for more replicas before a diskless sync).
+        "--repl-diskless-sync-delay",
+        "0",
         "--dir",
         dir,
       ],
