@@ -139,7 +139,14 @@ describe("a new provider needs only a spec", () => {
     const cache = JSON.parse(
       await readFile(path.join(root, "node_modules/.cache/auth-codegen/render.json"), "utf8"),
     ) as { entries: Record<string, unknown> };
-    expect(Object.keys(cache.entries).sort()).toEqual(["(workspace lists)", "acme", "zeta"]);
+    // Renderings, and the checked model of each spec (reused while its text is unchanged).
+    expect(Object.keys(cache.entries).sort()).toEqual([
+      "(workspace lists)",
+      "acme",
+      "model:acme",
+      "model:zeta",
+      "zeta",
+    ]);
   }, 60_000);
 
   it("reports drift in check mode and writes a changeset when a spec changes", async () => {

@@ -142,6 +142,8 @@ describe("a new provider is one spec: fixtures dropped into a scratch workspace"
       "--filter",
       "@auth/scripts",
       "exec",
+      "node",
+      "--import",
       "tsx",
       "src/specs/check-specs.ts",
     ]);

@@ -36,15 +36,15 @@ describe("release guard", () => {
       scripts: Record<string, string>;
     };
     expect(manifest.scripts.release).toMatch(
-      /^pnpm --filter \S+ exec tsx src\/release\/release-guard\.ts && /,
+      /^pnpm --filter \S+ exec node --import tsx src\/release\/release-guard\.ts && /,
     );
     expect((await publishableNames()).length).toBeGreaterThanOrEqual(6);
     // The guard alone: never `pnpm release`, which would go on to publish if the guard were broken.
     const env = { ...process.env };
     delete env.RELEASE_SCOPE;
     const result = await promisify(execFile)(
-      path.join(REPO_ROOT, "scripts/node_modules/.bin/tsx"),
-      ["src/release/release-guard.ts"],
+      process.execPath,
+      ["--import", "tsx", "src/release/release-guard.ts"],
       { cwd: path.join(REPO_ROOT, "scripts"), env },
     ).then(
       () => ({ code: 0, stderr: "", stdout: "" }),

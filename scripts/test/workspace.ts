@@ -1,8 +1,10 @@
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, symlink } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import * as prettier from "prettier";
+import { expect } from "vitest";
 import { createCompiler } from "../bin/compile.mjs";
 import { REPO_ROOT } from "../src/paths.ts";
 
@@ -63,4 +65,43 @@ export function compilePackages(dirs: readonly string[]): void {
     throw new Error(
       `tsc failed:\n${failed.map(({ dir, output }) => `${path.basename(dir)}:\n${output}`).join("\n")}`,
     );
+}
+
+/**
+ * What the prettier CLI prints for `content` at `relative` in this repository (its config,
+ * overrides and `.prettierignore`), or undefined for a file it skips.
+ */
+export async function prettierCli(relative: string, content: string): Promise<string | undefined> {
+  const filepath = path.join(REPO_ROOT, relative);
+  const info = await prettier.getFileInfo(filepath, {
+    ignorePath: path.join(REPO_ROOT, ".prettierignore"),
+  });
+  if (info.ignored) return undefined;
+  const options = (await prettier.resolveConfig(filepath)) ?? {};
+  return prettier.format(content, { ...options, filepath });
+}
+
+/**
+ * Every file the generator rendered into a package folder is byte for byte what the prettier CLI
+ * prints for it (what `pnpm lint`'s `prettier --check` would accept); returns how many files
+ * were held to that (copied files and the ones prettier skips are not).
+ */
+export async function expectPrettierOutput(dir: string): Promise<number> {
+  // Provider packages share one set of overrides, whatever their name: check each as manis.
+  const asPath = path.basename(dir) === "sandbox" ? "packages/sandbox" : "packages/manis";
+  let checked = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name === "LICENSE" || entry.name === "openapi.yaml") continue;
+    const name = path.relative(dir, path.join(entry.parentPath, entry.name));
+    if (name.startsWith("node_modules") || name.startsWith("dist")) continue;
+    const content = await readFile(path.join(dir, name), "utf8");
+    const expected = await prettierCli(path.join(asPath, name), content);
+    if (expected === undefined) continue;
+    expect({ file: path.join(dir, name), content }).toEqual({
+      file: path.join(dir, name),
+      content: expected,
+    });
+    checked++;
+  }
+  return checked;
 }

@@ -117,11 +117,12 @@ export async function p5Codegen(rounds: number, counts: readonly number[]): Prom
     syntheticMsPerSpec[count] = summarize(samples).median;
   }
 
-  // Whole processes, as a maintainer runs the generator (without turbo): paired, alternated.
-  const tsx = path.join(REPO_ROOT, "scripts/node_modules/.bin/tsx");
+  // Whole processes, as `pnpm generate` runs the generator (its turbo task runs the `generate`
+  // script of scripts/package.json, `node --import tsx src/codegen/generate.ts`): paired, alternated.
   const generator = (force: boolean) => {
     const started = performance.now();
-    const result = spawnSync(tsx, ["src/codegen/generate.ts", ...(force ? ["--force"] : [])], {
+    const args = ["--import", "tsx", "src/codegen/generate.ts", ...(force ? ["--force"] : [])];
+    const result = spawnSync(process.execPath, args, {
       cwd: path.join(REPO_ROOT, "scripts"),
       encoding: "utf8",
     });

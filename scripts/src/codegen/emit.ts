@@ -10,6 +10,26 @@
  * - Markdown: only through `mdText()` and `mdCode()` (no HTML, no links, no table breaks).
  */
 
+/**
+ * `printWidth` of the repo's `.prettierrc.json`: a renderer that prints prettier's style itself
+ * (a request marked `preformatted`, see format.ts) breaks lines where prettier would.
+ */
+export const PRINT_WIDTH = 100;
+
+/**
+ * `export { a, b } from "x";` as prettier prints it: on one line when it fits in `PRINT_WIDTH`,
+ * otherwise one name per line with a trailing comma. `names` are identifiers (never spec text).
+ */
+export function exportFrom(
+  keyword: "export" | "export type",
+  names: readonly string[],
+  from: string,
+) {
+  const line = `${keyword} { ${names.join(", ")} } from ${literal(from)};`;
+  if (line.length <= PRINT_WIDTH || names.length < 2) return line;
+  return `${keyword} {\n${names.map((name) => `  ${name},\n`).join("")}} from ${literal(from)};`;
+}
+
 /** Every line terminator ECMAScript knows, and the other Unicode line and paragraph breaks. */
 const LINE_BREAKS = /[\r\n\u2028\u2029\u0085\v\f]+/g;
 
@@ -36,28 +56,67 @@ const HTML = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" } as const;
 /**
  * Markdown text from a spec: one line, HTML escaped, and the characters that make links, images,
  * emphasis, tables, headings and lists escaped with a backslash. Code spans are kept (OpenAPI
- * descriptions are CommonMark, and nothing inside a code span is interpreted).
+ * descriptions are CommonMark, and nothing inside a code span is interpreted), printed the way
+ * prettier prints them; a backtick that opens no code span is escaped.
  */
 export function mdText(text: string): string {
+  const line = text.replace(LINE_BREAKS, " ").replace(/\s+/g, " ").trim();
+  let out = "";
+  let at = 0;
+  // CommonMark: a run of n backticks opens a code span that the next run of exactly n closes; a
+  // run nothing closes is text.
+  for (const run of line.matchAll(/`+/g)) {
+    const open = run.index;
+    const length = run[0].length;
+    if (open < at) continue;
+    const closing = new RegExp(`(?<!\`)\`{${length}}(?!\`)`, "g");
+    closing.lastIndex = open + length;
+    const close = closing.exec(line);
+    if (!close) continue;
+    out += mdPlain(line.slice(at, open)) + codeSpan(line.slice(open + length, close.index));
+    at = close.index + length;
+  }
+  return (out + mdPlain(line.slice(at))).replace(/^([#>+-]|\d+[.)])/, "\\$1");
+}
+
+/** Text outside code spans: HTML escaped, and every character Markdown gives a meaning escaped. */
+function mdPlain(text: string): string {
   return text
-    .replace(LINE_BREAKS, " ")
-    .replace(/\s+/g, " ")
-    .trim()
     .replace(/[&<>"]/g, (c) => HTML[c as keyof typeof HTML])
-    .replace(/[\\*_[\]|~]/g, "\\$&")
-    .replace(/^([#>+-]|\d+[.)])/, "\\$1");
+    .replace(/[\\*_[\]|~`]/g, "\\$&");
 }
 
 /**
- * An inline code span holding `text` verbatim: fenced with more backticks than it contains, one
- * line, and `|` escaped so a table cell holds. HTML is never interpreted inside a code span.
+ * A code span of `content` (CommonMark strips one space on each side when both are there) as
+ * prettier prints it: the fewest backticks that do not occur as a run inside, padded with a space
+ * when the content starts or ends with a backtick or is padded itself.
+ */
+function codeSpan(content: string): string {
+  const value =
+    / $/.test(content) && /^ /.test(content) && /[^ ]/.test(content)
+      ? content.slice(1, -1)
+      : content;
+  const runs = new Set((value.match(/`+/g) ?? []).map((r) => r.length));
+  let fence = 1;
+  while (runs.has(fence)) fence++;
+  const pad =
+    value.startsWith("`") ||
+    value.endsWith("`") ||
+    (/^ /.test(value) && / $/.test(value) && /[^ ]/.test(value))
+      ? " "
+      : "";
+  return "`".repeat(fence) + pad + value + pad + "`".repeat(fence);
+}
+
+/**
+ * An inline code span holding `text` verbatim: one line, and `|` escaped so a table cell holds.
+ * HTML is never interpreted inside a code span.
  */
 export function mdCode(text: string): string {
   const line = text.replace(LINE_BREAKS, " ").replaceAll("|", "\\|");
-  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = line.startsWith("`") || line.endsWith("`") || line === "" ? " " : "";
-  return `${fence}${pad}${line}${pad}${fence}`;
+  // A span whose content is padded or blank keeps its spaces: pad it once more (CommonMark
+  // strips one space on each side).
+  return codeSpan(line === "" ? " " : /^ .*[^ ].* $/.test(line) ? ` ${line} ` : line);
 }
 
 /** Names every built-in property of a plain object: never an option, environment or credential name. */

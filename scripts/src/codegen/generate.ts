@@ -2,10 +2,10 @@ import { REPO_ROOT } from "../paths.ts";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type * as Prettier from "prettier";
 import { type ChangeSummary, dropChangesets, updateChangeset } from "./changesets.ts";
 import { loadSpec } from "./load-spec.ts";
 import { buildModel, type ProviderModel } from "./model/model.ts";
+import { type FormatAll, formatterFor } from "./format.ts";
 import { formatProblem, ProblemsError, type Problem } from "./problems.ts";
 import { renderPackageJson, renderTsconfig } from "./render/package-json.ts";
 import { readRootRepository } from "./repository.ts";
@@ -21,6 +21,11 @@ import { renderIndex } from "./render/index-ts.ts";
 import { renderProvider } from "./render/provider-gen.ts";
 import { renderSandboxProviders } from "./render/sandbox-providers-gen.ts";
 import { renderSchemaTypes } from "./render/schema-gen.ts";
+
+/** Files of a provider package that are copied, not rendered: never formatted. */
+const COPIED = new Set(["LICENSE", "openapi.yaml"]);
+/** Files its renderer prints in prettier's style (format.ts, `preformatted`). */
+const PREFORMATTED = new Set(["package.json", "tsconfig.json", "src/index.ts"]);
 
 /** Hand-written workspace packages a spec must not overwrite. */
 const RESERVED_PACKAGES = new Set(["core", "sandbox", "scripts", "examples"]);
@@ -60,16 +65,18 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
   const specsDir = options.specsDir ?? path.join(REPO_ROOT, "specs");
   const outRoot = options.outRoot ?? REPO_ROOT;
   const log = options.log ?? (() => {});
-  const models = await readModels(specsDir);
-  const format = formatterFor(outRoot);
   const cache = options.check || options.force ? noRenderCache() : await openRenderCache(outRoot);
+  const models = await readModels(specsDir, cache);
+  const modelHits = cache.hits;
+  const format = formatterFor(outRoot);
   // Render everything in memory first: a failure below leaves every package untouched.
   const planned = await renderPackages(models, specsDir, outRoot, format, cache);
   const generatedIds = await generatedPackageIds(outRoot);
   planned.push(...(await renderWorkspaceLists(models, generatedIds, outRoot, format, cache)));
-  if (cache.hits > 0)
+  const reused = cache.hits - modelHits;
+  if (reused > 0)
     log(
-      `reused ${cache.hits} of ${planned.length - 1} renderings (inputs unchanged; --force renders all)`,
+      `reused ${reused} of ${planned.length - 1} renderings (inputs unchanged; --force renders all)`,
     );
   const { results, drift } = await applyPlans(planned, options, outRoot, log);
   const modelIds = new Set(models.map((m) => m.id));
@@ -97,8 +104,12 @@ export async function generate(options: GenerateOptions = {}): Promise<PackageRe
 
 const relativeToRepo = (file: string) => path.relative(REPO_ROOT, file) || file;
 
-/** Step 1: every spec in `specsDir`, loaded and checked into a model; every problem at once. */
-async function readModels(specsDir: string): Promise<ProviderModel[]> {
+/**
+ * Step 1: every spec in `specsDir`, loaded and checked into a model; every problem at once. A
+ * spec whose text (and generator) is unchanged since a run that accepted it gets that run's model
+ * from the cache instead of YAML parsing and checking.
+ */
+async function readModels(specsDir: string, cache: RenderCache): Promise<ProviderModel[]> {
   let entries: string[];
   try {
     entries = (await readdir(specsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -119,7 +130,10 @@ async function readModels(specsDir: string): Promise<ProviderModel[]> {
   const problems: Problem[] = [];
   const models: ProviderModel[] = [];
   const seen = new Map<string, string>();
-  for (const entry of entries) {
+  const texts = await Promise.all(
+    entries.map((entry) => readFile(path.join(specsDir, entry), "utf8").catch(() => undefined)),
+  );
+  for (const [index, entry] of entries.entries()) {
     const file = relativeToRepo(path.join(specsDir, entry));
     const id = entry.replace(/\.ya?ml$/, "");
     const lowered = id.toLowerCase();
@@ -140,34 +154,25 @@ async function readModels(specsDir: string): Promise<ProviderModel[]> {
       });
       continue;
     }
-    const loaded = await loadSpec(path.join(specsDir, entry), file);
+    const text = texts[index];
+    const key = cache.key("model", file, text);
+    const cached = text === undefined ? undefined : cache.get(`model:${id}`, key)?.get("model");
+    if (cached !== undefined) {
+      models.push(JSON.parse(cached) as ProviderModel);
+      continue;
+    }
+    const loaded = await loadSpec(path.join(specsDir, entry), file, text);
     problems.push(...loaded.problems);
     if (!loaded.spec) continue;
     const built = buildModel(loaded.spec, id);
     problems.push(...built.problems);
-    if (built.model) models.push(built.model);
+    if (!built.model) continue;
+    models.push(built.model);
+    if (text !== undefined && built.problems.length === 0)
+      cache.set(`model:${id}`, key, new Map([["model", JSON.stringify(built.model)]]));
   }
   if (problems.length > 0) throw new ProblemsError(problems);
   return models;
-}
-
-type Format = (source: string, filepath: string) => Promise<string>;
-
-/** The repo's prettier config, applied as the prettier CLI would to a file at that path. */
-function formatterFor(outRoot: string): Format {
-  const configs = new Map<string, Prettier.Options>();
-  return async (source, filepath) => {
-    // Loaded on first use: a run whose renderings all come from the cache never pays for it.
-    const prettier = await import("prettier");
-    const relative = path.relative(outRoot, filepath);
-    const key = relative.replace(/^packages\/[^/]+\//, "packages/*/");
-    if (!configs.has(key))
-      configs.set(key, (await prettier.resolveConfig(path.join(REPO_ROOT, relative))) ?? {});
-    return prettier.format(source, {
-      ...configs.get(key),
-      filepath: path.join(REPO_ROOT, relative),
-    });
-  };
 }
 
 /**
@@ -179,29 +184,63 @@ async function renderPackages(
   models: readonly ProviderModel[],
   specsDir: string,
   outRoot: string,
-  format: Format,
+  format: FormatAll,
   cache: RenderCache,
 ): Promise<Planned[]> {
   // npm metadata from the root package.json (`pnpm set-repository`); none until someone sets it.
   const repositoryUrl = await readRootRepository(outRoot);
-  const planned: Planned[] = [];
+  const rendered: Rendered[] = [];
   const problems: Problem[] = [];
   for (const model of models) {
     try {
-      planned.push(await renderPackage(model, specsDir, outRoot, repositoryUrl, format, cache));
+      rendered.push(await renderPackage(model, specsDir, outRoot, repositoryUrl, cache));
     } catch (error) {
-      const first = String((error as Error)?.message ?? error)
-        .split("\n")[0]!
-        .slice(0, 300);
-      problems.push({
-        file: model.specFile,
-        pointer: "",
-        message: `the generator could not render this spec (${first}); nothing was written — simplify the construct named, or report it`,
-      });
+      problems.push(renderProblem(model.specFile, error));
     }
   }
   if (problems.length > 0) throw new ProblemsError(problems);
-  return planned;
+  // Every package's files in one batch: prettier's cost per call is paid once (format.ts).
+  const requestsOf = ({ planned, unformatted }: Rendered) =>
+    [...unformatted].map(([name, source]) => ({
+      filepath: path.join(planned.dir, name),
+      source,
+      preformatted: PREFORMATTED.has(name),
+    }));
+  const formatted = await format(rendered.flatMap(requestsOf)).catch(async () => {
+    // Find the package prettier could not format: each on its own, every failure a problem.
+    for (const item of rendered) {
+      await format(requestsOf(item)).catch((error) =>
+        problems.push(renderProblem(item.planned.specFile, error)),
+      );
+    }
+    throw new ProblemsError(problems);
+  });
+  let next = 0;
+  for (const { planned, unformatted, key } of rendered) {
+    if (unformatted.size === 0) continue;
+    for (const name of unformatted.keys()) planned.files.set(name, formatted[next++]!);
+    cache.set(planned.id, key, planned.files);
+  }
+  return rendered.map(({ planned }) => planned);
+}
+
+/** A spec the model accepted that a renderer or prettier could not turn into code. */
+function renderProblem(file: string, error: unknown): Problem {
+  const first = String((error as Error)?.message ?? error)
+    .split("\n")[0]!
+    .slice(0, 300);
+  return {
+    file,
+    pointer: "",
+    message: `the generator could not render this spec (${first}); nothing was written — simplify the construct named, or report it`,
+  };
+}
+
+/** A package rendered in memory; `unformatted` holds what still goes through prettier. */
+interface Rendered {
+  readonly planned: Planned;
+  readonly unformatted: ReadonlyMap<string, string>;
+  readonly key: string;
 }
 
 /** One provider package: each file from its own renderer (`render/<file>.ts`). */
@@ -210,32 +249,33 @@ async function renderPackage(
   specsDir: string,
   outRoot: string,
   repositoryUrl: string | undefined,
-  format: Format,
   cache: RenderCache,
-): Promise<Planned> {
+): Promise<Rendered> {
   const started = performance.now();
   const dir = path.join(outRoot, "packages", model.id);
-  const version = await currentVersion(path.join(dir, "package.json"));
   // Shipped in the tarball: the license, and the spec the package was generated from.
-  const license = await readFile(path.join(REPO_ROOT, "LICENSE"), "utf8");
-  const spec = await readFile(path.join(specsDir, path.basename(model.specFile)), "utf8");
+  const [version, license, spec] = await Promise.all([
+    currentVersion(path.join(dir, "package.json")),
+    readFile(path.join(REPO_ROOT, "LICENSE"), "utf8"),
+    readFile(path.join(specsDir, path.basename(model.specFile)), "utf8"),
+  ]);
   const key = cache.key("package", model.id, spec, license, repositoryUrl, version);
   const files = cache.get(model.id, key) ?? new Map<string, string>();
+  const unformatted = new Map<string, string>();
   if (files.size === 0) {
-    const add = async (name: string, source: string | Promise<string>) =>
-      files.set(name, await format(await source, path.join(dir, name)));
-    await add("package.json", renderPackageJson(model, version, repositoryUrl));
-    await add("tsconfig.json", renderTsconfig(model));
-    await add("README.md", renderReadme(model));
+    // In the order the files are listed (and written): the formatted text replaces each.
+    files.set("package.json", renderPackageJson(model, version, repositoryUrl));
+    files.set("tsconfig.json", renderTsconfig(model));
+    files.set("README.md", renderReadme(model));
     files.set("LICENSE", license);
     files.set("openapi.yaml", spec);
-    await add("src/index.ts", renderIndex(model));
-    await add("src/provider.gen.ts", renderProvider(model));
-    await add("src/schema.gen.ts", renderSchemaTypes(model));
-    await add("src/create-auth.gen.ts", renderCreateAuth(model));
-    cache.set(model.id, key, files);
+    files.set("src/index.ts", renderIndex(model));
+    files.set("src/provider.gen.ts", renderProvider(model));
+    files.set("src/schema.gen.ts", await renderSchemaTypes(model));
+    files.set("src/create-auth.gen.ts", renderCreateAuth(model));
+    for (const [name, source] of files) if (!COPIED.has(name)) unformatted.set(name, source);
   }
-  return {
+  const planned = {
     id: model.id,
     packageName: model.packageName,
     specFile: model.specFile,
@@ -243,6 +283,7 @@ async function renderPackage(
     files,
     ms: performance.now() - started,
   };
+  return { planned, unformatted, key };
 }
 
 /**
@@ -253,7 +294,7 @@ async function renderWorkspaceLists(
   models: readonly ProviderModel[],
   generatedIds: ReadonlySet<string>,
   outRoot: string,
-  format: Format,
+  format: FormatAll,
   cache: RenderCache,
 ): Promise<Planned[]> {
   const started = performance.now();
@@ -286,42 +327,40 @@ async function renderWorkspaceLists(
     sandboxFiles = pick(sandboxDir);
     examplesFiles = pick(examplesDir);
   } else {
-    sandboxFiles = new Map([
-      [
-        "src/providers.gen.ts",
-        await format(renderSandboxProviders(models), path.join(sandboxDir, "src/providers.gen.ts")),
-      ],
-      [
-        "test/packages.gen.ts",
-        await format(
-          renderSandboxTestPackages(models),
-          path.join(sandboxDir, "test/packages.gen.ts"),
-        ),
-      ],
-    ]);
-    examplesFiles = new Map([
-      [
-        "src/providers.gen.ts",
-        await format(
-          renderExampleProviders(models),
-          path.join(examplesDir, "src/providers.gen.ts"),
-        ),
-      ],
-    ]);
-    for (const [dir, files, section] of [
-      [sandboxDir, sandboxFiles, "devDependencies"],
-      [examplesDir, examplesFiles, "dependencies"],
+    const { source, verbatim } = renderSandboxProviders(models);
+    const rendered: {
+      dir: string;
+      name: string;
+      source: string;
+      verbatim?: typeof verbatim;
+      preformatted?: boolean;
+    }[] = [
+      { dir: sandboxDir, name: "src/providers.gen.ts", source, verbatim },
+      { dir: sandboxDir, name: "test/packages.gen.ts", source: renderSandboxTestPackages(models) },
+      { dir: examplesDir, name: "src/providers.gen.ts", source: renderExampleProviders(models) },
+    ];
+    for (const [dir, section] of [
+      [sandboxDir, "devDependencies"],
+      [examplesDir, "dependencies"],
     ] as const) {
       const manifest = manifests.get(dir);
       if (manifest !== undefined)
-        files.set(
-          "package.json",
-          await format(
-            syncManifest(manifest, section, models, generatedIds),
-            path.join(dir, "package.json"),
-          ),
-        );
+        rendered.push({
+          dir,
+          name: "package.json",
+          // JSON.stringify(…, null, 2), which is prettier's json-stringify style.
+          source: syncManifest(manifest, section, models, generatedIds),
+          preformatted: true,
+        });
     }
+    const formatted = await format(
+      rendered.map((file) => ({ ...file, filepath: path.join(file.dir, file.name) })),
+    );
+    sandboxFiles = new Map();
+    examplesFiles = new Map();
+    rendered.forEach(({ dir, name }, i) =>
+      (dir === sandboxDir ? sandboxFiles : examplesFiles).set(name, formatted[i]!),
+    );
     cache.set(
       "(workspace lists)",
       key,
@@ -373,11 +412,14 @@ async function applyPlans(
     const { dir, files, ms } = item;
     const changed: string[] = [];
     const previous = new Map<string, string>();
-    for (const [name, content] of files) {
-      const existing = await readFile(path.join(dir, name), "utf8").catch(() => undefined);
-      if (existing !== undefined) previous.set(name, existing);
-      if (existing !== content) changed.push(name);
-    }
+    const names = [...files.keys()];
+    const existing = await Promise.all(
+      names.map((name) => readFile(path.join(dir, name), "utf8").catch(() => undefined)),
+    );
+    names.forEach((name, i) => {
+      if (existing[i] !== undefined) previous.set(name, existing[i]);
+      if (existing[i] !== files.get(name)) changed.push(name);
+    });
     const stale = item.partial ? [] : await staleGeneratedFiles(dir, files);
     for (const name of stale) previous.set(name, await readFile(path.join(dir, name), "utf8"));
     changed.push(...stale.map((f) => `${f} (removed)`));

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument } from "yaml";
 import type { Problem } from "./problems.ts";
 
 export type JsonObject = { [key: string]: unknown };
@@ -10,18 +9,23 @@ export interface LoadedSpec {
   readonly document: JsonObject;
 }
 
-/** Reads and parses one spec; YAML errors become problems with the line and column. */
+/**
+ * Reads and parses one spec; YAML errors become problems with the line and column. `text` is the
+ * file's content when the caller has read it already.
+ */
 export async function loadSpec(
   absolutePath: string,
   file: string,
+  text?: string,
 ): Promise<{ spec?: LoadedSpec; problems: Problem[] }> {
-  let text: string;
   try {
-    text = await readFile(absolutePath, "utf8");
+    text ??= await readFile(absolutePath, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
     return { problems: [{ file, pointer: "", message: `cannot read the file (${code})` }] };
   }
+  // Loaded on first use: a run whose models all come from the cache never pays for it.
+  const { LineCounter, parseDocument } = await import("yaml");
   const lines = new LineCounter();
   const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   if (parsed.errors.length > 0) {

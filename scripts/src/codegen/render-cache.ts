@@ -9,7 +9,7 @@ import { REPO_ROOT } from "../paths.ts";
  * unchanged spec costs a hash instead of openapi-typescript and prettier.
  *
  * A key covers the generator itself (every file of `scripts/src/codegen/`, the tool versions in
- * `scripts/package.json`, the prettier config) and the inputs of one package (its spec, the
+ * `scripts/package.json`, the prettier config and ignore file) and the inputs of one package (its spec, the
  * license, the repository URL, its current version). A hit yields the files as rendered then;
  * they are still compared with disk like fresh output, so a hand edit to a generated file is
  * still overwritten. The cache lives in `node_modules/.cache/auth-codegen/` of the output root
@@ -39,15 +39,20 @@ async function generatorIdentity(): Promise<string> {
     .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
-  for (const file of [
+  const all = [
     ...files,
     path.join(REPO_ROOT, "scripts/package.json"),
     path.join(REPO_ROOT, ".prettierrc.json"),
-  ]) {
+    path.join(REPO_ROOT, ".prettierignore"),
+  ];
+  const contents = await Promise.all(
+    all.map((file) => readFile(file).catch(() => Buffer.from("(none)"))),
+  );
+  all.forEach((file, i) => {
     hash.update(`${path.relative(REPO_ROOT, file)}\0`);
-    hash.update(await readFile(file).catch(() => Buffer.from("(none)")));
+    hash.update(contents[i]!);
     hash.update("\0");
-  }
+  });
   return hash.digest("hex");
 }
 

@@ -1,4 +1,4 @@
-import { comment, providerName } from "../emit.ts";
+import { comment, exportFrom, providerName } from "../emit.ts";
 import { generatedHeader } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 
@@ -30,7 +30,7 @@ export const CORE_TYPES = [
   "TokenStore",
 ];
 
-/** `src/index.ts`: the package's public face. */
+/** `src/index.ts`: the package's public face, printed in prettier's style (no re-print needed). */
 export function renderIndex(model: ProviderModel): string {
   const types = [
     "TokenResponse",
@@ -47,14 +47,29 @@ export function renderIndex(model: ProviderModel): string {
     " *",
     ` * @module ${comment(model.packageName)}`,
     " */",
-    `export { createAuth } from "./create-auth.gen.js";`,
+    exportFrom("export", ["createAuth"], "./create-auth.gen.js"),
     // What an application types comes from here, so @auth/core never has to be a second direct
     // dependency kept in step by hand.
-    `export { ${CORE_VALUES.join(", ")}, ${CORE_TYPES.map((name) => `type ${name}`).join(", ")} } from "@auth/core";`,
-    `export type { CreateAuthOptions, ${pascalName(model.id)}Credentials${Object.keys(model.environments).length > 0 ? `, ${pascalName(model.id)}Environment` : ""}${model.variables.length > 0 ? `, ${pascalName(model.id)}ServerVariables` : ""} } from "./create-auth.gen.js";`,
-    `export { exchange, provider } from "./provider.gen.js";`,
-    `export type { ${types.join(", ")} } from "./provider.gen.js";`,
-    `export type { paths, components, operations } from "./schema.gen.js";`,
+    exportFrom(
+      "export",
+      [...CORE_VALUES, ...CORE_TYPES.map((name) => `type ${name}`)],
+      "@auth/core",
+    ),
+    exportFrom(
+      "export type",
+      [
+        "CreateAuthOptions",
+        `${pascalName(model.id)}Credentials`,
+        ...(Object.keys(model.environments).length > 0
+          ? [`${pascalName(model.id)}Environment`]
+          : []),
+        ...(model.variables.length > 0 ? [`${pascalName(model.id)}ServerVariables`] : []),
+      ],
+      "./create-auth.gen.js",
+    ),
+    exportFrom("export", ["exchange", "provider"], "./provider.gen.js"),
+    exportFrom("export type", types, "./provider.gen.js"),
+    exportFrom("export type", ["paths", "components", "operations"], "./schema.gen.js"),
     "",
   ].join("\n");
 }

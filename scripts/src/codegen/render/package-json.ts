@@ -1,3 +1,4 @@
+import { literal } from "../emit.ts";
 import { GENERATED_JSON_KEY, generatedJsonNote } from "./header.ts";
 import type { ProviderModel } from "../model/model.ts";
 import { repositoryFields } from "../repository.ts";
@@ -80,18 +81,20 @@ export function renderPackageJson(
   return JSON.stringify(manifest, null, 2) + "\n";
 }
 
+/** `tsconfig.json`, printed as prettier prints it (short arrays on one line). */
 export function renderTsconfig(model: ProviderModel): string {
-  return (
-    JSON.stringify(
-      {
-        [GENERATED_JSON_KEY]: generatedJsonNote(model.specFile),
-        extends: "../../tsconfig.base.json",
-        compilerOptions: { rootDir: "src", outDir: "dist", types: [] },
-        include: ["src/**/*.ts"],
-        exclude: ["src/**/*.test.ts", "src/**/*.test-d.ts"],
-      },
-      null,
-      2,
-    ) + "\n"
-  );
+  return [
+    "{",
+    `  ${literal(GENERATED_JSON_KEY)}: ${literal(generatedJsonNote(model.specFile))},`,
+    '  "extends": "../../tsconfig.base.json",',
+    '  "compilerOptions": {',
+    '    "rootDir": "src",',
+    '    "outDir": "dist",',
+    '    "types": []',
+    "  },",
+    '  "include": ["src/**/*.ts"],',
+    '  "exclude": ["src/**/*.test.ts", "src/**/*.test-d.ts"]',
+    "}",
+    "",
+  ].join("\n");
 }

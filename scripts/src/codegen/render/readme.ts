@@ -8,6 +8,14 @@ function placeholder(name: string, id: string): string {
 }
 
 /** `README.md` of the provider package: install, usage, options, errors — built from the same model as the code. */
+/** What the spec says of each credential, as a list and a blank line; nothing when it says nothing. */
+function credentialDescriptions(model: ProviderModel): string {
+  const items = model.credentials
+    .filter((c) => c.description)
+    .map((c) => `- ${mdCode(c.name)}: ${mdText(c.description)}`);
+  return items.length > 0 ? `${items.join("\n")}\n\n` : "";
+}
+
 export function renderReadme(model: ProviderModel): string {
   const environments = Object.keys(model.environments);
   const needsBaseUrl = environments.length === 0;
@@ -97,12 +105,7 @@ ${mdCode(`${headerName}: ${presented}`)} (\`auth.tokenHeader\` names the header)
 | --- | --- | --- | --- |
 ${model.credentials.map((c) => `| ${mdCode(c.name)} | ${placementOf(model, c)} | ${c.required ? "yes" : "no"} | ${c.secret ? "yes" : "no"} |`).join("\n")}
 
-${model.credentials
-  .filter((c) => c.description)
-  .map((c) => `- ${mdCode(c.name)}: ${mdText(c.description)}`)
-  .join("\n")}
-
-Secrets never appear in errors, events, \`JSON.stringify\` or \`util.inspect\` output. Keep them on
+${credentialDescriptions(model)}Secrets never appear in errors, events, \`JSON.stringify\` or \`util.inspect\` output. Keep them on
 the server: a browser should receive only what your backend chooses to give it.
 
 ## Environments
