@@ -1,5 +1,5 @@
 import { REPO_ROOT } from "../paths.ts";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ChangeSummary, dropChangesets, updateChangeset } from "./changesets.ts";
@@ -187,18 +187,21 @@ async function renderPackages(
   format: FormatAll,
   cache: RenderCache,
 ): Promise<Planned[]> {
-  // npm metadata from the root package.json (`pnpm set-repository`); none until someone sets it.
-  const repositoryUrl = await readRootRepository(outRoot);
-  const rendered: Rendered[] = [];
-  const problems: Problem[] = [];
-  for (const model of models) {
-    try {
-      rendered.push(await renderPackage(model, specsDir, outRoot, repositoryUrl, cache));
-    } catch (error) {
-      problems.push(renderProblem(model.specFile, error));
-    }
-  }
+  const [repositoryUrl, license] = await Promise.all([
+    // npm metadata from the root package.json (`pnpm set-repository`); none until someone sets it.
+    readRootRepository(outRoot),
+    // Shipped in every tarball.
+    readFile(path.join(REPO_ROOT, "LICENSE"), "utf8"),
+  ]);
+  // Side by side: each waits on its own files, and openapi-typescript's work is in between.
+  const settled = await Promise.allSettled(
+    models.map((model) => renderPackage(model, specsDir, outRoot, repositoryUrl, license, cache)),
+  );
+  const problems = settled.flatMap((result, i) =>
+    result.status === "rejected" ? [renderProblem(models[i]!.specFile, result.reason)] : [],
+  );
   if (problems.length > 0) throw new ProblemsError(problems);
+  const rendered = settled.map((result) => (result as PromiseFulfilledResult<Rendered>).value);
   // Every package's files in one batch: prettier's cost per call is paid once (format.ts).
   const requestsOf = ({ planned, unformatted }: Rendered) =>
     [...unformatted].map(([name, source]) => ({
@@ -249,14 +252,14 @@ async function renderPackage(
   specsDir: string,
   outRoot: string,
   repositoryUrl: string | undefined,
+  license: string,
   cache: RenderCache,
 ): Promise<Rendered> {
   const started = performance.now();
   const dir = path.join(outRoot, "packages", model.id);
-  // Shipped in the tarball: the license, and the spec the package was generated from.
-  const [version, license, spec] = await Promise.all([
+  // Shipped in the tarball: the spec the package was generated from.
+  const [version, spec] = await Promise.all([
     currentVersion(path.join(dir, "package.json")),
-    readFile(path.join(REPO_ROOT, "LICENSE"), "utf8"),
     readFile(path.join(specsDir, path.basename(model.specFile)), "utf8"),
   ]);
   const key = cache.key("package", model.id, spec, license, repositoryUrl, version);
@@ -408,22 +411,13 @@ async function applyPlans(
   const results: PackageResult[] = [];
   const drift: Problem[] = [];
   const changesetDir = path.join(outRoot, ".changeset");
-  for (const item of planned) {
+  // What is on disk now, for every package at once (nothing below writes outside its own folder).
+  const onDisk = await Promise.all(planned.map(readOnDisk));
+  for (const [index, item] of planned.entries()) {
     const { dir, files, ms } = item;
-    const changed: string[] = [];
-    const previous = new Map<string, string>();
-    const names = [...files.keys()];
-    const existing = await Promise.all(
-      names.map((name) => readFile(path.join(dir, name), "utf8").catch(() => undefined)),
-    );
-    names.forEach((name, i) => {
-      if (existing[i] !== undefined) previous.set(name, existing[i]);
-      if (existing[i] !== files.get(name)) changed.push(name);
-    });
-    const stale = item.partial ? [] : await staleGeneratedFiles(dir, files);
-    for (const name of stale) previous.set(name, await readFile(path.join(dir, name), "utf8"));
+    const { previous, stale, created } = onDisk[index]!;
+    const changed = [...files.keys()].filter((name) => previous.get(name) !== files.get(name));
     changed.push(...stale.map((f) => `${f} (removed)`));
-    const created = !item.partial && !(await exists(path.join(dir, "package.json")));
     if (options.check) {
       for (const name of changed) {
         drift.push({
@@ -448,6 +442,21 @@ async function applyPlans(
     );
   }
   return { results, drift };
+}
+
+/** A planned package's files as they are on disk, its stale generated files, and whether it is new. */
+async function readOnDisk(item: Planned) {
+  const { dir, files } = item;
+  const names = [...files.keys()];
+  const [existing, stale, manifest] = await Promise.all([
+    Promise.all(names.map((name) => readFile(path.join(dir, name), "utf8").catch(() => undefined))),
+    item.partial ? [] : staleGeneratedFiles(dir, files),
+    item.partial ? true : exists(path.join(dir, "package.json")),
+  ]);
+  const previous = new Map<string, string>();
+  names.forEach((name, i) => existing[i] !== undefined && previous.set(name, existing[i]));
+  for (const name of stale) previous.set(name, await readFile(path.join(dir, name), "utf8"));
+  return { previous, stale, created: !manifest };
 }
 
 /** The changeset entry for a package that changed: the bump comes from its public API's diff. */
@@ -482,11 +491,11 @@ async function summarise(
 
 /** Ids of the packages under `packages/` that `generate` wrote (they have `src/provider.gen.ts`). */
 async function generatedPackageIds(outRoot: string): Promise<Set<string>> {
-  const ids = new Set<string>();
   const names = await readdir(path.join(outRoot, "packages")).catch(() => [] as string[]);
-  for (const name of names)
-    if (await exists(path.join(outRoot, "packages", name, "src/provider.gen.ts"))) ids.add(name);
-  return ids;
+  const generated = await Promise.all(
+    names.map((name) => exists(path.join(outRoot, "packages", name, "src/provider.gen.ts"))),
+  );
+  return new Set(names.filter((_, i) => generated[i]));
 }
 
 async function currentVersion(manifestPath: string): Promise<string> {
@@ -499,7 +508,7 @@ async function currentVersion(manifestPath: string): Promise<string> {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return readFile(file).then(
+  return stat(file).then(
     () => true,
     () => false,
   );
