@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   results.p3 = p3;
   rows.push({
     id: "P3",
-    what: `openapi-fetch requests on an in-memory fetch, auth middleware ÷ a middleware setting a static header, interleaved (+${formatSummary(p3.overheadUs, 2, " µs")} per request; a loopback GET is ${formatSummary(p3.loopbackRequestUs, 0, " µs")})`,
+    what: `openapi-fetch requests on an in-memory fetch, auth middleware ÷ a middleware setting a static header, interleaved request by request, median request of each per round (+${formatSummary(p3.overheadUs, 2, " µs")} per request; a loopback GET is ${formatSummary(p3.loopbackRequestUs, 0, " µs")})`,
     measured: `${formatSummary(p3.memoryRatio, 3)}×`,
     target: "≤ 1.05×",
     verdict: verdict(p3.memoryRatio, 1.05),

@@ -251,7 +251,7 @@ export interface P3Result {
   readonly share: Summary;
   /** Loopback, auth ÷ static middleware, interleaved (context: noisy at this scale). */
   readonly loopbackRatio: Summary;
-  /** In-memory fetch, auth middleware ÷ a static-header middleware, per round. */
+  /** In-memory fetch, auth middleware ÷ a static-header middleware: per round, median ÷ median. */
   readonly memoryRatio: Summary;
 }
 
@@ -259,7 +259,11 @@ type Paths = {
   "/ping": { get: { responses: { 200: { content: { "application/json": { ok: boolean } } } } } };
 };
 
-/** Total ms of `requests` GETs on each client, interleaved request by request, alternating which goes first. */
+/**
+ * `requests` GETs through each client, alternating (A B, then B A): each request's time, per
+ * client. A round compares the medians: a GC pause or a scheduler hiccup lands on one request of
+ * one side, and moves a sum by milliseconds but a median not at all.
+ */
 async function interleaved(
   a: ReturnType<typeof createClient<Paths>>,
   b: ReturnType<typeof createClient<Paths>>,
@@ -271,18 +275,18 @@ async function interleaved(
     if (!response.ok) throw new Error(`API answered ${response.status}`);
     return performance.now() - started;
   };
-  let first = 0;
-  let second = 0;
+  const first: number[] = [];
+  const second: number[] = [];
   for (let i = 0; i < requests; i++) {
     if (i % 2 === 0) {
-      first += await get(a);
-      second += await get(b);
+      first.push(await get(a));
+      second.push(await get(b));
     } else {
-      second += await get(b);
-      first += await get(a);
+      second.push(await get(b));
+      first.push(await get(a));
     }
   }
-  return [first, second];
+  return [summarize(first).median, summarize(second).median];
 }
 
 /**
@@ -330,11 +334,11 @@ export async function p3Middleware(rounds: number): Promise<P3Result> {
     for (let round = 0; round < rounds; round++) {
       const memoryRequests = 10_000;
       const [withAuth, withStatic] = await interleaved(memoryAuth, memoryStatic, memoryRequests);
-      const overheadUs = ((withAuth - withStatic) / memoryRequests) * 1000;
+      const overheadUs = (withAuth - withStatic) * 1000;
       memoryRatios.push(withAuth / withStatic);
       const loopRequests = 1_000;
       const [loopWithAuth, loopWithStatic] = await interleaved(loopAuth, loopStatic, loopRequests);
-      const requestUs = (loopWithStatic / loopRequests) * 1000;
+      const requestUs = loopWithStatic * 1000;
       overhead.push(overheadUs);
       loopback.push(requestUs);
       share.push(overheadUs / requestUs);
