@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     });
 
   progress("P1 warm getToken() with diagnostics subscribers…");
-  const p1Diag = await p1Diagnostics(15);
+  const p1Diag = await p1Diagnostics(31);
   results.p1Diagnostics = p1Diag;
   rows.push({
     id: "P1",

@@ -43,6 +43,29 @@ describe("caching and expiry", () => {
     expect(server.calls).toHaveLength(2);
   });
 
+  it("serves a built header only while getToken() would serve its token", async () => {
+    const server = scriptedFetch(
+      json(tokenBody("t1", 3600)),
+      json(tokenBody("t2", 3600)),
+      json(tokenBody("t3", 3600)),
+    );
+    const { manager, time } = managerWith(server.fetch);
+    expect(await manager.getAuthorizationHeader()).toBe("Bearer t1"); // cold
+    const built = manager.getAuthorizationHeader(); // warm: built once for t1
+    expect(await built).toBe("Bearer t1");
+    expect(manager.getAuthorizationHeader()).toBe(built);
+    // Expired: the built header is not handed out; a new token is fetched for it.
+    time.advance(3_600_000);
+    expect(manager.getAuthorizationHeader()).not.toBe(built);
+    expect(await manager.getAuthorizationHeader()).toBe("Bearer t2");
+    // Options go through getToken(): a forced refresh is a new request, not the built header.
+    expect(await manager.getAuthorizationHeader({ forceRefresh: true })).toBe("Bearer t3");
+    expect(server.calls).toHaveLength(3);
+    // Closed: rejected, even with a header built for a token that is still fresh.
+    await manager.close();
+    await expect(manager.getAuthorizationHeader()).rejects.toMatchObject({ code: "closed" });
+  });
+
   it("counts relative expiry from when the request started, not when it ended", async () => {
     const time = { now: 1_000_000 };
     const server = scriptedFetch(() => {

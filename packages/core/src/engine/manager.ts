@@ -315,6 +315,15 @@ class Manager<Raw> implements TokenManager<Raw> {
 
   getAuthorizationHeader(getOptions?: GetTokenOptions): Promise<string> {
     const entry = this.#current;
+    // The warm path, taken most often: what getToken() would serve (a fresh cached token, nothing
+    // asked of this call) with its header already built, without going through getToken().
+    if (
+      getOptions === undefined &&
+      entry?.header !== undefined &&
+      !this.#closed &&
+      isFresh(this.#engine.clock(), entry)
+    )
+      return entry.header;
     const token = this.getToken(getOptions);
     // Served from the cache (the very promise of the cached entry): its header, built once.
     const cached = entry !== undefined && token === entry.promise;
