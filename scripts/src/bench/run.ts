@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const hourly = await longLived(10);
 
   progress("P5 codegen…");
-  const p5 = await p5Codegen(31, [50, 100, 200]);
+  const p5 = await p5Codegen(61, [50, 100, 200]);
   results.p5 = p5;
   rows.push({
     id: "P5",
