@@ -316,20 +316,13 @@ class Manager<Raw> implements TokenManager<Raw> {
   getAuthorizationHeader(getOptions?: GetTokenOptions): Promise<string> {
     const entry = this.#current;
     // The warm path, taken most often: what getToken() would serve (a fresh cached token, nothing
-    // asked of this call) with its header already built, without going through getToken().
-    if (
-      getOptions === undefined &&
-      entry?.header !== undefined &&
-      !this.#closed &&
-      isFresh(this.#engine.clock(), entry)
-    )
+    // asked of this call), with the header built for it once, without a getToken() round.
+    if (entry?.header && !getOptions && !this.#closed && isFresh(this.#engine.clock(), entry))
       return entry.header;
     const token = this.getToken(getOptions);
-    // Served from the cache (the very promise of the cached entry): its header, built once.
-    const cached = entry !== undefined && token === entry.promise;
-    if (cached && entry.header) return entry.header;
     const header = token.then((set) => presentToken(this.#engine.presentation, set));
-    if (cached) entry.header = header;
+    // Served from the cache (the very promise of the cached entry): its header, kept for the above.
+    if (entry !== undefined && token === entry.promise) entry.header = header;
     return header;
   }
 
