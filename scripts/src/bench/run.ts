@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   });
 
   progress("P6 import cost (whole processes)…");
-  const imports = await importCost(21);
+  const imports = await importCost(41);
   results.p6Import = imports;
   rows.push({
     id: "P6",
