@@ -26,20 +26,21 @@ export type FormatAll = (requests: readonly FormatRequest[]) => Promise<string[]
 /**
  * The repo's prettier config, applied to each generated file as the prettier CLI would apply it
  * to a file at that path (`.prettierrc.json` and its overrides, the parser inferred from the
- * name, `.prettierignore`), in as few prettier calls as the batch allows. Each call costs a parse and a print of
- * what it is given plus a fixed overhead, so:
+ * name, `.prettierignore`), in as few prettier calls as the batch allows. Each call costs a parse
+ * and a print of what it is given plus a fixed overhead, so:
  *
- * - TypeScript files that share their options are formatted as one module, joined by a marker
- *   line comment at the top level and split on it again (a statement cannot span two files, and a
- *   top-level comment on its own line stays on its own line). Should the marker not come back
- *   once per file, each file is formatted on its own instead.
+ * - TypeScript files that share their options are formatted as one module (up to `JOIN_AT_MOST`
+ *   files per call), joined by a marker line comment at the top level and split on it again (a
+ *   statement cannot span two files, and a top-level comment on its own line stays on its own
+ *   line). Should the marker not come back once per file, each file is formatted on its own.
  * - Markdown: prettier changes nothing in the prose the renderers print (render/readme.ts
  *   escapes every spec string through `mdText()` / `mdCode()`) except that it aligns tables, so
  *   only the tables go to prettier, all of a batch's in one call; the prose is not re-printed.
  *   `test/format.test.ts` holds both shortcuts to prettier's own output on every fixture spec,
  *   and `pnpm lint` runs `prettier --check` over the committed packages.
- * - A request marked `preformatted` is written as the renderer printed it.
- * - Anything else is formatted file by file.
+ * - A request marked `preformatted` is written as the renderer printed it; `verbatim` text is put
+ *   in after formatting.
+ * - A file `.prettierignore` names is written as printed; anything else is formatted file by file.
  */
 export function formatterFor(outRoot: string): FormatAll {
   const configs = new Map<string, Prettier.Options>();
@@ -123,8 +124,21 @@ function markerFor(sources: readonly string[], wrap: (id: string) => string): st
 /** One file's share of a joined output: no blank lines around it, one newline at the end. */
 const trimmed = (chunk: string) => chunk.replace(/^\n+/, "").trimEnd() + "\n";
 
-/** TypeScript files with the same options, formatted as one module. */
+/**
+ * Files per joined prettier call: past a few dozen, one call costs more than its share (a run of
+ * 200 specs took half as long again per spec as one of 50), and fewer calls save little more.
+ */
+const JOIN_AT_MOST = 24;
+
+/** TypeScript files with the same options, formatted as one module per `JOIN_AT_MOST` files. */
 async function formatJoined(prettier: PrettierModule, batch: readonly Prepared[]) {
+  const out: string[] = [];
+  for (let start = 0; start < batch.length; start += JOIN_AT_MOST)
+    out.push(...(await formatJoinedChunk(prettier, batch.slice(start, start + JOIN_AT_MOST))));
+  return out;
+}
+
+async function formatJoinedChunk(prettier: PrettierModule, batch: readonly Prepared[]) {
   const each = () => Promise.all(batch.map((item) => prettier.format(item.source, item.options)));
   if (batch.length === 1 || batch.some((item) => item.source.trim() === "")) return each();
   const sources = batch.map((item) => item.source);
