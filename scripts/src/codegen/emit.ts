@@ -92,21 +92,16 @@ function mdPlain(text: string): string {
  * when the content starts or ends with a backtick or is padded itself.
  */
 function codeSpan(content: string): string {
-  const value =
-    / $/.test(content) && /^ /.test(content) && /[^ ]/.test(content)
-      ? content.slice(1, -1)
-      : content;
+  const value = padded(content) ? content.slice(1, -1) : content;
   const runs = new Set((value.match(/`+/g) ?? []).map((r) => r.length));
   let fence = 1;
   while (runs.has(fence)) fence++;
-  const pad =
-    value.startsWith("`") ||
-    value.endsWith("`") ||
-    (/^ /.test(value) && / $/.test(value) && /[^ ]/.test(value))
-      ? " "
-      : "";
+  const pad = value.startsWith("`") || value.endsWith("`") || padded(value) ? " " : "";
   return "`".repeat(fence) + pad + value + pad + "`".repeat(fence);
 }
+
+/** A space at both ends and something else inside: CommonMark strips one space on each side. */
+const padded = (text: string) => /^ .*[^ ].* $/.test(text);
 
 /**
  * An inline code span holding `text` verbatim: one line, and `|` escaped so a table cell holds.
@@ -116,7 +111,7 @@ export function mdCode(text: string): string {
   const line = text.replace(LINE_BREAKS, " ").replaceAll("|", "\\|");
   // A span whose content is padded or blank keeps its spaces: pad it once more (CommonMark
   // strips one space on each side).
-  return codeSpan(line === "" ? " " : /^ .*[^ ].* $/.test(line) ? ` ${line} ` : line);
+  return codeSpan(line === "" ? " " : padded(line) ? ` ${line} ` : line);
 }
 
 /** Names every built-in property of a plain object: never an option, environment or credential name. */
