@@ -69,6 +69,9 @@ async function bareOpenapiTs(specsDir: string, outDir: string): Promise<number> 
   return performance.now() - started;
 }
 
+/** Rounds of the synthetic counts (P5 flat). */
+const SYNTHETIC_ROUNDS = 5;
+
 export async function p5Codegen(rounds: number, counts: readonly number[]): Promise<P5Result> {
   const root = await mkdtemp(path.join(tmpdir(), "auth-bench-"));
   const forcedVsBare: number[] = [];
@@ -108,14 +111,16 @@ export async function p5Codegen(rounds: number, counts: readonly number[]): Prom
     await rm(root, { recursive: true, force: true });
   }
 
-  const syntheticMsPerSpec: Record<number, number> = {};
-  for (const count of counts) {
-    const samples: number[] = [];
-    for (let sample = 0; sample < 3; sample++) {
-      samples.push(await timeGeneration((specs) => synthetic(specs, count)));
+  // Every count once per round, in an order rotated round by round (50 100 200, 100 200 50, …):
+  // a slow stretch of the machine lands on each count alike.
+  const perSpec = new Map<number, number[]>(counts.map((count) => [count, []]));
+  for (let round = 0; round < SYNTHETIC_ROUNDS; round++)
+    for (let k = 0; k < counts.length; k++) {
+      const count = counts[(k + round) % counts.length]!;
+      perSpec.get(count)!.push(await timeGeneration((specs) => synthetic(specs, count)));
     }
-    syntheticMsPerSpec[count] = summarize(samples).median;
-  }
+  const syntheticMsPerSpec: Record<number, number> = {};
+  for (const [count, samples] of perSpec) syntheticMsPerSpec[count] = summarize(samples).median;
 
   // Whole processes, as `pnpm generate` runs the generator (its turbo task runs the `generate`
   // script of scripts/package.json, `node --import tsx src/codegen/generate.ts`): paired, alternated.

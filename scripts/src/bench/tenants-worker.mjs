@@ -1,6 +1,9 @@
 // One P7 measurement in a fresh process (run with --expose-gc): N tenants with distinct
 // credentials, each a token manager ("manager") or the Map-memo a careful user writes ("memo"),
-// against an in-memory token endpoint. Prints one JSON line.
+// against an in-memory token endpoint. Prints one JSON line. A third argument picks a part:
+// "create" times the creation alone (a cheap process, so there can be many); "warm" makes N of
+// each, caches every token, then times warm passes over all of them, ours and the memo's in
+// turn (one heap, one machine state: the passes pair up).
 import { createTokenManager } from "@auth/core";
 
 const [kind, count] = [process.argv[2], Number(process.argv[3])];
@@ -47,6 +50,7 @@ async function heap() {
 }
 const handles = () => process.getActiveResourcesInfo().length;
 
+const part = process.argv[4];
 const tenants = [];
 const credentials = Array.from({ length: count }, (_, i) => ({
   clientId: `merchant-${i.toString(36).padStart(6, "0")}`,
@@ -67,6 +71,42 @@ for (const c of credentials)
       : memoTenant(c.clientId, c.clientSecret),
   );
 const createNs = Number(process.hrtime.bigint() - started) / count;
+if (part === "create") {
+  console.log(JSON.stringify({ createNs }));
+  process.exit(0);
+}
+if (part === "warm") {
+  // The memo's tenants are made, and every token cached, in step with ours: both kinds' objects
+  // lie side by side in the heap, neither older nor better placed.
+  const memos = [];
+  for (let i = 0; i < count; i++) {
+    memos.push(memoTenant(credentials[i].clientId, credentials[i].clientSecret));
+    await tenants[i].getToken();
+    await memos[i]();
+  }
+  const pass = async (list, get) => {
+    const begun = process.hrtime.bigint();
+    for (const t of list) await get(t);
+    return Number(process.hrtime.bigint() - begun) / count;
+  };
+  const ours = (t) => t.getToken();
+  const theirs = (t) => t();
+  await pass(tenants, ours);
+  await pass(memos, theirs);
+  const oursNs = [];
+  const memoNs = [];
+  for (let round = 0; round < Number(process.argv[5]); round++) {
+    if (round % 2 === 0) {
+      oursNs.push(await pass(tenants, ours));
+      memoNs.push(await pass(memos, theirs));
+    } else {
+      memoNs.push(await pass(memos, theirs));
+      oursNs.push(await pass(tenants, ours));
+    }
+  }
+  console.log(JSON.stringify({ oursNs, memoNs }));
+  process.exit(0);
+}
 const created = await heap();
 const get = kind === "manager" ? (t) => t.getToken() : (t) => t();
 for (const t of tenants) await get(t);

@@ -7,7 +7,6 @@ import {
   TOKEN_REQUEST_CHANNEL,
 } from "@auth/core";
 import createClient, { type Middleware } from "openapi-fetch";
-import { Bench } from "tinybench";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -21,7 +20,7 @@ const exchange = benchExchange;
 const credentials = BENCH_CLIENT;
 const BATCH = 1_000;
 
-/** Latency of one `await` in ms, per approach, measured by tinybench in batches of 1,000. */
+/** Latency of one `await` in ms, per approach, timed in interleaved batches of 1,000. */
 async function latencies(
   tasks: Record<string, () => Promise<unknown>>,
   time: number,
@@ -110,8 +109,10 @@ export async function p1WarmGetToken(rounds: number): Promise<P1Result> {
 /**
  * P1 diagnostics: a warm getToken() while an APM agent subscribes to both diagnostics channels
  * (`auth:token-event` and the `auth:token-request` TracingChannel) ÷ the same call with no
- * subscriber, in alternating order round by round (the subscription is process-wide, so the two
- * cannot run in one batch).
+ * subscriber. The subscription is process-wide, so the two cannot share a batch: a round
+ * alternates short batches with and without subscribers (the order flipped pair by pair) and
+ * compares the median batch of each, so a GC pause or a scheduler hiccup moves one batch of one
+ * side and not the round.
  */
 export async function p1Diagnostics(rounds: number): Promise<Summary> {
   const server = await startTokenServer(0);
@@ -121,14 +122,15 @@ export async function p1Diagnostics(rounds: number): Promise<Summary> {
     const tracing = diagnostics.tracingChannel(TOKEN_REQUEST_CHANNEL);
     const handlers = { start() {}, end() {}, asyncStart() {}, asyncEnd() {}, error() {} };
     const onEvent = () => undefined;
-    const ratios: number[] = [];
-    const block = async (subscribed: boolean) => {
+    const batch = async (subscribed: boolean) => {
       if (subscribed) {
         tracing.subscribe(handlers);
         diagnostics.subscribe(TOKEN_EVENT_CHANNEL, onEvent);
       }
       try {
-        return (await latencies({ get: () => manager.getToken() }, 250)).get!;
+        const started = performance.now();
+        for (let i = 0; i < BATCH; i++) await manager.getToken();
+        return performance.now() - started;
       } finally {
         if (subscribed) {
           tracing.unsubscribe(handlers);
@@ -136,12 +138,17 @@ export async function p1Diagnostics(rounds: number): Promise<Summary> {
         }
       }
     };
+    for (let i = 0; i < 20; i++) await batch(i % 2 === 0); // warm-up, both ways
+    const ratios: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      // Alternating which goes first: a block that tends to run warmer is not always one side.
-      const first = round % 2 === 1;
-      const a = await block(first);
-      const b = await block(!first);
-      ratios.push(first ? a / b : b / a);
+      const on: number[] = [];
+      const off: number[] = [];
+      for (let pair = 0; pair < PAIRS_PER_ROUND; pair++) {
+        const first = (round + pair) % 2 === 0;
+        (first ? on : off).push(await batch(first));
+        (first ? off : on).push(await batch(!first));
+      }
+      ratios.push(summarize(on).median / summarize(off).median);
     }
     await manager.close();
     server.assertNoRejections("P1 diagnostics");
@@ -150,6 +157,9 @@ export async function p1Diagnostics(rounds: number): Promise<Summary> {
     await server.close();
   }
 }
+
+/** P1 diagnostics' batches per side per round. */
+const PAIRS_PER_ROUND = 25;
 
 export interface P2Peer {
   readonly client: string;
