@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { formatSummary, medianIntervalRank, summarize, verdict } from "../src/bench/stats.ts";
 import { END, renderSummary, START, withSummary, type BenchResults } from "../src/bench/summary.ts";
+import {
+  type History,
+  historyRun,
+  KEPT_RUNS,
+  renderReproduction,
+  rowKeys,
+  withRun,
+} from "../src/bench/history.ts";
+import type { Verdict } from "../src/bench/stats.ts";
 
 const spread = (min: number, median: number, max: number) => ({ min, median, max, samples: 7 });
 
@@ -79,5 +88,55 @@ describe("README benchmark summary", () => {
     expect(updated.endsWith("\n\nafter\n")).toBe(true);
     expect(updated).not.toContain("\nold\n");
     expect(() => withSummary("# no markers", "x")).toThrow(/bench-summary:start/);
+  });
+});
+
+describe("verdicts across runs (bench-history.json)", () => {
+  const row = (id: string, what: string, verdict: Verdict) => ({
+    id,
+    what,
+    measured: "1.00×",
+    target: "≤ 1.1×",
+    verdict,
+  });
+  const rows = (p6: Verdict) => [
+    row("P1", "warm getToken() ÷ a memo (ours 1.0 µs)", "met"),
+    row("P1", "warm getToken() ÷ a memo (ours 1.1 µs)", "met"),
+    row("P1 peer", "a peer", "info"),
+    row("P6", "import ÷ oauth4webapi (ours 170 ms)", p6),
+  ];
+
+  it("keys rows by id and text before their figures, numbering repeats, and leaves info rows out", () => {
+    expect(rowKeys(rows("met"))).toEqual([
+      "P1 warm getToken() ÷ a memo",
+      "P1 warm getToken() ÷ a memo #2",
+      "P1 peer a peer",
+      "P6 import ÷ oauth4webapi",
+    ]);
+    expect(historyRun(rows("met"), "abc1234", "machine", 200).verdicts).toEqual({
+      "P1 warm getToken() ÷ a memo": "met",
+      "P1 warm getToken() ÷ a memo #2": "met",
+      "P6 import ÷ oauth4webapi": "met",
+    });
+  });
+
+  it("keeps the newest runs and names the rows whose verdicts differ among the last three", () => {
+    let history: History = { runs: [] };
+    for (let i = 0; i < KEPT_RUNS + 2; i++)
+      history = withRun(history, historyRun(rows("met"), `c${i}`, "machine"));
+    expect(history.runs).toHaveLength(KEPT_RUNS);
+    expect(history.runs[0]!.commit).toBe("c2");
+    const agreeing = renderReproduction(history);
+    expect(agreeing).toContain(
+      "Every one of the 3 rows with a target has the same verdict in all 3 runs",
+    );
+    history = withRun(history, historyRun(rows("inconclusive"), "c12", "machine", 210));
+    const differing = renderReproduction(history);
+    expect(differing).toContain(
+      "2 of the 3 rows with a target have the same verdict in all 3 runs; these differ: P6 import ÷ oauth4webapi (met / met / inconclusive)",
+    );
+    expect(differing).toContain("- this run: c12, machine; the forced suite took 210 s");
+    expect(differing).toContain("| P6 import ÷ oauth4webapi | met | met | inconclusive |");
+    expect(renderReproduction({ runs: history.runs.slice(-1) })).toBe("");
   });
 });

@@ -9,6 +9,7 @@ import { p4Fleet, p4WarmRedis } from "./fleet.ts";
 import { longLived, steadyState } from "./steady.ts";
 import { type P7Row, p7Tenants } from "./tenants.ts";
 import { formatSummary, verdict } from "./stats.ts";
+import { type History, historyRun, renderReproduction, withRun } from "./history.ts";
 import { type BenchResults, readmeWithSummary, renderSummary, type Row } from "./summary.ts";
 import {
   importCost,
@@ -23,7 +24,7 @@ import {
  * (min–max) over interleaved repeats after warm-up, and the median's 95 % interval (stats.ts). A
  * verdict is "met" or "missed" only when that interval is on one side of the target, else
  * "inconclusive". Timing targets are reported, not
- * asserted; size budgets fail the run. Writes BENCHMARKS.md, bench-results.json and README.md's
+ * asserted; size budgets fail the run. Writes BENCHMARKS.md, bench-results.json, bench-history.json (the verdicts of the last runs) and README.md's
  * summary (drift-checked by `pnpm test`), and times a forced `pnpm test` last.
  */
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
   });
 
   progress("P7 tenants (1k / 10k / 100k managers, a fresh process per sample)…");
-  const p7 = await p7Tenants([1_000, 10_000, 100_000], 3, 21, 21);
+  const p7 = await p7Tenants([1_000, 10_000, 100_000], 3, 41, 21);
   results.p7 = p7;
   rows.push(...p7Rows(p7));
 
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
   });
 
   progress("P6 import cost (whole processes)…");
-  const imports = await importCost(41);
+  const imports = await importCost(101);
   results.p6Import = imports;
   rows.push({
     id: "P6",
@@ -244,8 +245,12 @@ async function main(): Promise<void> {
     longLived: hourly,
     results,
   };
+  const before = await readHistory();
+  const commit = measuredCommit();
+  const history = (suiteSeconds?: number) =>
+    withRun(before, historyRun(rows, commit, machine, suiteSeconds));
   // Written before the suite runs: the suite's drift check compares README.md with these.
-  await writeOutputs(benchResults);
+  await writeOutputs(benchResults, history());
   // `pnpm bench --no-suite`: the rows only (a repeat run, to check that verdicts agree).
   if (process.argv.includes("--no-suite")) {
     progress("--no-suite: the forced suite is not timed in this run");
@@ -262,7 +267,8 @@ async function main(): Promise<void> {
       console.error("`pnpm test --force` failed: the suite's wall time is not reported");
       process.exitCode = 1;
     } else {
-      await writeOutputs({ ...benchResults, suiteSeconds: (performance.now() - started) / 1000 });
+      const suiteSeconds = (performance.now() - started) / 1000;
+      await writeOutputs({ ...benchResults, suiteSeconds }, history(suiteSeconds));
     }
   }
   const overGuard = sizes.filter((size) => size.gzip > size.budget);
@@ -318,6 +324,7 @@ function p7Rows(p7: readonly P7Row[]): Row[] {
 /** BENCHMARKS.md, bench-results.json and README.md's summary, all from the same results. */
 async function writeOutputs(
   benchResults: BenchResults & { results: Record<string, unknown> },
+  history: History,
 ): Promise<void> {
   const { machine, rows, steady, longLived: hourly, suiteSeconds } = benchResults;
   const table = [
@@ -340,11 +347,13 @@ async function writeOutputs(
         `With 1-hour tokens (10 simulated hours on an injected clock): ${(hourly ?? []).map((r) => `${r.client} ${r.requestsPerHour.toFixed(2)} requests per hour`).join(", ")}. The manager renews in the background ahead of expiry (at most half the lifetime ahead), so no caller waits at a rollover and none gets an expired token; the price is more token requests than a memo cache that renews only once its token has expired.`,
       ].join("\n")
     : "";
-  console.log(`\n${machine}\n\n${table}\n\n${steadyTable}\n`);
+  const reproduction = renderReproduction(history);
+  console.log(`\n${machine}\n\n${table}\n\n${steadyTable}\n\n${reproduction}\n`);
   await writeFile(
     path.join(REPO_ROOT, "BENCHMARKS.md"),
-    `# Benchmarks\n\nWritten by \`pnpm bench\` on ${machine}. Every row is measured in the same run: medians over interleaved repeats after warm-up, with the spread (min–max, n samples) and, from n = 9 on, the interval the median lies in with 95 % confidence (order statistics, no assumption about the distribution). A verdict is "met" or "missed" only when that interval (below n = 9 the whole spread) is on one side of the target, otherwise "inconclusive". Timing targets are reported, never asserted in tests (the machine is shared and noisy); size budgets are enforced in CI by \`scripts/test/size.test.ts\`. The token server checks credentials like a provider: a client that does not authenticate fails the run.\n\n${table}\n\n${steadyTable}\n${suiteSeconds === undefined ? "" : `\nThe whole test suite (\`TURBO_FORCE=true pnpm test\`, runtime matrix included) took ${suiteSeconds.toFixed(0)} s in this run.\n`}`,
+    `# Benchmarks\n\nWritten by \`pnpm bench\` on ${machine}. Every row is measured in the same run: medians over interleaved repeats after warm-up, with the spread (min–max, n samples) and, from n = 9 on, the interval the median lies in with 95 % confidence (order statistics, no assumption about the distribution). A verdict is "met" or "missed" only when that interval (below n = 9 the whole spread) is on one side of the target, otherwise "inconclusive". Timing targets are reported, never asserted in tests (the machine is shared and noisy); size budgets are enforced in CI by \`scripts/test/size.test.ts\`. The token server checks credentials like a provider: a client that does not authenticate fails the run.\n\n${table}\n\n${steadyTable}\n${suiteSeconds === undefined ? "" : `\nThe whole test suite (\`TURBO_FORCE=true pnpm test\`, runtime matrix included) took ${suiteSeconds.toFixed(0)} s in this run.\n`}${reproduction ? `\n${reproduction}\n` : ""}`,
   );
+  await writeFile(HISTORY_PATH, JSON.stringify(history, null, 2) + "\n");
   await writeFile(
     path.join(REPO_ROOT, "bench-results.json"),
     JSON.stringify(benchResults, null, 2) + "\n",
@@ -354,6 +363,27 @@ async function writeOutputs(
     readmePath,
     await readmeWithSummary(await readFile(readmePath, "utf8"), renderSummary(benchResults)),
   );
+}
+
+const HISTORY_PATH = path.join(REPO_ROOT, "bench-history.json");
+
+async function readHistory(): Promise<History> {
+  try {
+    return JSON.parse(await readFile(HISTORY_PATH, "utf8")) as History;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { runs: [] };
+    throw error;
+  }
+}
+
+/** The commit measured, marked when the code differs from it (the bench's own outputs aside). */
+function measuredCommit(): string {
+  const git = (args: string[]) =>
+    spawnSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
+  const head = git(["rev-parse", "--short", "HEAD"]) || "unknown commit";
+  const outputs = ["BENCHMARKS.md", "README.md", "bench-results.json", "bench-history.json"];
+  const changed = git(["status", "--porcelain", "--", ".", ...outputs.map((f) => `:!${f}`)]);
+  return changed ? `${head} + uncommitted changes` : head;
 }
 
 await main();
