@@ -23,9 +23,10 @@ import {
  * `pnpm bench`: every target as a ratio or count measured in this one run, median and spread
  * (min–max) over interleaved repeats after warm-up, and the median's 95 % interval (stats.ts). A
  * verdict is "met" or "missed" only when that interval is on one side of the target, else
- * "inconclusive". Timing targets are reported, not
- * asserted; size budgets fail the run. Writes BENCHMARKS.md, bench-results.json, bench-history.json (the verdicts of the last runs) and README.md's
- * summary (drift-checked by `pnpm test`), and times a forced `pnpm test` last.
+ * "inconclusive". Timing targets are reported, not asserted; size budgets fail the run. Writes
+ * BENCHMARKS.md, bench-results.json, bench-history.json (the verdicts of the last runs, compared
+ * at the end of BENCHMARKS.md) and README.md's summary (drift-checked by `pnpm test`), and times a
+ * forced `pnpm test` last.
  */
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
