@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatSummary, medianIntervalRank, summarize, verdict } from "../src/bench/stats.ts";
+import {
+  formatSummary,
+  inTurn,
+  medianIntervalRank,
+  summarize,
+  verdict,
+} from "../src/bench/stats.ts";
 import { END, renderSummary, START, withSummary, type BenchResults } from "../src/bench/summary.ts";
 import {
   type History,
@@ -138,5 +144,16 @@ describe("verdicts across runs (bench-history.json)", () => {
     expect(differing).toContain("- this run: c12, machine; the forced suite took 210 s");
     expect(differing).toContain("| P6 import ÷ oauth4webapi | met | met | inconclusive |");
     expect(renderReproduction({ runs: history.runs.slice(-1) })).toBe("");
+  });
+});
+
+describe("paired measurements", () => {
+  it("runs both sides in turn, the order alternating, and returns them as [a, b]", () => {
+    const order: string[] = [];
+    const a = () => (order.push("a"), "A");
+    const b = () => (order.push("b"), "B");
+    expect(inTurn(0, a, b)).toEqual(["A", "B"]);
+    expect(inTurn(1, a, b)).toEqual(["A", "B"]);
+    expect(order).toEqual(["a", "b", "b", "a"]);
   });
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { parse } from "yaml";
 import { generate } from "../codegen/generate.ts";
 import { REPO_ROOT } from "../paths.ts";
-import { summarize, type Summary } from "./stats.ts";
+import { inTurn, summarize, type Summary } from "./stats.ts";
 
 const FIXTURE = path.join(REPO_ROOT, "scripts/test/fixtures/specs/acme.yaml");
 
@@ -138,10 +138,11 @@ export async function p5Codegen(rounds: number, counts: readonly number[]): Prom
   generator(true);
   for (let pair = 0; pair < 11; pair++) {
     // Either order leaves the cache valid for the unchanged run.
-    const [forced, unchanged] =
-      pair % 2 === 0
-        ? [generator(true), generator(false)]
-        : ((u) => [generator(true), u])(generator(false));
+    const [forced, unchanged] = inTurn(
+      pair,
+      () => generator(true),
+      () => generator(false),
+    );
     processRatios.push(unchanged / forced);
   }
 

@@ -1,4 +1,4 @@
-import type { Row } from "./summary.ts";
+import { headline, type Row } from "./summary.ts";
 import type { Verdict } from "./stats.ts";
 
 /**
@@ -24,13 +24,13 @@ export const KEPT_RUNS = 10;
 export const SHOWN_RUNS = 3;
 
 /**
- * A key per row that stays the same from run to run: its id and its text up to the first " ("
- * (what follows holds this run's figures), numbered when two rows share it.
+ * A key per row that stays the same from run to run: its id and its headline (see `headline`),
+ * numbered when two rows share it.
  */
 export function rowKeys(rows: readonly Row[]): string[] {
   const seen = new Map<string, number>();
   return rows.map((row) => {
-    const base = `${row.id} ${row.what.replace(/ \(.*$/, "")}`;
+    const base = `${row.id} ${headline(row.what)}`;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
     return count === 1 ? base : `${base} #${count}`;

@@ -53,6 +53,19 @@ export function formatSummary(summary: Summary, digits = 2, unit = ""): string {
   return `${summary.median.toFixed(digits)}${unit} (${summary.min.toFixed(digits)}–${summary.max.toFixed(digits)}, n=${summary.samples}${interval})`;
 }
 
+/**
+ * `a()` and `b()`, measured in turn, the order alternating with `pair` (A B, then B A): whatever
+ * the first of two runs pays (a cold cache, a warming machine) lands on both sides alike.
+ */
+export function inTurn<T>(pair: number, a: () => T, b: () => T): [T, T] {
+  if (pair % 2 === 0) {
+    const first = a();
+    return [first, b()];
+  }
+  const second = b();
+  return [a(), second];
+}
+
 export type Verdict = "met" | "missed" | "inconclusive" | "info";
 
 /**

@@ -49,6 +49,14 @@ async function heap() {
   return process.memoryUsage().heapUsed;
 }
 const handles = () => process.getActiveResourcesInfo().length;
+const ours = (t) => t.getToken();
+const theirs = (t) => t();
+/** One warm pass: every tenant of `list` asked in turn; ns per call. */
+async function pass(list, get) {
+  const begun = process.hrtime.bigint();
+  for (const t of list) await get(t);
+  return Number(process.hrtime.bigint() - begun) / count;
+}
 
 const part = process.argv[4];
 const tenants = [];
@@ -58,7 +66,7 @@ const credentials = Array.from({ length: count }, (_, i) => ({
 }));
 const baseHandles = handles();
 const before = await heap();
-let started = process.hrtime.bigint();
+const started = process.hrtime.bigint();
 for (const c of credentials)
   tenants.push(
     kind === "manager"
@@ -84,13 +92,6 @@ if (part === "warm") {
     await tenants[i].getToken();
     await memos[i]();
   }
-  const pass = async (list, get) => {
-    const begun = process.hrtime.bigint();
-    for (const t of list) await get(t);
-    return Number(process.hrtime.bigint() - begun) / count;
-  };
-  const ours = (t) => t.getToken();
-  const theirs = (t) => t();
   await pass(tenants, ours);
   await pass(memos, theirs);
   const oursNs = [];
@@ -108,17 +109,13 @@ if (part === "warm") {
   process.exit(0);
 }
 const created = await heap();
-const get = kind === "manager" ? (t) => t.getToken() : (t) => t();
+const get = kind === "manager" ? ours : theirs;
 for (const t of tenants) await get(t);
 const cached = await heap();
 const idleHandles = handles() - baseHandles;
 // Warm: every tenant asked in turn, three passes; the median pass counts.
 const passes = [];
-for (let pass = 0; pass < 3; pass++) {
-  started = process.hrtime.bigint();
-  for (const t of tenants) await get(t);
-  passes.push(Number(process.hrtime.bigint() - started) / count);
-}
+for (let i = 0; i < 3; i++) passes.push(await pass(tenants, get));
 passes.sort((a, b) => a - b);
 if (kind === "manager") await Promise.all(tenants.map((t) => t.close()));
 tenants.length = 0;

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { benchExchange } from "./peers.ts";
-import { summarize, type Summary } from "./stats.ts";
+import { inTurn, summarize, type Summary } from "./stats.ts";
 
 const workerPath = fileURLToPath(new URL("./tenants-worker.mjs", import.meta.url));
 
@@ -72,10 +72,11 @@ export async function p7Tenants(
     }
     const createRatios: number[] = [];
     for (let pair = 0; pair < createPairs; pair++) {
-      const [a, b] =
-        pair % 2 === 0
-          ? [createNs("manager", tenants), createNs("memo", tenants)]
-          : ((m) => [createNs("manager", tenants), m])(createNs("memo", tenants));
+      const [a, b] = inTurn(
+        pair,
+        () => createNs("manager", tenants),
+        () => createNs("memo", tenants),
+      );
       createRatios.push(a / b);
     }
     const ratio = (pick: (s: Sample) => number) =>

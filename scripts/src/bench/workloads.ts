@@ -11,7 +11,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { REPO_ROOT } from "../paths.ts";
-import { summarize, type Summary } from "./stats.ts";
+import { inTurn, summarize, type Summary } from "./stats.ts";
 import { benchExchange, tokenSources } from "./peers.ts";
 import { BENCH_CLIENT, startTokenServer, startTokenServerProcess } from "./token-server.ts";
 
@@ -407,7 +407,7 @@ export async function importCost(pairs: number): Promise<{
   const peerMs: number[] = [];
   const emptyMs: number[] = [];
   for (let pair = 0; pair < pairs; pair++) {
-    const [a, b] = pair % 2 === 0 ? [ours(), peer()] : ((p) => [ours(), p])(peer());
+    const [a, b] = inTurn(pair, ours, peer);
     ratios.push(a / b);
     oursMs.push(a);
     peerMs.push(b);
