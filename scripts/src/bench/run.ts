@@ -295,7 +295,7 @@ function p7Rows(p7: readonly P7Row[]): Row[] {
     });
     rows.push({
       id: "P7",
-      what: `${n} managers: creation time ÷ the memo's (creation alone, a fresh process each, paired)`,
+      what: `${n} managers: creation time ÷ the memo's (creation alone, credentials parsed from JSON, a fresh process each, paired)`,
       measured: `${formatSummary(row.createRatio)}×`,
       target: "≤ 2×",
       verdict: verdict(row.createRatio, 2),

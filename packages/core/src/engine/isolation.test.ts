@@ -95,10 +95,25 @@ describe("property: tenants sharing one engine never see each other's state", ()
       random: undefined,
       sleep: undefined,
     };
-    expect(engineFor(oauthExchange, { ...same })).toBe(engineFor(oauthExchange, { ...same }));
-    expect(engineFor(oauthExchange, { ...same, storeTimeoutMs: 5 })).not.toBe(
-      engineFor(oauthExchange, { ...same }),
-    );
+    const engine = (options: EngineOptions) => engineFor(oauthExchange, options);
+    expect(engine({ ...same })).toBe(engine({ ...same }));
+    // Each option in turn (the list is typed, so a new option joins it): a manager with any one
+    // option different never gets this engine.
+    const other: EngineOptions = {
+      baseUrl: "https://other.example.com",
+      allowInsecureHttp: true,
+      fetch: async () => new Response(),
+      send: async () => new Response(),
+      timing: {},
+      retry: {},
+      storeTimeoutMs: 5,
+      maxResponseBytes: 1024,
+      clock: () => 0,
+      random: () => 0,
+      sleep: async () => undefined,
+    };
+    for (const name of Object.keys(same) as (keyof EngineOptions)[])
+      expect(engine({ ...same, [name]: other[name] }), name).not.toBe(engine({ ...same }));
   });
 
   it("holds for any mix of accounts and any schedule of calls, at every N", async () => {

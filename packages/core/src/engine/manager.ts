@@ -8,7 +8,7 @@ import type { TokenRequestSender } from "../http/request.js";
 import { closedError } from "../http/runner.js";
 import { createCooldownGate, type CooldownGate } from "../policy/cooldown.js";
 import { LOCK_WAIT_FIRST_MS, LOCK_WAIT_MAX_MS } from "../policy/defaults.js";
-import { checkObject, optionsError, ownOnly } from "../policy/options.js";
+import { checkObject, optionsError, own } from "../policy/options.js";
 import type { RetryPolicy } from "../policy/retry.js";
 import { schedule, type TimingPolicy } from "../policy/timing.js";
 import {
@@ -177,34 +177,27 @@ export function createTokenManager<Raw = Record<string, unknown>>(
 ): TokenManager<Raw> {
   checkObject(given);
   // Own properties only: a polluted Object.prototype (allowInsecureHttp, fetch, …) is never read.
-  const { exchange, credentials, scope, store } = ownOnly(given, {
-    exchange: given.exchange,
-    credentials: given.credentials,
-    scope: given.scope,
-    store: given.store,
-  });
+  // Each option by its name: this runs for every tenant, 100,000 times on a platform.
+  const exchange = own(given, "exchange", given.exchange)!;
+  const scope = own(given, "scope", given.scope);
+  const store = own(given, "store", given.store);
   // Removed in a 0.x minor: a listener passed here would silently hear nothing.
-  if (Object.hasOwn(given, "onEvent") && (given as { onEvent?: unknown }).onEvent !== undefined)
+  if (own(given, "onEvent", (given as { onEvent?: unknown }).onEvent) !== undefined)
     throw optionsError("onEvent was removed: use onTokenEvent(auth, listener)");
-  const values = checkCredentials(exchange!, credentials!);
-  const { baseUrl, allowInsecureHttp, fetch, send, timing, retry } = given;
-  const { storeTimeoutMs, maxResponseBytes, clock, random, sleep } = given;
-  const engine = engineFor(
-    exchange!,
-    ownOnly(given, {
-      baseUrl,
-      allowInsecureHttp,
-      fetch,
-      send,
-      timing,
-      retry,
-      storeTimeoutMs,
-      maxResponseBytes,
-      clock,
-      random,
-      sleep,
-    }),
-  );
+  const values = checkCredentials(exchange, own(given, "credentials", given.credentials)!);
+  const engine = engineFor(exchange, {
+    baseUrl: own(given, "baseUrl", given.baseUrl)!,
+    allowInsecureHttp: own(given, "allowInsecureHttp", given.allowInsecureHttp),
+    fetch: own(given, "fetch", given.fetch),
+    send: own(given, "send", given.send),
+    timing: own(given, "timing", given.timing),
+    retry: own(given, "retry", given.retry),
+    storeTimeoutMs: own(given, "storeTimeoutMs", given.storeTimeoutMs),
+    maxResponseBytes: own(given, "maxResponseBytes", given.maxResponseBytes),
+    clock: own(given, "clock", given.clock),
+    random: own(given, "random", given.random),
+    sleep: own(given, "sleep", given.sleep),
+  });
   return new Manager<Raw>(engine, values, scope, store);
 }
 

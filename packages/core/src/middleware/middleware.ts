@@ -1,5 +1,5 @@
 import type { TokenManager } from "../engine/manager.js";
-import { booleanOption, checkObject, ownOnly } from "../policy/options.js";
+import { booleanOption, checkObject, own } from "../policy/options.js";
 import { requireSecureUrl } from "../http/url.js";
 import { presentToken, tokenHeaderName } from "../contract/token.js";
 
@@ -73,7 +73,7 @@ export function authMiddleware(
   checkObject(options);
   const allowInsecureHttp = booleanOption(
     "allowInsecureHttp",
-    ownOnly(options, { allowInsecureHttp: options.allowInsecureHttp }).allowInsecureHttp,
+    own(options, "allowInsecureHttp", options.allowInsecureHttp),
   );
   const presentation = auth.presentation;
   const header = tokenHeaderName(presentation);

@@ -34,15 +34,14 @@ export function checkObject<T>(options: T): T & object {
 }
 
 /**
- * `read` (values the caller read from `given` by name), with every value that is not an own
- * property of `given` dropped: nothing a polluted `Object.prototype` carries (`allowInsecureHttp`,
- * `fetch`, `store`, …) is ever taken as an option. Only values that are set are checked, so
- * reading options by name stays fast.
+ * `value`, what the caller read as `given[name]`, if it is an own property of `given`, else
+ * undefined: nothing a polluted `Object.prototype` carries (`allowInsecureHttp`, `fetch`, `store`,
+ * …) is ever taken as an option. Only a value that is set is checked. Callers read each option by
+ * a literal name (`own(given, "fetch", given.fetch)`): a loop over names would make every read a
+ * megamorphic keyed load, which was most of what creating a manager cost.
  */
-export function ownOnly<T extends object>(given: object, read: T): T {
-  for (const name in read)
-    if (read[name] !== undefined && !Object.hasOwn(given, name)) read[name] = undefined as never;
-  return read;
+export function own<T>(given: object, name: string, value: T): T | undefined {
+  return value === undefined || Object.hasOwn(given, name) ? value : undefined;
 }
 
 /** A boolean option is `true`, `false` or absent: `"false"` from an env file is refused, not truthy. */

@@ -34,7 +34,6 @@ export function basicValue(
   return any ? basicAuthorization(parts[0]!, parts[1]!).slice("Basic ".length) : undefined;
 }
 
-/** A value no header, query or form field should carry: a trailing newline from a file, usually. */
 const LINE_BREAK = /[\r\n\0]/;
 
 /** Printable ASCII: what an HTTP header carries the same way everywhere. */
@@ -54,7 +53,13 @@ export function checkCredentials(
   // Unknown names first (they explain any other error); counting the known ones set makes the
   // common case — nothing unknown — one comparison.
   let known = 0;
-  for (const { name } of credentials) if (Object.hasOwn(given, name)) known++;
+  for (let i = 0; i < credentials.length; i++) {
+    const { name } = credentials[i]!;
+    if (Object.hasOwn(given, name)) {
+      result[i] = given[name];
+      known++;
+    }
+  }
   if (Object.keys(given).length !== known)
     for (const name of Object.keys(given))
       if (given[name] !== undefined && !credentials.some((c) => c.name === name))
@@ -65,7 +70,7 @@ export function checkCredentials(
     const credential = credentials[i]!;
     const { name, required } = credential;
     let kept: string | undefined;
-    const value = Object.hasOwn(given, name) ? given[name] : undefined;
+    const value = result[i];
     // A PEM key (never sent as such) has line breaks; a value sent on the wire must not.
     if (typeof value === "string" && credential.in !== "none" && LINE_BREAK.test(value))
       throw optionsError(
