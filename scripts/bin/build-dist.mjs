@@ -10,9 +10,11 @@
 //    copied beside it, and `dist/cjs/package.json` marks the folder as CommonJS.
 // 2. For Node, the ES modules bundled: each entry point of the manifest (`exports`, `bin`) becomes
 //    one file in `dist/node/`, and code two entry points share goes to `dist/node/chunks/`
-//    (esbuild code splitting: still one copy of every module, so `@auth/core` and
-//    `@auth/core/provider` share one engine cache and one `AuthError`). Loading a package reads a
-//    few files instead of about thirty. Dependencies stay imports; source maps are chained to
+//    (esbuild code splitting: still one copy of every module). An entry point another re-exports
+//    whole becomes a file of re-exports from it: `@auth/core/provider` carries all of
+//    `@auth/core`, so it holds the code and `dist/node/index.js` re-exports it (one engine cache
+//    and one `AuthError`). Loading a provider package reads three files (its own, core's, and
+//    openapi-fetch) instead of about thirty. Dependencies stay imports; source maps are chained to
 //    `src/` through tsc's maps. The manifests send Node there with the `node` condition; bundlers
 //    (which do not set it unless they target Node) keep tsc's one file per module, which they
 //    tree-shake module by module (`sideEffects: false`). Declarations are tsc's, unchanged.
@@ -85,6 +87,41 @@ export async function buildDist(packageDir) {
   collect(manifest.exports);
   collect(manifest.bin);
   if (entries.size === 0) throw new Error("package.json names no ./dist/*.js entry point");
+  // An entry point another one re-exports whole (`export * from "./index.js"` in core's
+  // provider.ts) is written as re-exports of that one, which holds the code: a package importing
+  // the larger entry loads one file, and both still share one copy of every module.
+  const reexported = new Map();
+  for (const entry of entries) {
+    const source = await readFile(entry, "utf8");
+    for (const [, target] of source.matchAll(/^export \* from "(\.\/[^"]+\.js)";$/gm)) {
+      const whole = path.resolve(path.dirname(entry), target);
+      if (entries.has(whole) && whole !== entry && !reexported.has(entry))
+        reexported.set(whole, entry);
+    }
+  }
+  for (const [whole, holder] of reexported) {
+    entries.delete(whole);
+    const { metafile } = await build({
+      absWorkingDir: path.resolve(packageDir),
+      entryPoints: [whole],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: "esm",
+      platform: "neutral",
+      packages: "external",
+      external: ["node:*"],
+      logLevel: "error",
+    });
+    const names = Object.values(metafile.outputs).flatMap((output) => output.exports);
+    const from = path.relative(path.dirname(whole), holder).split(path.sep).join("/");
+    const target = path.join(node, path.relative(dist, whole));
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(
+      target,
+      `export {\n${names.map((name) => `  ${name},\n`).join("")}} from "./${from}";\n`,
+    );
+  }
   await build({
     absWorkingDir: path.resolve(packageDir),
     entryPoints: [...entries],

@@ -4,6 +4,10 @@
  * (the store contract and a deadline that tells a busy process from a slow store). Application
  * code needs only `@auth/core`.
  *
+ * It also carries everything of `@auth/core`, so a generated package imports this one module: in
+ * Node it is one file holding the whole engine, and `@auth/core` re-exports from it (one copy of
+ * every class and cache, whichever of the two an application imports).
+ *
  * @module @auth/core/provider
  */
 export type {
@@ -41,3 +45,4 @@ export { mintToken, signAssertion } from "./http/assertion.js";
 export { computeValues } from "./http/computed.js";
 export { headerToken, textToken } from "./http/token-readers.js";
 export { startDeadline } from "./policy/deadline.js";
+export * from "./index.js";

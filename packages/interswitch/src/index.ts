@@ -32,7 +32,7 @@ export {
   type TokenRequestTrace,
   type TokenSet,
   type TokenStore,
-} from "@auth/core";
+} from "@auth/core/provider";
 export type {
   CreateAuthOptions,
   InterswitchCredentials,

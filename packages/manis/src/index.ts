@@ -32,7 +32,7 @@ export {
   type TokenRequestTrace,
   type TokenSet,
   type TokenStore,
-} from "@auth/core";
+} from "@auth/core/provider";
 export type { CreateAuthOptions, ManisCredentials } from "./create-auth.gen.js";
 export { exchange, provider } from "./provider.gen.js";
 export type { TokenResponse, TokenErrorResponses } from "./provider.gen.js";

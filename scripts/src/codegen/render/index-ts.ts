@@ -49,11 +49,12 @@ export function renderIndex(model: ProviderModel): string {
     " */",
     exportFrom("export", ["createAuth"], "./create-auth.gen.js"),
     // What an application types comes from here, so @auth/core never has to be a second direct
-    // dependency kept in step by hand.
+    // dependency kept in step by hand. From `@auth/core/provider`, which carries all of
+    // `@auth/core`: the package's runtime imports one module of core, one file in Node.
     exportFrom(
       "export",
       [...CORE_VALUES, ...CORE_TYPES.map((name) => `type ${name}`)],
-      "@auth/core",
+      "@auth/core/provider",
     ),
     exportFrom(
       "export type",
