@@ -34,6 +34,7 @@ export function basicValue(
   return any ? basicAuthorization(parts[0]!, parts[1]!).slice("Basic ".length) : undefined;
 }
 
+/** A value no header, query or form field should carry: a trailing newline from a file, usually. */
 const LINE_BREAK = /[\r\n\0]/;
 
 /** Printable ASCII: what an HTTP header carries the same way everywhere. */
